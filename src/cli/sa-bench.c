@@ -1,0 +1,227 @@
+/* sa-bench.c: soundalike-cli bench
+ *
+ * Copyright 2026 The Soundalike authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Prints one line per figure, "figure<TAB>median_ms<TAB>runs":
+ *   load      open the files and join the collection
+ *   query     a full query (one pass over the matrix) and the top 10
+ *   reweight  new weights for the same query and the top 10 (no pass over the matrix)
+ *   stream    one plain pass summing the whole matrix: the memory-bandwidth floor
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "sa-bench.h"
+#include "sa-cli-private.h"
+#include "sa-collection.h"
+#include "sa-error.h"
+#include "sa-metadata.h"
+#include "sa-npz.h"
+#include "sa-search.h"
+
+static guint64
+splitmix64 (guint64 *state)
+{
+  guint64 z = (*state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+static inline float
+uniform (guint64 *state)
+{
+  return (float)((splitmix64 (state) >> 40) * (1.0 / 16777216.0));
+}
+
+gboolean
+sa_bench_write_synthetic (const char *dir, guint n, GError **error)
+{
+  const guint n_rp = 1440, n_ssd = 168, n_clusters = 64;
+  g_autofree float *rp = g_new (float, (gsize)n *n_rp);
+  g_autofree float *ssd = g_new (float, (gsize)n *n_ssd);
+  g_autofree float *centres = g_new (float, (gsize)n_clusters *(n_rp + n_ssd));
+  g_autofree gint64 *ids = g_new (gint64, n);
+  g_autofree char *npz_path = g_build_filename (dir, "features.npz", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "metadata.csv", NULL);
+  g_autoptr (SaNpzWriter) w = NULL;
+  g_autoptr (SaMetadataWriter) mw = NULL;
+  const char *columns[]
+      = { "clip_id", "mp3_path", "track_number", "title", "artist", "album", NULL };
+  guint64 state = 0x5eed0000ull + n;
+
+  for (gsize i = 0; i < (gsize)n_clusters * (n_rp + n_ssd); i++)
+    centres[i] = uniform (&state);
+  for (guint i = 0; i < n; i++)
+    {
+      const float *c = centres + (gsize)(splitmix64 (&state) % n_clusters) * (n_rp + n_ssd);
+      for (guint j = 0; j < n_rp; j++)
+        rp[(gsize)i * n_rp + j] = 0.1f * c[j] + 0.02f * uniform (&state);
+      for (guint j = 0; j < n_ssd; j++)
+        ssd[(gsize)i * n_ssd + j] = 10.0f * c[n_rp + j] + uniform (&state);
+      ids[i] = 2 * (gint64)i + 1;
+    }
+  w = sa_npz_writer_new (npz_path, error);
+  if (w == NULL || !sa_npz_writer_add_f32 (w, "rp", rp, n, n_rp, n_rp, FALSE, error)
+      || !sa_npz_writer_add_f32 (w, "ssd", ssd, n, n_ssd, n_ssd, FALSE, error)
+      || !sa_npz_writer_add_i64 (w, "clip_id", ids, n, error) || !sa_npz_writer_commit (w, error))
+    return FALSE;
+
+  mw = sa_metadata_writer_new (columns);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *index = g_strdup_printf ("%u", i);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT ".0", ids[i]);
+      g_autofree char *path = g_strdup_printf ("D:/Data/mp3_full/%x/track-%u.mp3", i % 16, i);
+      g_autofree char *num = g_strdup_printf ("%u", i % 12 + 1);
+      g_autofree char *title = g_strdup_printf ("Track %u", i);
+      g_autofree char *artist = g_strdup_printf ("Artist %u", i / 40);
+      g_autofree char *album = g_strdup_printf ("Album %u", i / 10);
+      const char *cells[] = { id, path, num, title, artist, album };
+      sa_metadata_writer_add_row (mw, index, cells);
+    }
+  return sa_metadata_writer_save (mw, csv_path, error);
+}
+
+static int
+compare_double (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static double
+median (GArray *times)
+{
+  g_array_sort (times, compare_double);
+  if (times->len == 0)
+    return NAN;
+  if (times->len % 2)
+    return g_array_index (times, double, times->len / 2);
+  return 0.5
+         * (g_array_index (times, double, times->len / 2 - 1)
+            + g_array_index (times, double, times->len / 2));
+}
+
+static void
+report (const char *figure, GArray *times)
+{
+  char num[G_ASCII_DTOSTR_BUF_SIZE];
+  g_print ("%s\t%s\t%u\n", figure, g_ascii_formatd (num, sizeof num, "%.4f", median (times)),
+           times->len);
+}
+
+#define NOW_MS() (g_get_monotonic_time () / 1000.0)
+
+int
+sa_cli_bench (int argc, char **argv)
+{
+  g_autofree char *features = NULL, *metadata = NULL;
+  int synthetic = 0, runs = 0;
+  GOptionEntry entries[] = {
+    { "features", 0, 0, G_OPTION_ARG_FILENAME, &features, N_ ("Feature file (.npz)"), "F.npz" },
+    { "metadata", 0, 0, G_OPTION_ARG_FILENAME, &metadata, N_ ("Metadata file (.csv)"), "M.csv" },
+    { "synthetic", 0, 0, G_OPTION_ARG_INT, &synthetic,
+      N_ ("Measure a synthetic collection of N x 1608 features instead"), "N" },
+    { "runs", 0, 0, G_OPTION_ARG_INT, &runs, N_ ("Repetitions of each figure"), "R" },
+    { NULL },
+  };
+  g_autofree char *tmpdir = NULL;
+  g_autoptr (SaCollection) c = NULL;
+  g_autoptr (SaSearch) s = NULL;
+  g_autoptr (GArray) t_load = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) t_query = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) t_reweight = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) t_stream = g_array_new (FALSE, FALSE, sizeof (double));
+  GError *error = NULL;
+  SaHit hits[11];
+  double weights[SA_MAX_SETS];
+  volatile double sink = 0;
+  guint n;
+  int status = 0;
+
+  if (!sa_cli_parse ("bench", NULL, _ ("Measure loading and search speed."), entries, &argc, &argv,
+                     &status))
+    return status;
+  if ((features == NULL) == (synthetic <= 0))
+    return sa_cli_usage_error ("bench", _ ("give either --features or --synthetic N"));
+  if (synthetic > 0)
+    {
+      tmpdir = g_dir_make_tmp ("soundalike-bench-XXXXXX", NULL);
+      if (tmpdir == NULL || !sa_bench_write_synthetic (tmpdir, (guint)synthetic, &error))
+        {
+          if (error == NULL)
+            g_set_error (&error, SA_ERROR, SA_ERROR_IO, _ ("cannot create a temporary folder"));
+          return sa_cli_fail (error);
+        }
+      features = g_build_filename (tmpdir, "features.npz", NULL);
+      metadata = g_build_filename (tmpdir, "metadata.csv", NULL);
+    }
+
+  if (runs <= 0)
+    runs = synthetic >= 50000 ? 5 : 11;
+  for (int r = 0; r < runs; r++)
+    {
+      double t0 = NOW_MS ();
+      g_clear_object (&c);
+      c = sa_collection_load (features, metadata, NULL, &error);
+      if (c == NULL)
+        return sa_cli_fail (error);
+      double t1 = NOW_MS ();
+      g_array_append_val (t_load, (double){ t1 - t0 });
+    }
+  n = sa_collection_get_n_tracks (c);
+  s = sa_search_new (c);
+  sa_search_default_weights (c, weights);
+
+  for (int r = 0; r < MAX (runs, 21); r++)
+    {
+      guint q = (guint)((r * 7919u) % n);
+      double t0 = NOW_MS ();
+      sa_search_set_query (s, q);
+      sa_search_rank (s, weights, MIN (10, n - 1), hits);
+      double t1 = NOW_MS ();
+      g_array_append_val (t_query, (double){ t1 - t0 });
+      sink += hits[0].distance;
+    }
+  for (int r = 0; r < 201; r++)
+    {
+      double w[SA_MAX_SETS];
+      for (guint i = 0; i < sa_collection_get_n_sets (c); i++)
+        w[i] = weights[i] * (0.5 + (r % 10) / 10.0);
+      double t0 = NOW_MS ();
+      sa_search_rank (s, w, MIN (10, n - 1), hits);
+      double t1 = NOW_MS ();
+      g_array_append_val (t_reweight, (double){ t1 - t0 });
+      sink += hits[1].distance;
+    }
+  for (int r = 0; r < MAX (runs, 21); r++)
+    {
+      double t0 = NOW_MS ();
+      sink += sa_kernel_stream_sum (sa_collection_get_matrix (c),
+                                    (gsize)n * sa_collection_get_stride (c));
+      double t1 = NOW_MS ();
+      g_array_append_val (t_stream, (double){ t1 - t0 });
+    }
+  (void)sink;
+
+  g_print ("# %u tracks x %u dimensions (%u with padding), %s\n", n, sa_collection_get_n_dims (c),
+           sa_collection_get_stride (c), features);
+  report ("load", t_load);
+  report ("query", t_query);
+  report ("reweight", t_reweight);
+  report ("stream", t_stream);
+
+  if (tmpdir)
+    {
+      g_unlink (features);
+      g_unlink (metadata);
+      g_rmdir (tmpdir);
+    }
+  return 0;
+}

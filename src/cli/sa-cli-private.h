@@ -1,0 +1,17 @@
+/* sa-cli-private.h: helpers shared by the commands
+ *
+ * Copyright 2026 The Soundalike authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+int sa_cli_fail (GError *error);
+int sa_cli_usage_error (const char *command, const char *message);
+gboolean sa_cli_parse (const char *command, const char *parameter, const char *summary,
+                       GOptionEntry *entries, int *argc, char ***argv, int *status);
+
+G_END_DECLS

@@ -1,0 +1,100 @@
+/* sa-collection.h: features joined with metadata
+ *
+ * Copyright 2026 The Soundalike authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A collection is what the tutorial builds before its search: the feature file's
+ * rows joined with the metadata on clip_id (inner join), in feature-file order.
+ * Every 2-D float array of the .npz with one row per clip_id is a feature set
+ * (rp, ssd, ...).  The sets are kept once, as one float32 row-major matrix whose
+ * rows and sets start at multiples of 64 bytes (padding is zero), together with
+ * the per-dimension mean and population standard deviation over the joined
+ * rows (the inputs of the tutorial's z-score).
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sa-metadata.h"
+
+G_BEGIN_DECLS
+
+#define SA_TYPE_COLLECTION (sa_collection_get_type ())
+G_DECLARE_FINAL_TYPE (SaCollection, sa_collection, SA, COLLECTION, GObject)
+
+#define SA_MAX_SETS 16
+
+typedef struct
+{
+  char *name;
+  guint offset; /* first column in the padded row */
+  guint length; /* number of dimensions */
+  guint padded; /* length rounded up to 16 */
+} SaFeatureSet;
+
+typedef struct
+{
+  guint n_feature_rows;
+  guint n_metadata_rows;
+  guint n_joined;
+  guint n_features_without_metadata;
+  guint n_metadata_without_features;
+  guint n_duplicate_feature_ids;
+  guint n_duplicate_metadata_ids;
+} SaCollectionReport;
+
+/* Well-known metadata columns */
+typedef enum
+{
+  SA_FIELD_ARTIST,
+  SA_FIELD_TITLE,
+  SA_FIELD_ALBUM,
+  SA_FIELD_PATH,
+  SA_FIELD_TRACK_NUMBER,
+  SA_FIELD_SEGMENT_START,
+  SA_FIELD_SEGMENT_END,
+  SA_FIELD_DURATION,
+  SA_N_FIELDS
+} SaField;
+
+SaCollection *sa_collection_load (const char *features_path, const char *metadata_path,
+                                  GCancellable *cancellable, GError **error);
+void sa_collection_load_async (const char *features_path, const char *metadata_path,
+                               GCancellable *cancellable, GAsyncReadyCallback callback,
+                               gpointer user_data);
+SaCollection *sa_collection_load_finish (GAsyncResult *result, GError **error);
+
+const char *sa_collection_get_features_path (SaCollection *self);
+const char *sa_collection_get_metadata_path (SaCollection *self);
+const SaCollectionReport *sa_collection_get_report (SaCollection *self);
+
+guint sa_collection_get_n_tracks (SaCollection *self);
+guint sa_collection_get_n_sets (SaCollection *self);
+const SaFeatureSet *sa_collection_get_set (SaCollection *self, guint index);
+int sa_collection_find_set (SaCollection *self, const char *name);
+guint sa_collection_get_n_dims (SaCollection *self); /* sum of set lengths */
+guint sa_collection_get_stride (SaCollection *self); /* floats per padded row */
+const float *sa_collection_get_matrix (SaCollection *self);
+const float *sa_collection_get_row (SaCollection *self, guint track);
+/* Per padded column; padding and zero-variance columns have inv_std 0. */
+const double *sa_collection_get_mean (SaCollection *self);
+const double *sa_collection_get_std (SaCollection *self);
+const gboolean *sa_collection_get_zero_variance (SaCollection *self);
+
+gint64 sa_collection_get_clip_id (SaCollection *self, guint track);
+int sa_collection_find_clip_id (SaCollection *self, gint64 clip_id);
+/* Never NULL ("" when unknown). */
+const char *sa_collection_get_field (SaCollection *self, guint track, SaField field);
+/* Any metadata column by name; "" when absent. */
+const char *sa_collection_get_column (SaCollection *self, guint track, const char *column);
+SaMetadata *sa_collection_get_metadata (SaCollection *self);
+/* Small integer ids: tracks with equal artist (album, audio file) have equal ids. */
+guint sa_collection_get_group (SaCollection *self, guint track, SaField field);
+
+/* The folder under which foreign audio paths are looked up by their trailing components. */
+void sa_collection_set_audio_root (SaCollection *self, const char *audio_root);
+const char *sa_collection_get_audio_root (SaCollection *self);
+/* A local path for the track's audio, or NULL when it cannot be found. */
+char *sa_collection_resolve_audio (SaCollection *self, guint track);
+
+G_END_DECLS

@@ -1,0 +1,10 @@
+/* sa-error.c
+ *
+ * Copyright 2026 The Soundalike authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "sa-error.h"
+
+G_DEFINE_QUARK (sa - error - quark, sa_error)

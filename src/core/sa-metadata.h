@@ -1,0 +1,49 @@
+/* sa-metadata.h: the tutorial's metadata CSV
+ *
+ * Copyright 2026 The Soundalike authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The layout pandas writes with DataFrame.to_csv(): an unnamed index column, then
+ * clip_id, mp3_path, track_number, title, artist, album, url, segmentStart,
+ * segmentEnd, original_url.  Columns are found by header name; numbers may be
+ * written as "42150.0"; fields are RFC 4180 quoted; text is UTF-8.  Every
+ * column is kept, also the ones Soundalike does not know.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _SaMetadata SaMetadata;
+
+SaMetadata *sa_metadata_load (const char *path, GError **error);
+SaMetadata *sa_metadata_parse (const char *data, gsize len, const char *where, GError **error);
+void sa_metadata_free (SaMetadata *md);
+
+guint sa_metadata_get_n_rows (SaMetadata *md);
+guint sa_metadata_get_n_columns (SaMetadata *md);
+const char *sa_metadata_get_column_name (SaMetadata *md, guint column);
+/* -1 when the header has no such column */
+int sa_metadata_find_column (SaMetadata *md, const char *name);
+/* Never NULL: an empty cell, or a missing column (column < 0), is "". */
+const char *sa_metadata_get (SaMetadata *md, guint row, int column);
+gint64 sa_metadata_get_clip_id (SaMetadata *md, guint row);
+
+/* Parses "42150", "42150.0" or "4.215e4" as an integer id. */
+gboolean sa_parse_clip_id (const char *text, gint64 *value);
+
+/* Writing, in the same layout, atomically (temporary file, then rename). */
+typedef struct _SaMetadataWriter SaMetadataWriter;
+SaMetadataWriter *sa_metadata_writer_new (const char *const *columns);
+void sa_metadata_writer_add_row (SaMetadataWriter *w, const char *index, const char *const *cells);
+gboolean sa_metadata_writer_save (SaMetadataWriter *w, const char *path, GError **error);
+void sa_metadata_writer_free (SaMetadataWriter *w);
+
+/* Writes @contents to @path through a temporary file in the same folder, fsync and rename. */
+gboolean sa_write_file_atomic (const char *path, const char *contents, gsize len, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaMetadata, sa_metadata_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaMetadataWriter, sa_metadata_writer_free)
+
+G_END_DECLS

@@ -1,0 +1,937 @@
+/* sa-npz.c
+ *
+ * Copyright 2026 The Soundalike authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "sa-error.h"
+#include "sa-npz.h"
+
+#define SIG_LOCAL   0x04034b50u
+#define SIG_CENTRAL 0x02014b50u
+#define SIG_EOCD    0x06054b50u
+#define SIG_EOCD64  0x06064b50u
+#define SIG_LOCATOR 0x07064b50u
+#define ZIP_MAX32   0xffffffffu
+#define ZIP_MAX16   0xffffu
+/* deflate cannot expand data by more than about 1032:1 */
+#define DEFLATE_MAX_RATIO 1032
+
+typedef struct
+{
+  char *file_name; /* as stored in the archive */
+  char *name;      /* the array's key: file_name without ".npy" */
+  guint16 flags;
+  guint16 method;
+  guint32 crc;
+  guint64 comp_size;
+  guint64 size;
+  guint64 local_offset;
+} Member;
+
+struct _SaNpz
+{
+  char *path;
+  GMappedFile *map;
+  const guint8 *data;
+  gsize len;
+  GArray *members; /* Member */
+};
+
+struct _SaNpzStream
+{
+  SaNpz *npz;
+  const Member *member;
+  char *where;
+  const guint8 *src;
+  guint64 src_left;
+  guint64 out_left;
+  guint32 crc;
+  gboolean deflated;
+  gboolean z_ready;
+  z_stream z;
+};
+
+static inline guint16
+rd16 (const guint8 *p)
+{
+  return p[0] | (p[1] << 8);
+}
+
+static inline guint32
+rd32 (const guint8 *p)
+{
+  return p[0] | (p[1] << 8) | (p[2] << 16) | ((guint32)p[3] << 24);
+}
+
+static inline guint64
+rd64 (const guint8 *p)
+{
+  return rd32 (p) | ((guint64)rd32 (p + 4) << 32);
+}
+
+static void
+member_clear (gpointer data)
+{
+  Member *m = data;
+  g_free (m->file_name);
+  g_free (m->name);
+}
+
+void
+sa_npz_free (SaNpz *npz)
+{
+  if (npz == NULL)
+    return;
+  g_clear_pointer (&npz->map, g_mapped_file_unref);
+  g_clear_pointer (&npz->members, g_array_unref);
+  g_free (npz->path);
+  g_free (npz);
+}
+
+const char *
+sa_npz_get_path (SaNpz *npz)
+{
+  return npz->path;
+}
+
+static gboolean
+corrupt (GError **error, SaNpz *npz, const char *what)
+{
+  g_set_error (error, SA_ERROR, SA_ERROR_CORRUPT, _ ("%s: corrupt ZIP archive (%s)"), npz->path,
+               what);
+  return FALSE;
+}
+
+static gboolean
+read_central_directory (SaNpz *npz, GError **error)
+{
+  const guint8 *d = npz->data;
+  gsize len = npz->len;
+  gssize eocd = -1;
+  guint64 n_entries, cd_size, cd_offset;
+  gsize lowest;
+
+  if (len >= 22)
+    {
+      lowest = len - 22 > 0xffff ? len - 22 - 0xffff : 0;
+      for (gsize i = len - 22 + 1; i-- > lowest;)
+        if (rd32 (d + i) == SIG_EOCD)
+          {
+            eocd = i;
+            break;
+          }
+    }
+  if (eocd < 0)
+    {
+      if (len >= 4 && rd32 (d) == SIG_LOCAL)
+        g_set_error (error, SA_ERROR, SA_ERROR_TRUNCATED,
+                     _ ("%s: truncated ZIP archive (the central directory is missing)"), npz->path);
+      else
+        g_set_error (error, SA_ERROR, SA_ERROR_NOT_ZIP,
+                     _ ("%s: not a numpy .npz file (no ZIP directory found)"), npz->path);
+      return FALSE;
+    }
+
+  n_entries = rd16 (d + eocd + 10);
+  cd_size = rd32 (d + eocd + 12);
+  cd_offset = rd32 (d + eocd + 16);
+  if (n_entries == ZIP_MAX16 || cd_size == ZIP_MAX32 || cd_offset == ZIP_MAX32)
+    {
+      guint64 z64;
+      if (eocd < 20 || rd32 (d + eocd - 20) != SIG_LOCATOR)
+        return corrupt (error, npz, _ ("ZIP64 locator missing"));
+      z64 = rd64 (d + eocd - 20 + 8);
+      if (z64 > len || len - z64 < 56 || rd32 (d + z64) != SIG_EOCD64)
+        return corrupt (error, npz, _ ("bad ZIP64 end record"));
+      n_entries = rd64 (d + z64 + 32);
+      cd_size = rd64 (d + z64 + 40);
+      cd_offset = rd64 (d + z64 + 48);
+    }
+  if (cd_offset > (guint64)eocd || cd_size > (guint64)eocd - cd_offset)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_TRUNCATED,
+                   _ ("%s: truncated ZIP archive (the directory points past the end)"), npz->path);
+      return FALSE;
+    }
+  if (n_entries > cd_size / 46)
+    return corrupt (error, npz, _ ("too many entries for the directory size"));
+
+  npz->members = g_array_sized_new (FALSE, TRUE, sizeof (Member), (guint)n_entries);
+  g_array_set_clear_func (npz->members, member_clear);
+
+  const guint8 *p = d + cd_offset;
+  const guint8 *end = p + cd_size;
+  for (guint64 i = 0; i < n_entries; i++)
+    {
+      Member m = { 0 };
+      guint16 name_len, extra_len, comment_len;
+      const guint8 *extra;
+
+      if (end - p < 46 || rd32 (p) != SIG_CENTRAL)
+        return corrupt (error, npz, _ ("bad directory entry"));
+      m.flags = rd16 (p + 8);
+      m.method = rd16 (p + 10);
+      m.crc = rd32 (p + 16);
+      m.comp_size = rd32 (p + 20);
+      m.size = rd32 (p + 24);
+      name_len = rd16 (p + 28);
+      extra_len = rd16 (p + 30);
+      comment_len = rd16 (p + 32);
+      m.local_offset = rd32 (p + 42);
+      if ((gsize)(end - p) < 46u + name_len + extra_len + comment_len)
+        return corrupt (error, npz, _ ("bad directory entry"));
+      extra = p + 46 + name_len;
+      /* ZIP64 extended information: only the fields that overflowed, in this order */
+      for (const guint8 *e = extra; e + 4 <= extra + extra_len;)
+        {
+          guint16 id = rd16 (e), sz = rd16 (e + 2);
+          const guint8 *f = e + 4, *fend = e + 4 + sz;
+          if (fend > extra + extra_len)
+            return corrupt (error, npz, _ ("bad extra field"));
+          if (id == 0x0001)
+            {
+              if (m.size == ZIP_MAX32)
+                {
+                  if (fend - f < 8)
+                    return corrupt (error, npz, _ ("bad ZIP64 extra field"));
+                  m.size = rd64 (f), f += 8;
+                }
+              if (m.comp_size == ZIP_MAX32)
+                {
+                  if (fend - f < 8)
+                    return corrupt (error, npz, _ ("bad ZIP64 extra field"));
+                  m.comp_size = rd64 (f), f += 8;
+                }
+              if (m.local_offset == ZIP_MAX32)
+                {
+                  if (fend - f < 8)
+                    return corrupt (error, npz, _ ("bad ZIP64 extra field"));
+                  m.local_offset = rd64 (f), f += 8;
+                }
+            }
+          e = fend;
+        }
+      m.file_name = g_strndup ((const char *)p + 46, name_len);
+      if (g_str_has_suffix (m.file_name, ".npy"))
+        m.name = g_strndup (m.file_name, strlen (m.file_name) - 4);
+      else
+        m.name = g_strdup (m.file_name);
+      g_array_append_val (npz->members, m);
+      p += 46 + name_len + extra_len + comment_len;
+    }
+  return TRUE;
+}
+
+SaNpz *
+sa_npz_open (const char *path, GError **error)
+{
+  g_autoptr (SaNpz) npz = g_new0 (SaNpz, 1);
+  g_autoptr (GError) local_error = NULL;
+
+  npz->path = g_strdup (path);
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_IO, _ ("%s: is a folder, not a feature file"), path);
+      return NULL;
+    }
+  npz->map = g_mapped_file_new (path, FALSE, &local_error);
+  if (npz->map == NULL)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_IO, "%s", local_error->message);
+      return NULL;
+    }
+  npz->data = (const guint8 *)g_mapped_file_get_contents (npz->map);
+  npz->len = g_mapped_file_get_length (npz->map);
+  if (npz->len == 0)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_EMPTY, _ ("%s: the file is empty"), path);
+      return NULL;
+    }
+  if (!read_central_directory (npz, error))
+    return NULL;
+  return g_steal_pointer (&npz);
+}
+
+guint
+sa_npz_get_n_arrays (SaNpz *npz)
+{
+  return npz->members->len;
+}
+
+const char *
+sa_npz_get_array_name (SaNpz *npz, guint index)
+{
+  g_return_val_if_fail (index < npz->members->len, NULL);
+  return g_array_index (npz->members, Member, index).name;
+}
+
+static const Member *
+find_member (SaNpz *npz, const char *name)
+{
+  for (guint i = 0; i < npz->members->len; i++)
+    {
+      const Member *m = &g_array_index (npz->members, Member, i);
+      if (g_str_equal (m->name, name) && g_str_has_suffix (m->file_name, ".npy"))
+        return m;
+    }
+  return NULL;
+}
+
+gboolean
+sa_npz_has_array (SaNpz *npz, const char *name)
+{
+  return find_member (npz, name) != NULL;
+}
+
+void
+sa_npz_stream_free (SaNpzStream *s)
+{
+  if (s == NULL)
+    return;
+  if (s->z_ready)
+    inflateEnd (&s->z);
+  g_free (s->where);
+  g_free (s);
+}
+
+static SaNpzStream *
+stream_open (SaNpz *npz, const Member *m, GError **error)
+{
+  g_autoptr (SaNpzStream) s = g_new0 (SaNpzStream, 1);
+  const guint8 *lh;
+  guint64 data_offset;
+
+  s->npz = npz;
+  s->member = m;
+  s->where = g_strdup_printf (_ ("%s, array '%s'"), npz->path, m->name);
+  if (m->flags & 1)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_UNSUPPORTED,
+                   _ ("%s: encrypted members are not supported"), s->where);
+      return NULL;
+    }
+  if (m->method != 0 && m->method != 8)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_UNSUPPORTED,
+                   _ ("%s: unsupported ZIP compression method %u (only stored and deflated)"),
+                   s->where, m->method);
+      return NULL;
+    }
+  if (m->local_offset > npz->len || npz->len - m->local_offset < 30)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_TRUNCATED, _ ("%s: truncated ZIP member"), s->where);
+      return NULL;
+    }
+  lh = npz->data + m->local_offset;
+  if (rd32 (lh) != SIG_LOCAL)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_CORRUPT, _ ("%s: corrupt ZIP member header"),
+                   s->where);
+      return NULL;
+    }
+  data_offset = m->local_offset + 30 + rd16 (lh + 26) + rd16 (lh + 28);
+  if (data_offset > npz->len || m->comp_size > npz->len - data_offset)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_TRUNCATED, _ ("%s: truncated ZIP member"), s->where);
+      return NULL;
+    }
+  if (m->method == 0 && m->size != m->comp_size)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_CORRUPT,
+                   _ ("%s: corrupt ZIP member (stored sizes differ)"), s->where);
+      return NULL;
+    }
+  if (m->method == 8 && m->size / DEFLATE_MAX_RATIO > m->comp_size + 1)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_TOO_LARGE,
+                   _ ("%s: the member claims %" G_GUINT64_FORMAT
+                      " bytes, more than its compressed data can hold"),
+                   s->where, m->size);
+      return NULL;
+    }
+  s->src = npz->data + data_offset;
+  s->src_left = m->comp_size;
+  s->out_left = m->size;
+  s->crc = crc32_z (0, NULL, 0);
+  s->deflated = m->method == 8;
+  if (s->deflated)
+    {
+      if (inflateInit2 (&s->z, -MAX_WBITS) != Z_OK)
+        {
+          g_set_error (error, SA_ERROR, SA_ERROR_FAILED, _ ("%s: cannot start zlib"), s->where);
+          return NULL;
+        }
+      s->z_ready = TRUE;
+    }
+  return g_steal_pointer (&s);
+}
+
+gboolean
+sa_npz_stream_read (SaNpzStream *s, void *buf, gsize len, GError **error)
+{
+  if (len > s->out_left)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_TRUNCATED, _ ("%s: the data ends early"), s->where);
+      return FALSE;
+    }
+  if (!s->deflated)
+    {
+      memcpy (buf, s->src, len);
+      s->src += len;
+      s->src_left -= len;
+    }
+  else
+    {
+      guint8 *out = buf;
+      gsize want = len;
+      while (want > 0)
+        {
+          uInt in_chunk = (uInt)MIN (s->src_left, (guint64)G_MAXUINT32 / 2);
+          uInt out_chunk = (uInt)MIN (want, (gsize)G_MAXUINT32 / 2);
+          int rc;
+
+          s->z.next_in = (Bytef *)s->src;
+          s->z.avail_in = in_chunk;
+          s->z.next_out = out;
+          s->z.avail_out = out_chunk;
+          rc = inflate (&s->z, Z_SYNC_FLUSH);
+          s->src += in_chunk - s->z.avail_in;
+          s->src_left -= in_chunk - s->z.avail_in;
+          out += out_chunk - s->z.avail_out;
+          want -= out_chunk - s->z.avail_out;
+          if (rc == Z_STREAM_END && want > 0)
+            {
+              g_set_error (error, SA_ERROR, SA_ERROR_TRUNCATED,
+                           _ ("%s: the compressed data ends early"), s->where);
+              return FALSE;
+            }
+          if (rc == Z_BUF_ERROR && s->src_left == 0 && want > 0)
+            {
+              g_set_error (error, SA_ERROR, SA_ERROR_TRUNCATED,
+                           _ ("%s: the compressed data is truncated"), s->where);
+              return FALSE;
+            }
+          if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
+            {
+              g_set_error (error, SA_ERROR, SA_ERROR_CORRUPT,
+                           _ ("%s: corrupt compressed data (%s)"), s->where,
+                           s->z.msg ? s->z.msg : "zlib");
+              return FALSE;
+            }
+        }
+    }
+  s->crc = crc32_z (s->crc, buf, len);
+  s->out_left -= len;
+  return TRUE;
+}
+
+gboolean
+sa_npz_stream_finish (SaNpzStream *s, GError **error)
+{
+  guint8 scratch[16384];
+
+  while (s->out_left > 0)
+    if (!sa_npz_stream_read (s, scratch, MIN (s->out_left, sizeof scratch), error))
+      return FALSE;
+  if (s->crc != s->member->crc)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_CORRUPT,
+                   _ ("%s: CRC-32 mismatch (the file is damaged)"), s->where);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+SaNpzStream *
+sa_npz_open_array (SaNpz *npz, const char *name, SaNpyHeader *header, GError **error)
+{
+  const Member *m = find_member (npz, name);
+  g_autoptr (SaNpzStream) s = NULL;
+  guint8 prefix[SA_NPY_PREFIX_LEN];
+  g_autofree guint8 *head = NULL;
+  gsize head_size;
+
+  if (m == NULL)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_MISSING, _ ("%s: no array named '%s'"), npz->path,
+                   name);
+      return NULL;
+    }
+  s = stream_open (npz, m, error);
+  if (s == NULL)
+    return NULL;
+  if (m->size < 10)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_TRUNCATED, _ ("%s: the .npy header is truncated"),
+                   s->where);
+      return NULL;
+    }
+  if (!sa_npz_stream_read (s, prefix, MIN (m->size, sizeof prefix), error)
+      || !sa_npy_header_size (prefix, MIN (m->size, sizeof prefix), &head_size, s->where, error))
+    return NULL;
+  if (head_size > m->size)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_TRUNCATED, _ ("%s: the .npy header is truncated"),
+                   s->where);
+      return NULL;
+    }
+  head = g_malloc (head_size);
+  memcpy (head, prefix, MIN (m->size, sizeof prefix));
+  if (head_size > sizeof prefix
+      && !sa_npz_stream_read (s, head + sizeof prefix, head_size - sizeof prefix, error))
+    return NULL;
+  if (!sa_npy_header_parse (head, head_size, m->size, s->where, header, error))
+    return NULL;
+  return g_steal_pointer (&s);
+}
+
+static guint8 *
+read_array_raw (SaNpz *npz, const char *name, SaNpyHeader *h, GError **error)
+{
+  g_autoptr (SaNpzStream) s = sa_npz_open_array (npz, name, h, error);
+  g_autofree guint8 *raw = NULL;
+
+  if (s == NULL)
+    return NULL;
+  raw = g_malloc (MAX (h->data_size, 1));
+  if (!sa_npz_stream_read (s, raw, h->data_size, error) || !sa_npz_stream_finish (s, error))
+    return NULL;
+  return g_steal_pointer (&raw);
+}
+
+/* Returns the index in the raw (file-ordered) data of row-major element k. */
+static inline gsize
+raw_index (const SaNpyHeader *h, gsize k)
+{
+  if (!h->fortran_order || h->ndim == 1)
+    return k;
+  return (k % h->shape[1]) * h->shape[0] + k / h->shape[1];
+}
+
+double *
+sa_npz_read_f64 (SaNpz *npz, const char *name, SaNpyHeader *h, GError **error)
+{
+  g_autofree guint8 *raw = read_array_raw (npz, name, h, error);
+  double *out;
+
+  if (raw == NULL)
+    return NULL;
+  out = g_new (double, MAX (h->n_elements, 1));
+  for (gsize k = 0; k < h->n_elements; k++)
+    sa_npy_convert_f64 (h, raw + raw_index (h, k) * h->item_size, 1, out + k);
+  return out;
+}
+
+gint64 *
+sa_npz_read_i64 (SaNpz *npz, const char *name, SaNpyHeader *h, GError **error)
+{
+  g_autofree guint8 *raw = read_array_raw (npz, name, h, error);
+  g_autofree gint64 *out = NULL;
+
+  if (raw == NULL)
+    return NULL;
+  out = g_new (gint64, MAX (h->n_elements, 1));
+  for (gsize k = 0; k < h->n_elements; k++)
+    if (!sa_npy_convert_i64 (h, raw + raw_index (h, k) * h->item_size, 1, out + k, NULL))
+      {
+        g_set_error (error, SA_ERROR, SA_ERROR_CORRUPT,
+                     _ ("%s, array '%s': element %" G_GSIZE_FORMAT " is not a valid integer id"),
+                     npz->path, name, k);
+        return NULL;
+      }
+  return g_steal_pointer (&out);
+}
+
+/* ---- writing ---- */
+
+typedef struct
+{
+  char *file_name;
+  guint32 crc;
+  guint64 size;
+  guint64 offset;
+} Written;
+
+struct _SaNpzWriter
+{
+  char *path;
+  char *tmp_path;
+  int fd;
+  guint64 offset;
+  GArray *entries;
+  guint8 *buf;
+  gsize buf_len;
+  gboolean failed;
+};
+
+#define WRITE_BUF_SIZE (1 << 20)
+
+static void
+written_clear (gpointer data)
+{
+  g_free (((Written *)data)->file_name);
+}
+
+SaNpzWriter *
+sa_npz_writer_new (const char *path, GError **error)
+{
+  g_autoptr (SaNpzWriter) w = g_new0 (SaNpzWriter, 1);
+  int saved;
+
+  w->fd = -1;
+  w->path = g_strdup (path);
+  w->tmp_path = g_strdup_printf ("%s.tmp-XXXXXX", path);
+  w->fd = g_mkstemp_full (w->tmp_path, O_WRONLY | O_CLOEXEC, 0644);
+  if (w->fd < 0)
+    {
+      saved = errno;
+      g_clear_pointer (&w->tmp_path, g_free);
+      g_set_error (error, SA_ERROR, SA_ERROR_IO, _ ("%s: cannot create the file: %s"), path,
+                   g_strerror (saved));
+      return NULL;
+    }
+  w->entries = g_array_new (FALSE, TRUE, sizeof (Written));
+  g_array_set_clear_func (w->entries, written_clear);
+  w->buf = g_malloc (WRITE_BUF_SIZE);
+  return g_steal_pointer (&w);
+}
+
+void
+sa_npz_writer_free (SaNpzWriter *w)
+{
+  if (w == NULL)
+    return;
+  if (w->fd >= 0)
+    close (w->fd);
+  if (w->tmp_path)
+    g_unlink (w->tmp_path);
+  g_clear_pointer (&w->entries, g_array_unref);
+  g_free (w->buf);
+  g_free (w->tmp_path);
+  g_free (w->path);
+  g_free (w);
+}
+
+static gboolean
+io_error (SaNpzWriter *w, int err, GError **error)
+{
+  w->failed = TRUE;
+  g_set_error (error, SA_ERROR, SA_ERROR_IO, _ ("%s: cannot write: %s"), w->path, g_strerror (err));
+  return FALSE;
+}
+
+static gboolean
+flush_buf (SaNpzWriter *w, GError **error)
+{
+  gsize done = 0;
+
+  while (done < w->buf_len)
+    {
+      gssize n = write (w->fd, w->buf + done, w->buf_len - done);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return io_error (w, n < 0 ? errno : ENOSPC, error);
+      done += n;
+    }
+  w->buf_len = 0;
+  return TRUE;
+}
+
+static gboolean
+put (SaNpzWriter *w, const void *data, gsize len, GError **error)
+{
+  const guint8 *p = data;
+
+  while (len > 0)
+    {
+      gsize n = MIN (len, WRITE_BUF_SIZE - w->buf_len);
+      memcpy (w->buf + w->buf_len, p, n);
+      w->buf_len += n;
+      w->offset += n;
+      p += n;
+      len -= n;
+      if (w->buf_len == WRITE_BUF_SIZE && !flush_buf (w, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static inline void
+wr16 (guint8 *p, guint16 v)
+{
+  p[0] = v & 0xff;
+  p[1] = v >> 8;
+}
+
+static inline void
+wr32 (guint8 *p, guint32 v)
+{
+  for (int i = 0; i < 4; i++)
+    p[i] = (v >> (8 * i)) & 0xff;
+}
+
+static inline void
+wr64 (guint8 *p, guint64 v)
+{
+  wr32 (p, (guint32)v);
+  wr32 (p + 4, (guint32)(v >> 32));
+}
+
+/* DOS date 1980-01-01 00:00: the output does not depend on the clock. */
+#define DOS_TIME 0
+#define DOS_DATE ((0 << 9) | (1 << 5) | 1)
+
+typedef gboolean (*PayloadFunc) (SaNpzWriter *w, gconstpointer user_data, guint32 *crc,
+                                 GError **error);
+
+static gboolean
+add_member (SaNpzWriter *w, const char *name, GByteArray *npy_header, guint64 payload_size,
+            PayloadFunc payload, gconstpointer user_data, GError **error)
+{
+  Written e = { 0 };
+  g_autofree char *file_name = g_strconcat (name, ".npy", NULL);
+  gsize name_len = strlen (file_name);
+  guint8 local[30];
+  guint8 extra[4 + 16 + 4 + 64];
+  gsize extra_len = 0;
+  gboolean zip64;
+  guint32 crc;
+  guint8 crc_bytes[4];
+
+  if (w->failed)
+    return FALSE;
+  e.offset = w->offset;
+  e.size = npy_header->len + payload_size;
+  zip64 = e.size >= ZIP_MAX32;
+  if (zip64)
+    {
+      wr16 (extra, 0x0001);
+      wr16 (extra + 2, 16);
+      wr64 (extra + 4, e.size);
+      wr64 (extra + 12, e.size);
+      extra_len = 20;
+    }
+  /* Pad with a private extra field so that the member data starts at a multiple of 64. */
+  {
+    guint64 data_start = e.offset + 30 + name_len + extra_len + 4;
+    gsize pad = (64 - data_start % 64) % 64;
+    wr16 (extra + extra_len, 0x5341); /* "SA": alignment padding */
+    wr16 (extra + extra_len + 2, (guint16)pad);
+    memset (extra + extra_len + 4, 0, pad);
+    extra_len += 4 + pad;
+  }
+
+  wr32 (local, SIG_LOCAL);
+  wr16 (local + 4, zip64 ? 45 : 20);
+  wr16 (local + 6, 0);
+  wr16 (local + 8, 0); /* stored */
+  wr16 (local + 10, DOS_TIME);
+  wr16 (local + 12, DOS_DATE);
+  wr32 (local + 14, 0); /* CRC, patched below */
+  wr32 (local + 18, zip64 ? ZIP_MAX32 : (guint32)e.size);
+  wr32 (local + 22, zip64 ? ZIP_MAX32 : (guint32)e.size);
+  wr16 (local + 26, (guint16)name_len);
+  wr16 (local + 28, (guint16)extra_len);
+  if (!put (w, local, sizeof local, error) || !put (w, file_name, name_len, error)
+      || !put (w, extra, extra_len, error))
+    return FALSE;
+  g_assert (w->offset % 64 == 0);
+  crc = crc32_z (0, npy_header->data, npy_header->len);
+  if (!put (w, npy_header->data, npy_header->len, error) || !payload (w, user_data, &crc, error))
+    return FALSE;
+  if (!flush_buf (w, error))
+    return FALSE;
+  wr32 (crc_bytes, crc);
+  if (pwrite (w->fd, crc_bytes, 4, (off_t)e.offset + 14) != 4)
+    return io_error (w, errno, error);
+  e.crc = crc;
+  e.file_name = g_steal_pointer (&file_name);
+  g_array_append_val (w->entries, e);
+  return TRUE;
+}
+
+typedef struct
+{
+  const float *data;
+  gsize rows, cols, stride;
+} F32Payload;
+
+static gboolean
+write_f32 (SaNpzWriter *w, gconstpointer user_data, guint32 *crc, GError **error)
+{
+  const F32Payload *p = user_data;
+  g_autofree guint32 *row = g_new (guint32, MAX (p->cols, 1));
+
+  for (gsize i = 0; i < p->rows; i++)
+    {
+      memcpy (row, p->data + i * p->stride, p->cols * sizeof (float));
+      for (gsize j = 0; j < p->cols; j++)
+        row[j] = GUINT32_TO_LE (row[j]);
+      *crc = crc32_z (*crc, (const Bytef *)row, p->cols * 4);
+      if (!put (w, row, p->cols * 4, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+sa_npz_writer_add_f32 (SaNpzWriter *w, const char *name, const float *data, gsize rows, gsize cols,
+                       gsize row_stride, gboolean one_d, GError **error)
+{
+  guint64 shape[2] = { rows, cols };
+  g_autoptr (GByteArray) header = NULL;
+  F32Payload p = { data, rows, cols, row_stride ? row_stride : cols };
+
+  if (one_d)
+    {
+      shape[0] = rows * cols;
+      p.rows = 1;
+      p.cols = rows * cols;
+      p.stride = p.cols;
+    }
+  header = sa_npy_header_build (SA_DTYPE_F32, one_d ? 1 : 2, shape);
+  return add_member (w, name, header, (guint64)rows * cols * 4, write_f32, &p, error);
+}
+
+typedef struct
+{
+  const gint64 *data;
+  gsize n;
+} I64Payload;
+
+static gboolean
+write_i64 (SaNpzWriter *w, gconstpointer user_data, guint32 *crc, GError **error)
+{
+  const I64Payload *p = user_data;
+
+  for (gsize i = 0; i < p->n; i++)
+    {
+      guint64 v = GUINT64_TO_LE ((guint64)p->data[i]);
+      *crc = crc32_z (*crc, (const Bytef *)&v, 8);
+      if (!put (w, &v, 8, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+sa_npz_writer_add_i64 (SaNpzWriter *w, const char *name, const gint64 *data, gsize n,
+                       GError **error)
+{
+  guint64 shape[1] = { n };
+  g_autoptr (GByteArray) header = sa_npy_header_build (SA_DTYPE_I64, 1, shape);
+  I64Payload p = { data, n };
+
+  return add_member (w, name, header, (guint64)n * 8, write_i64, &p, error);
+}
+
+gboolean
+sa_npz_writer_commit (SaNpzWriter *w, GError **error)
+{
+  guint64 cd_start = w->offset, cd_size;
+  gboolean zip64_end;
+  guint8 rec[56];
+
+  if (w->failed)
+    return FALSE;
+  for (guint i = 0; i < w->entries->len; i++)
+    {
+      const Written *e = &g_array_index (w->entries, Written, i);
+      gboolean big = e->size >= ZIP_MAX32, far = e->offset >= ZIP_MAX32;
+      guint8 c[46], x[4 + 24];
+      gsize xl = 0;
+      gsize nl = strlen (e->file_name);
+
+      if (big || far)
+        {
+          wr16 (x, 0x0001);
+          xl = 4;
+          if (big)
+            {
+              wr64 (x + xl, e->size), xl += 8;
+              wr64 (x + xl, e->size), xl += 8;
+            }
+          if (far)
+            wr64 (x + xl, e->offset), xl += 8;
+          wr16 (x + 2, (guint16)(xl - 4));
+        }
+      wr32 (c, SIG_CENTRAL);
+      wr16 (c + 4, (3 << 8) | 45); /* made by Unix, spec 4.5 */
+      wr16 (c + 6, (big || far) ? 45 : 20);
+      wr16 (c + 8, 0);
+      wr16 (c + 10, 0);
+      wr16 (c + 12, DOS_TIME);
+      wr16 (c + 14, DOS_DATE);
+      wr32 (c + 16, e->crc);
+      wr32 (c + 20, big ? ZIP_MAX32 : (guint32)e->size);
+      wr32 (c + 24, big ? ZIP_MAX32 : (guint32)e->size);
+      wr16 (c + 28, (guint16)nl);
+      wr16 (c + 30, (guint16)xl);
+      wr16 (c + 32, 0);
+      wr16 (c + 34, 0);
+      wr16 (c + 36, 0);
+      wr32 (c + 38, (guint32)0100644 << 16);
+      wr32 (c + 42, far ? ZIP_MAX32 : (guint32)e->offset);
+      if (!put (w, c, sizeof c, error) || !put (w, e->file_name, nl, error)
+          || !put (w, x, xl, error))
+        return FALSE;
+    }
+  cd_size = w->offset - cd_start;
+  zip64_end = w->entries->len >= ZIP_MAX16 || cd_start >= ZIP_MAX32 || cd_size >= ZIP_MAX32;
+  if (zip64_end)
+    {
+      guint64 rec_offset = w->offset;
+      wr32 (rec, SIG_EOCD64);
+      wr64 (rec + 4, 44);
+      wr16 (rec + 12, 45);
+      wr16 (rec + 14, 45);
+      wr32 (rec + 16, 0);
+      wr32 (rec + 20, 0);
+      wr64 (rec + 24, w->entries->len);
+      wr64 (rec + 32, w->entries->len);
+      wr64 (rec + 40, cd_size);
+      wr64 (rec + 48, cd_start);
+      if (!put (w, rec, 56, error))
+        return FALSE;
+      wr32 (rec, SIG_LOCATOR);
+      wr32 (rec + 4, 0);
+      wr64 (rec + 8, rec_offset);
+      wr32 (rec + 16, 1);
+      if (!put (w, rec, 20, error))
+        return FALSE;
+    }
+  wr32 (rec, SIG_EOCD);
+  wr16 (rec + 4, 0);
+  wr16 (rec + 6, 0);
+  wr16 (rec + 8, zip64_end ? ZIP_MAX16 : w->entries->len);
+  wr16 (rec + 10, zip64_end ? ZIP_MAX16 : w->entries->len);
+  wr32 (rec + 12, zip64_end ? ZIP_MAX32 : (guint32)cd_size);
+  wr32 (rec + 16, zip64_end ? ZIP_MAX32 : (guint32)cd_start);
+  wr16 (rec + 20, 0);
+  if (!put (w, rec, 22, error) || !flush_buf (w, error))
+    return FALSE;
+  if (fsync (w->fd) != 0)
+    return io_error (w, errno, error);
+  if (close (w->fd) != 0)
+    {
+      w->fd = -1;
+      return io_error (w, errno, error);
+    }
+  w->fd = -1;
+  if (g_rename (w->tmp_path, w->path) != 0)
+    return io_error (w, errno, error);
+  g_clear_pointer (&w->tmp_path, g_free);
+  return TRUE;
+}

@@ -1,0 +1,613 @@
+/* sa-search.c
+ *
+ * Copyright 2026 The Soundalike authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "sa-error.h"
+#include "sa-search.h"
+
+/* Four-lane float vectors (SSE on x86-64, NEON on arm64, plain code elsewhere).
+ * Sets start at 64-byte boundaries and are padded to 16 floats with zeros
+ * (weight 0), so the kernels need no tail loop.  Four independent accumulators
+ * of four lanes keep the loop vectorised without -ffast-math. */
+typedef float v4sf __attribute__ ((vector_size (16), aligned (16), may_alias));
+typedef gint32 v4si __attribute__ ((vector_size (16), aligned (16), may_alias));
+
+#define V(p, j) (*(const v4sf *)((p) + (j)))
+
+static inline double
+hsum (v4sf a0, v4sf a1, v4sf a2, v4sf a3)
+{
+  v4sf s = (a0 + a1) + (a2 + a3);
+  return ((double)s[0] + (double)s[1]) + ((double)s[2] + (double)s[3]);
+}
+
+/* sum_j w_j (x_j - q_j)^2 */
+static double
+kernel_sq (const float *restrict x, const float *restrict q, const float *restrict w, guint n)
+{
+  v4sf a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+
+  for (guint j = 0; j < n; j += 16)
+    {
+      v4sf d0 = V (x, j) - V (q, j);
+      v4sf d1 = V (x, j + 4) - V (q, j + 4);
+      v4sf d2 = V (x, j + 8) - V (q, j + 8);
+      v4sf d3 = V (x, j + 12) - V (q, j + 12);
+      a0 += d0 * d0 * V (w, j);
+      a1 += d1 * d1 * V (w, j + 4);
+      a2 += d2 * d2 * V (w, j + 8);
+      a3 += d3 * d3 * V (w, j + 12);
+    }
+  return hsum (a0, a1, a2, a3);
+}
+
+/* sum_j w_j |x_j - q_j| */
+static double
+kernel_abs (const float *restrict x, const float *restrict q, const float *restrict w, guint n)
+{
+  const v4si mask = { 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff };
+  v4sf a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+
+  for (guint j = 0; j < n; j += 16)
+    {
+      v4sf d0 = (v4sf)((v4si)(V (x, j) - V (q, j)) & mask);
+      v4sf d1 = (v4sf)((v4si)(V (x, j + 4) - V (q, j + 4)) & mask);
+      v4sf d2 = (v4sf)((v4si)(V (x, j + 8) - V (q, j + 8)) & mask);
+      v4sf d3 = (v4sf)((v4si)(V (x, j + 12) - V (q, j + 12)) & mask);
+      a0 += d0 * V (w, j);
+      a1 += d1 * V (w, j + 4);
+      a2 += d2 * V (w, j + 8);
+      a3 += d3 * V (w, j + 12);
+    }
+  return hsum (a0, a1, a2, a3);
+}
+
+/* sum_j (x_j - m_j) c_j */
+static double
+kernel_dot (const float *restrict x, const float *restrict m, const float *restrict c, guint n)
+{
+  v4sf a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+
+  for (guint j = 0; j < n; j += 16)
+    {
+      a0 += (V (x, j) - V (m, j)) * V (c, j);
+      a1 += (V (x, j + 4) - V (m, j + 4)) * V (c, j + 4);
+      a2 += (V (x, j + 8) - V (m, j + 8)) * V (c, j + 8);
+      a3 += (V (x, j + 12) - V (m, j + 12)) * V (c, j + 12);
+    }
+  return hsum (a0, a1, a2, a3);
+}
+
+double
+sa_kernel_stream_sum (const float *matrix, gsize n_floats)
+{
+  v4sf a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+
+  g_return_val_if_fail (n_floats % 16 == 0, 0);
+  for (gsize j = 0; j < n_floats; j += 16)
+    {
+      a0 += V (matrix, j);
+      a1 += V (matrix, j + 4);
+      a2 += V (matrix, j + 8);
+      a3 += V (matrix, j + 12);
+    }
+  return hsum (a0, a1, a2, a3);
+}
+
+struct _SaSearch
+{
+  SaCollection *c;
+  SaMetric metric;
+  gboolean standardize;
+  gboolean set_scaling;
+  SaExclude exclude;
+
+  int query;
+  gboolean stale; /* metric or standardization changed since the last pass */
+  guint n, ns, stride;
+
+  /* per padded column */
+  float *inv_var; /* 1/sigma^2, or 1 without standardization; 0 for padding and constants */
+  float *inv_std;
+  float *mean;
+  float *coef; /* cosine: (q_j - mu_j) / sigma_j^2 */
+
+  double *partial; /* n x ns: the query's per-set sums */
+  double *norms;   /* n x ns, cosine only: per-set squared norms of the z-scored rows */
+  gboolean norms_ready;
+};
+
+static void
+fill_column_weights (SaSearch *s)
+{
+  const double *std = sa_collection_get_std (s->c);
+  const double *mean = sa_collection_get_mean (s->c);
+  const gboolean *zero = sa_collection_get_zero_variance (s->c);
+
+  for (guint si = 0; si < s->ns; si++)
+    {
+      const SaFeatureSet *set = sa_collection_get_set (s->c, si);
+      for (guint j = set->offset; j < set->offset + set->padded; j++)
+        {
+          gboolean used = j < set->offset + set->length;
+          if (!used || (s->standardize && zero[j]))
+            s->inv_var[j] = s->inv_std[j] = 0.0f;
+          else if (s->standardize)
+            {
+              s->inv_var[j] = (float)(1.0 / (std[j] * std[j]));
+              s->inv_std[j] = (float)(1.0 / std[j]);
+            }
+          else
+            s->inv_var[j] = s->inv_std[j] = 1.0f;
+          s->mean[j] = used && s->standardize ? (float)mean[j] : 0.0f;
+        }
+    }
+  s->norms_ready = FALSE;
+}
+
+SaSearch *
+sa_search_new (SaCollection *collection)
+{
+  SaSearch *s = g_new0 (SaSearch, 1);
+
+  s->c = g_object_ref (collection);
+  s->metric = SA_METRIC_EUCLIDEAN;
+  s->standardize = TRUE;
+  s->set_scaling = TRUE;
+  s->query = -1;
+  s->n = sa_collection_get_n_tracks (collection);
+  s->ns = sa_collection_get_n_sets (collection);
+  s->stride = sa_collection_get_stride (collection);
+  s->inv_var = g_aligned_alloc0 (s->stride, sizeof (float), 64);
+  s->inv_std = g_aligned_alloc0 (s->stride, sizeof (float), 64);
+  s->mean = g_aligned_alloc0 (s->stride, sizeof (float), 64);
+  s->coef = g_aligned_alloc0 (s->stride, sizeof (float), 64);
+  s->partial = g_new0 (double, (gsize)s->n * s->ns);
+  fill_column_weights (s);
+  return s;
+}
+
+void
+sa_search_free (SaSearch *s)
+{
+  if (s == NULL)
+    return;
+  g_aligned_free (s->inv_var);
+  g_aligned_free (s->inv_std);
+  g_aligned_free (s->mean);
+  g_aligned_free (s->coef);
+  g_free (s->partial);
+  g_free (s->norms);
+  g_object_unref (s->c);
+  g_free (s);
+}
+
+SaCollection *
+sa_search_get_collection (SaSearch *s)
+{
+  return s->c;
+}
+
+void
+sa_search_set_metric (SaSearch *s, SaMetric metric)
+{
+  if (s->metric != metric)
+    s->stale = TRUE;
+  s->metric = metric;
+}
+
+SaMetric
+sa_search_get_metric (SaSearch *s)
+{
+  return s->metric;
+}
+
+void
+sa_search_set_standardize (SaSearch *s, gboolean standardize)
+{
+  if (s->standardize == !!standardize)
+    return;
+  s->standardize = !!standardize;
+  fill_column_weights (s);
+  s->stale = TRUE;
+}
+
+void
+sa_search_set_set_scaling (SaSearch *s, gboolean set_scaling)
+{
+  s->set_scaling = !!set_scaling;
+}
+
+void
+sa_search_set_exclude (SaSearch *s, SaExclude exclude)
+{
+  s->exclude = exclude;
+}
+
+int
+sa_search_get_query (SaSearch *s)
+{
+  return s->query;
+}
+
+static void
+ensure_norms (SaSearch *s)
+{
+  const float *m = sa_collection_get_matrix (s->c);
+
+  if (s->norms_ready)
+    return;
+  if (s->norms == NULL)
+    s->norms = g_new0 (double, (gsize)s->n * s->ns);
+  for (guint i = 0; i < s->n; i++)
+    {
+      const float *x = m + (gsize)i * s->stride;
+      for (guint si = 0; si < s->ns; si++)
+        {
+          const SaFeatureSet *set = sa_collection_get_set (s->c, si);
+          s->norms[(gsize)i * s->ns + si] = kernel_sq (x + set->offset, s->mean + set->offset,
+                                                       s->inv_var + set->offset, set->padded);
+        }
+    }
+  s->norms_ready = TRUE;
+}
+
+void
+sa_search_set_query (SaSearch *s, guint track)
+{
+  const float *m = sa_collection_get_matrix (s->c);
+  const float *q;
+  SaFeatureSet sets[SA_MAX_SETS];
+
+  g_return_if_fail (track < s->n);
+  s->query = (int)track;
+  s->stale = FALSE;
+  q = m + (gsize)track * s->stride;
+  for (guint si = 0; si < s->ns; si++)
+    sets[si] = *sa_collection_get_set (s->c, si);
+
+  switch (s->metric)
+    {
+      case SA_METRIC_EUCLIDEAN:
+        for (guint i = 0; i < s->n; i++)
+          {
+            const float *x = m + (gsize)i * s->stride;
+            double *p = s->partial + (gsize)i * s->ns;
+            for (guint si = 0; si < s->ns; si++)
+              p[si] = kernel_sq (x + sets[si].offset, q + sets[si].offset,
+                                 s->inv_var + sets[si].offset, sets[si].padded);
+          }
+        break;
+      case SA_METRIC_MANHATTAN:
+        for (guint i = 0; i < s->n; i++)
+          {
+            const float *x = m + (gsize)i * s->stride;
+            double *p = s->partial + (gsize)i * s->ns;
+            for (guint si = 0; si < s->ns; si++)
+              p[si] = kernel_abs (x + sets[si].offset, q + sets[si].offset,
+                                  s->inv_std + sets[si].offset, sets[si].padded);
+          }
+        break;
+      case SA_METRIC_COSINE:
+        ensure_norms (s);
+        for (guint j = 0; j < s->stride; j++)
+          s->coef[j] = (q[j] - s->mean[j]) * s->inv_var[j];
+        for (guint i = 0; i < s->n; i++)
+          {
+            const float *x = m + (gsize)i * s->stride;
+            double *p = s->partial + (gsize)i * s->ns;
+            for (guint si = 0; si < s->ns; si++)
+              p[si] = kernel_dot (x + sets[si].offset, s->mean + sets[si].offset,
+                                  s->coef + sets[si].offset, sets[si].padded);
+          }
+        break;
+      default:
+        g_assert_not_reached ();
+    }
+}
+
+static void
+set_coefficients (SaSearch *s, const double *weights, double *coef)
+{
+  double defaults[SA_MAX_SETS];
+
+  if (weights == NULL)
+    {
+      sa_search_default_weights (s->c, defaults);
+      weights = defaults;
+    }
+  for (guint si = 0; si < s->ns; si++)
+    coef[si]
+        = s->set_scaling ? weights[si] / sa_collection_get_set (s->c, si)->length : weights[si];
+}
+
+/* The ranking key: monotone in the distance (the square for Euclidean). */
+static inline double
+key_of (const SaSearch *s, const double *coef, guint i, double query_norm)
+{
+  const double *p = s->partial + (gsize)i * s->ns;
+  double acc = 0;
+
+  if (s->metric != SA_METRIC_COSINE)
+    {
+      for (guint si = 0; si < s->ns; si++)
+        acc += coef[si] * p[si];
+      return acc;
+    }
+  else
+    {
+      const double *nx = s->norms + (gsize)i * s->ns;
+      double norm = 0;
+      for (guint si = 0; si < s->ns; si++)
+        {
+          acc += coef[si] * p[si];
+          norm += coef[si] * nx[si];
+        }
+      norm = sqrt (norm) * query_norm;
+      return norm > 0 ? 1.0 - acc / norm : 1.0;
+    }
+}
+
+static inline double
+distance_of_key (const SaSearch *s, double key)
+{
+  return s->metric == SA_METRIC_EUCLIDEAN ? sqrt (MAX (key, 0.0)) : key;
+}
+
+static double
+query_norm_of (const SaSearch *s, const double *coef)
+{
+  double norm = 0;
+
+  if (s->metric != SA_METRIC_COSINE)
+    return 0;
+  for (guint si = 0; si < s->ns; si++)
+    norm += coef[si] * s->norms[(gsize)s->query * s->ns + si];
+  return sqrt (norm);
+}
+
+static void
+ensure_fresh (SaSearch *s)
+{
+  if (s->stale && s->query >= 0)
+    sa_search_set_query (s, (guint)s->query);
+}
+
+static inline gboolean
+hit_less (double ka, guint ta, double kb, guint tb)
+{
+  return ka < kb || (ka == kb && ta < tb);
+}
+
+/* max-heap on (key, track) */
+static void
+sift_down (SaHit *h, guint n, guint i)
+{
+  for (;;)
+    {
+      guint l = 2 * i + 1, r = l + 1, m = i;
+      if (l < n && hit_less (h[m].distance, h[m].track, h[l].distance, h[l].track))
+        m = l;
+      if (r < n && hit_less (h[m].distance, h[m].track, h[r].distance, h[r].track))
+        m = r;
+      if (m == i)
+        return;
+      SaHit t = h[i];
+      h[i] = h[m];
+      h[m] = t;
+      i = m;
+    }
+}
+
+static void
+sift_up (SaHit *h, guint i)
+{
+  while (i > 0)
+    {
+      guint p = (i - 1) / 2;
+      if (!hit_less (h[p].distance, h[p].track, h[i].distance, h[i].track))
+        return;
+      SaHit t = h[i];
+      h[i] = h[p];
+      h[p] = t;
+      i = p;
+    }
+}
+
+static int
+compare_hits (gconstpointer a, gconstpointer b)
+{
+  const SaHit *x = a, *y = b;
+  if (hit_less (x->distance, x->track, y->distance, y->track))
+    return -1;
+  return hit_less (y->distance, y->track, x->distance, x->track) ? 1 : 0;
+}
+
+guint
+sa_search_rank (SaSearch *s, const double *weights, guint k, SaHit *hits)
+{
+  double coef[SA_MAX_SETS];
+  double qn;
+  guint q, n_heap = 0;
+  SaHit *heap;
+  guint ga = 0, gb = 0, gf = 0;
+  gboolean ea, eb, ef;
+
+  g_return_val_if_fail (s->query >= 0, 0);
+  ensure_fresh (s);
+  q = (guint)s->query;
+  set_coefficients (s, weights, coef);
+  qn = query_norm_of (s, coef);
+  k = MIN (k, s->n - 1);
+
+  ea = (s->exclude & SA_EXCLUDE_SAME_ARTIST) != 0;
+  eb = (s->exclude & SA_EXCLUDE_SAME_ALBUM) != 0;
+  ef = (s->exclude & SA_EXCLUDE_SAME_FILE) != 0;
+  if (ea)
+    ga = sa_collection_get_group (s->c, q, SA_FIELD_ARTIST);
+  if (eb)
+    gb = sa_collection_get_group (s->c, q, SA_FIELD_ALBUM);
+  if (ef)
+    gf = sa_collection_get_group (s->c, q, SA_FIELD_PATH);
+
+  hits[0].track = q;
+  hits[0].distance = distance_of_key (s, key_of (s, coef, q, qn));
+  heap = hits + 1;
+  if (k == 0)
+    return 1;
+  for (guint i = 0; i < s->n; i++)
+    {
+      double key;
+      if (i == q || (ea && sa_collection_get_group (s->c, i, SA_FIELD_ARTIST) == ga)
+          || (eb && sa_collection_get_group (s->c, i, SA_FIELD_ALBUM) == gb)
+          || (ef && sa_collection_get_group (s->c, i, SA_FIELD_PATH) == gf))
+        continue;
+      key = key_of (s, coef, i, qn);
+      if (n_heap < k)
+        {
+          heap[n_heap].track = i;
+          heap[n_heap].distance = key;
+          sift_up (heap, n_heap++);
+        }
+      else if (hit_less (key, i, heap[0].distance, heap[0].track))
+        {
+          heap[0].track = i;
+          heap[0].distance = key;
+          sift_down (heap, n_heap, 0);
+        }
+    }
+  qsort (heap, n_heap, sizeof (SaHit), compare_hits);
+  for (guint i = 0; i < n_heap; i++)
+    heap[i].distance = distance_of_key (s, heap[i].distance);
+  return n_heap + 1;
+}
+
+double
+sa_search_distance (SaSearch *s, const double *weights, guint track)
+{
+  double coef[SA_MAX_SETS];
+
+  g_return_val_if_fail (s->query >= 0 && track < s->n, NAN);
+  ensure_fresh (s);
+  set_coefficients (s, weights, coef);
+  return distance_of_key (s, key_of (s, coef, track, query_norm_of (s, coef)));
+}
+
+void
+sa_search_all_distances (SaSearch *s, const double *weights, double *out)
+{
+  double coef[SA_MAX_SETS];
+  double qn;
+
+  g_return_if_fail (s->query >= 0);
+  ensure_fresh (s);
+  set_coefficients (s, weights, coef);
+  qn = query_norm_of (s, coef);
+  for (guint i = 0; i < s->n; i++)
+    out[i] = distance_of_key (s, key_of (s, coef, i, qn));
+}
+
+void
+sa_search_contributions (SaSearch *s, const double *weights, guint track, double *per_set)
+{
+  double coef[SA_MAX_SETS];
+
+  g_return_if_fail (s->query >= 0 && track < s->n);
+  ensure_fresh (s);
+  set_coefficients (s, weights, coef);
+  for (guint si = 0; si < s->ns; si++)
+    per_set[si] = coef[si] * s->partial[(gsize)track * s->ns + si];
+}
+
+void
+sa_search_default_weights (SaCollection *c, double *weights)
+{
+  for (guint si = 0; si < sa_collection_get_n_sets (c); si++)
+    {
+      const char *name = sa_collection_get_set (c, si)->name;
+      weights[si] = g_str_equal (name, "rp") ? 0.5 : g_str_equal (name, "ssd") ? 0.9 : 1.0;
+    }
+}
+
+gboolean
+sa_search_parse_weights (SaCollection *c, const char *text, double *weights, GError **error)
+{
+  g_auto (GStrv) items = g_strsplit (text, ",", -1);
+
+  sa_search_default_weights (c, weights);
+  for (guint i = 0; items[i]; i++)
+    {
+      g_auto (GStrv) kv = NULL;
+      char *end = NULL;
+      double w;
+      int si;
+
+      g_strstrip (items[i]);
+      if (*items[i] == '\0')
+        continue;
+      kv = g_strsplit (items[i], "=", 2);
+      if (kv[1] == NULL)
+        {
+          g_set_error (error, SA_ERROR, SA_ERROR_INVALID_ARGUMENT,
+                       _ ("--weights: '%s' is not NAME=VALUE"), items[i]);
+          return FALSE;
+        }
+      g_strstrip (kv[0]);
+      g_strstrip (kv[1]);
+      si = sa_collection_find_set (c, kv[0]);
+      if (si < 0)
+        {
+          g_autoptr (GString) names = g_string_new (NULL);
+          for (guint j = 0; j < sa_collection_get_n_sets (c); j++)
+            g_string_append_printf (names, "%s%s", j ? ", " : "",
+                                    sa_collection_get_set (c, j)->name);
+          g_set_error (error, SA_ERROR, SA_ERROR_NOT_FOUND,
+                       _ ("--weights: unknown feature set '%s' (this collection has: %s)"), kv[0],
+                       names->str);
+          return FALSE;
+        }
+      w = g_ascii_strtod (kv[1], &end);
+      if (end == kv[1] || *end != '\0' || !isfinite (w))
+        {
+          g_set_error (error, SA_ERROR, SA_ERROR_INVALID_ARGUMENT,
+                       _ ("--weights: '%s' is not a number"), kv[1]);
+          return FALSE;
+        }
+      if (w < 0)
+        {
+          g_set_error (error, SA_ERROR, SA_ERROR_INVALID_ARGUMENT,
+                       _ ("--weights: the weight of '%s' is negative (%s)"), kv[0], kv[1]);
+          return FALSE;
+        }
+      weights[si] = w;
+    }
+  return TRUE;
+}
+
+gboolean
+sa_metric_from_string (const char *text, SaMetric *metric)
+{
+  if (g_ascii_strcasecmp (text, "euclidean") == 0)
+    *metric = SA_METRIC_EUCLIDEAN;
+  else if (g_ascii_strcasecmp (text, "manhattan") == 0)
+    *metric = SA_METRIC_MANHATTAN;
+  else if (g_ascii_strcasecmp (text, "cosine") == 0)
+    *metric = SA_METRIC_COSINE;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+const char *
+sa_metric_to_string (SaMetric metric)
+{
+  static const char *names[] = { "euclidean", "manhattan", "cosine" };
+  return names[metric];
+}

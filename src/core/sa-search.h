@@ -1,0 +1,92 @@
+/* sa-search.h: weighted distance search over a collection
+ *
+ * Copyright 2026 The Soundalike authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Follows the ISMIR 2018 tutorial "Deep Learning for MIR", part 2a: every
+ * dimension z-scored over the collection (population std; zero-variance
+ * dimensions contribute nothing), and for a query q and track x
+ *
+ *   d(x, q)^2 = sum_s  w_s / len_s * sum_{j in s} ((x_j - q_j) / sigma_j)^2
+ *
+ * (w = 1 everywhere: its "scaled" distance; w = (0.5, 0.9): its "weighted" one;
+ * without the 1/len_s factor: its plain Euclidean distance).  The mean cancels,
+ * so z-scoring is a per-dimension weight and no standardized copy is made.
+ *
+ * sa_search_set_query() makes one streaming pass over the matrix and keeps, for
+ * every track, one partial sum per feature set.  sa_search_rank() combines them
+ * with the weights and selects the top k: a change of weights never reads the
+ * matrix again.
+ */
+#pragma once
+
+#include "sa-collection.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  SA_METRIC_EUCLIDEAN,
+  SA_METRIC_MANHATTAN,
+  SA_METRIC_COSINE,
+} SaMetric;
+
+typedef enum
+{
+  SA_EXCLUDE_NONE = 0,
+  SA_EXCLUDE_SAME_ARTIST = 1 << 0,
+  SA_EXCLUDE_SAME_ALBUM = 1 << 1,
+  SA_EXCLUDE_SAME_FILE = 1 << 2,
+} SaExclude;
+
+typedef struct
+{
+  guint track;
+  double distance;
+} SaHit;
+
+typedef struct _SaSearch SaSearch;
+
+SaSearch *sa_search_new (SaCollection *collection);
+void sa_search_free (SaSearch *search);
+SaCollection *sa_search_get_collection (SaSearch *search);
+
+/* These change what a query computes; the next set_query() applies them. */
+void sa_search_set_metric (SaSearch *search, SaMetric metric);
+SaMetric sa_search_get_metric (SaSearch *search);
+void sa_search_set_standardize (SaSearch *search, gboolean standardize);
+/* These only change how the partial sums are combined (no new pass). */
+void sa_search_set_set_scaling (SaSearch *search, gboolean set_scaling);
+void sa_search_set_exclude (SaSearch *search, SaExclude exclude);
+
+/* One pass over the feature matrix. */
+void sa_search_set_query (SaSearch *search, guint track);
+/* -1 when no query is set. */
+int sa_search_get_query (SaSearch *search);
+
+/* Fills @hits with the query (rank 0) then up to @k nearest other tracks,
+ * ascending by distance, ties by feature-file order.  @weights has one entry per
+ * feature set (NULL: the defaults).  Returns the number of hits written. */
+guint sa_search_rank (SaSearch *search, const double *weights, guint k, SaHit *hits);
+/* The distance of one track under @weights (after set_query). */
+double sa_search_distance (SaSearch *search, const double *weights, guint track);
+/* The contribution of each set to the (squared, for Euclidean) distance of a track. */
+void sa_search_contributions (SaSearch *search, const double *weights, guint track,
+                              double *per_set);
+/* All distances (n_tracks values), e.g. for a histogram. */
+void sa_search_all_distances (SaSearch *search, const double *weights, double *out);
+
+/* The tutorial's defaults: rp 0.5, ssd 0.9, any other set 1. */
+void sa_search_default_weights (SaCollection *collection, double *weights);
+/* Parses "rp=0.5,ssd=0.9" on top of the defaults. */
+gboolean sa_search_parse_weights (SaCollection *collection, const char *text, double *weights,
+                                  GError **error);
+gboolean sa_metric_from_string (const char *text, SaMetric *metric);
+const char *sa_metric_to_string (SaMetric metric);
+
+/* Kernels, exposed for the benchmark (plain loops over 16-float blocks). */
+double sa_kernel_stream_sum (const float *matrix, gsize n_floats);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaSearch, sa_search_free)
+
+G_END_DECLS
