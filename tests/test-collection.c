@@ -50,7 +50,7 @@ test_layouts_agree (void)
   g_assert_cmpuint (sa_collection_get_set (ca, 1)->length, ==, 168);
   g_assert_cmpuint (sa_collection_get_set (ca, 1)->offset % 16, ==, 0);
   g_assert_cmpuint (sa_collection_get_stride (ca), ==, 1440 + 176);
-  g_assert_cmpuint (((guintptr)sa_collection_get_matrix (ca)) % 64, ==, 0);
+  g_assert_cmpuint (((guintptr) sa_collection_get_matrix (ca)) % 64, ==, 0);
   for (guint t = 0; t < 6; t++)
     g_assert_cmpmem (sa_collection_get_row (ca, t), 1616 * 4, sa_collection_get_row (cb, t),
                      1616 * 4);

@@ -61,7 +61,7 @@ expect_error (const char *csv, gssize len, int code, const char *needle)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (SaMetadata) md
-      = sa_metadata_parse (csv, len < 0 ? strlen (csv) : (gsize)len, "bad.csv", &error);
+      = sa_metadata_parse (csv, len < 0 ? strlen (csv) : (gsize) len, "bad.csv", &error);
 
   g_assert_null (md);
   g_assert_error (error, SA_ERROR, code);

@@ -85,14 +85,14 @@ test_integers (void)
       g_autofree gint64 *v = sa_npz_read_i64 (npz, names[k], &h, &error);
       g_assert_no_error (error);
       for (guint i = 0; i < 6; i++)
-        g_assert_cmpint (v[i], ==, names[k][0] == 'i' ? 3 * (gint64)i - 7 : 3 * (gint64)i + 7);
+        g_assert_cmpint (v[i], ==, names[k][0] == 'i' ? 3 * (gint64) i - 7 : 3 * (gint64) i + 7);
     }
   for (guint k = 0; k < 2; k++)
     {
       g_autofree gint64 *v = sa_npz_read_i64 (npz_be, k ? "j" : "i", &h, NULL);
       g_assert_true (h.big_endian);
       for (guint i = 0; i < 6; i++)
-        g_assert_cmpint (v[i], ==, 3 * (gint64)i - 7);
+        g_assert_cmpint (v[i], ==, 3 * (gint64) i - 7);
     }
 }
 
@@ -139,7 +139,7 @@ write_variant (const char *name, const char *source, gssize truncate_at, gssize 
 
   g_assert_true (g_file_get_contents (src, &data, &len, NULL));
   if (truncate_at >= 0)
-    len = MIN (len, (gsize)truncate_at);
+    len = MIN (len, (gsize) truncate_at);
   if (poke_at >= 0)
     data[poke_at] = poke_value;
   g_assert_true (g_file_set_contents (dst, data, len, NULL));
@@ -153,7 +153,7 @@ first_data_offset (const char *source)
   g_autofree char *src = fixture (source);
   g_autofree guint8 *d = NULL;
   gsize len;
-  g_assert_true (g_file_get_contents (src, (char **)&d, &len, NULL));
+  g_assert_true (g_file_get_contents (src, (char **) &d, &len, NULL));
   return 30 + (d[26] | d[27] << 8) + (d[28] | d[29] << 8);
 }
 
@@ -194,12 +194,12 @@ test_errors (void)
     g_autofree char *p = scratch ("method.npz");
     g_autofree guint8 *d = NULL;
     gsize len;
-    g_assert_true (g_file_get_contents (src, (char **)&d, &len, NULL));
+    g_assert_true (g_file_get_contents (src, (char **) &d, &len, NULL));
     for (gsize i = 0; i + 4 <= len; i++)
       if (d[i] == 'P' && d[i + 1] == 'K' && d[i + 2] == 1 && d[i + 3] == 2)
         d[i + 10] = 12;
     d[8] = 12;
-    g_assert_true (g_file_set_contents (p, (char *)d, len, NULL));
+    g_assert_true (g_file_set_contents (p, (char *) d, len, NULL));
     expect_read_error (p, "a", SA_ERROR_UNSUPPORTED);
   }
   {
@@ -218,10 +218,10 @@ test_errors (void)
     g_autofree char *p = scratch ("deflate.npz");
     g_autofree guint8 *d = NULL;
     gsize len, at = first_data_offset ("f64_c_compressed.npz");
-    g_assert_true (g_file_get_contents (src, (char **)&d, &len, NULL));
+    g_assert_true (g_file_get_contents (src, (char **) &d, &len, NULL));
     for (gsize i = at + 10; i < at + 60; i++)
       d[i] ^= 0xa5;
-    g_assert_true (g_file_set_contents (p, (char *)d, len, NULL));
+    g_assert_true (g_file_set_contents (p, (char *) d, len, NULL));
     {
       g_autoptr (GError) error = NULL;
       g_autoptr (SaNpz) npz = sa_npz_open (p, &error);
@@ -257,7 +257,7 @@ test_header_limits (void)
       guint16 len = strlen (dicts[i]);
       guint8 prefix[10] = { 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, len & 0xff, len >> 8 };
       g_byte_array_append (b, prefix, 10);
-      g_byte_array_append (b, (const guint8 *)dicts[i], len);
+      g_byte_array_append (b, (const guint8 *) dicts[i], len);
       g_clear_error (&error);
       g_assert_false (sa_npy_header_parse (b->data, b->len, b->len + 4096, "mem.npy", &h, &error));
       g_assert_error (error, SA_ERROR, codes[i]);
@@ -299,7 +299,7 @@ test_write_roundtrip (void)
   {
     g_autofree guint8 *d = NULL;
     gsize len;
-    g_assert_true (g_file_get_contents (path, (char **)&d, &len, NULL));
+    g_assert_true (g_file_get_contents (path, (char **) &d, &len, NULL));
     gsize at = 30 + (d[26] | d[27] << 8) + (d[28] | d[29] << 8);
     gsize hdr = 10 + (d[at + 8] | d[at + 9] << 8);
     g_assert_cmpuint (at % 64, ==, 0);

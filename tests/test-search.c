@@ -127,7 +127,7 @@ test_tutorial_rankings (Fixture *f, gconstpointer user_data)
 
       g_assert_cmpint (qt, >=, 0);
       configure (s, fn, w);
-      sa_search_set_query (s, (guint)qt);
+      sa_search_set_query (s, (guint) qt);
       g_assert_cmpuint (sa_search_rank (s, w, 10, hits), ==, 11);
       for (guint k = 0; k < 11; k++)
         {
@@ -233,15 +233,15 @@ test_exclude (Fixture *f, gconstpointer user_data)
           && sa_collection_get_group (f->c, t, SA_FIELD_ARTIST)
                  == sa_collection_get_group (f->c, u, SA_FIELD_ARTIST))
         {
-          q = (int)t;
+          q = (int) t;
           break;
         }
   g_assert_cmpint (q, >=, 0);
-  sa_search_set_query (s, (guint)q);
+  sa_search_set_query (s, (guint) q);
   got = sa_search_rank (s, NULL, n - 1, hits);
   for (guint i = 1; i < got; i++)
     same += sa_collection_get_group (f->c, hits[i].track, SA_FIELD_ARTIST)
-            == sa_collection_get_group (f->c, (guint)q, SA_FIELD_ARTIST);
+            == sa_collection_get_group (f->c, (guint) q, SA_FIELD_ARTIST);
   g_assert_cmpuint (same, >, 0);
 
   sa_search_set_exclude (s, SA_EXCLUDE_SAME_ARTIST | SA_EXCLUDE_SAME_ALBUM);
@@ -249,19 +249,19 @@ test_exclude (Fixture *f, gconstpointer user_data)
   {
     guint allowed = 0;
     for (guint t = 0; t < n; t++)
-      allowed += t != (guint)q
+      allowed += t != (guint) q
                  && sa_collection_get_group (f->c, t, SA_FIELD_ARTIST)
-                        != sa_collection_get_group (f->c, (guint)q, SA_FIELD_ARTIST)
+                        != sa_collection_get_group (f->c, (guint) q, SA_FIELD_ARTIST)
                  && sa_collection_get_group (f->c, t, SA_FIELD_ALBUM)
-                        != sa_collection_get_group (f->c, (guint)q, SA_FIELD_ALBUM);
+                        != sa_collection_get_group (f->c, (guint) q, SA_FIELD_ALBUM);
     g_assert_cmpuint (got, ==, allowed + 1);
   }
   for (guint i = 1; i < got; i++)
     {
       g_assert_cmpuint (sa_collection_get_group (f->c, hits[i].track, SA_FIELD_ARTIST), !=,
-                        sa_collection_get_group (f->c, (guint)q, SA_FIELD_ARTIST));
+                        sa_collection_get_group (f->c, (guint) q, SA_FIELD_ARTIST));
       g_assert_cmpuint (sa_collection_get_group (f->c, hits[i].track, SA_FIELD_ALBUM), !=,
-                        sa_collection_get_group (f->c, (guint)q, SA_FIELD_ALBUM));
+                        sa_collection_get_group (f->c, (guint) q, SA_FIELD_ALBUM));
     }
 }
 

@@ -23,17 +23,17 @@ main (int argc, char **argv)
 
   if (argc != 3)
     return 2;
-  n = (guint)atoi (argv[2]);
-  rp = g_new (float, (gsize)n * 1440);
-  ssd = g_new (float, (gsize)n * 176);
+  n = (guint) atoi (argv[2]);
+  rp = g_new (float, (gsize) n * 1440);
+  ssd = g_new (float, (gsize) n * 176);
   ids = g_new (gint64, n);
   for (guint i = 0; i < n; i++)
     {
       for (guint j = 0; j < 1440; j++)
-        rp[(gsize)i * 1440 + j] = i + j / 1024.0f;
+        rp[(gsize) i * 1440 + j] = i + j / 1024.0f;
       for (guint j = 0; j < 176; j++)
-        ssd[(gsize)i * 176 + j] = -(float)i - j / 8.0f;
-      ids[i] = 1000003 * (gint64)i - 5;
+        ssd[(gsize) i * 176 + j] = -(float) i - j / 8.0f;
+      ids[i] = 1000003 * (gint64) i - 5;
     }
   w = sa_npz_writer_new (argv[1], &error);
   if (w == NULL || !sa_npz_writer_add_f32 (w, "rp", rp, n, 1440, 1440, FALSE, &error)

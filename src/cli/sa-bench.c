@@ -36,16 +36,16 @@ splitmix64 (guint64 *state)
 static inline float
 uniform (guint64 *state)
 {
-  return (float)((splitmix64 (state) >> 40) * (1.0 / 16777216.0));
+  return (float) ((splitmix64 (state) >> 40) * (1.0 / 16777216.0));
 }
 
 gboolean
 sa_bench_write_synthetic (const char *dir, guint n, GError **error)
 {
   const guint n_rp = 1440, n_ssd = 168, n_clusters = 64;
-  g_autofree float *rp = g_new (float, (gsize)n *n_rp);
-  g_autofree float *ssd = g_new (float, (gsize)n *n_ssd);
-  g_autofree float *centres = g_new (float, (gsize)n_clusters *(n_rp + n_ssd));
+  g_autofree float *rp = g_new (float, (gsize) n *n_rp);
+  g_autofree float *ssd = g_new (float, (gsize) n *n_ssd);
+  g_autofree float *centres = g_new (float, (gsize) n_clusters *(n_rp + n_ssd));
   g_autofree gint64 *ids = g_new (gint64, n);
   g_autofree char *npz_path = g_build_filename (dir, "features.npz", NULL);
   g_autofree char *csv_path = g_build_filename (dir, "metadata.csv", NULL);
@@ -55,16 +55,16 @@ sa_bench_write_synthetic (const char *dir, guint n, GError **error)
       = { "clip_id", "mp3_path", "track_number", "title", "artist", "album", NULL };
   guint64 state = 0x5eed0000ull + n;
 
-  for (gsize i = 0; i < (gsize)n_clusters * (n_rp + n_ssd); i++)
+  for (gsize i = 0; i < (gsize) n_clusters * (n_rp + n_ssd); i++)
     centres[i] = uniform (&state);
   for (guint i = 0; i < n; i++)
     {
-      const float *c = centres + (gsize)(splitmix64 (&state) % n_clusters) * (n_rp + n_ssd);
+      const float *c = centres + (gsize) (splitmix64 (&state) % n_clusters) * (n_rp + n_ssd);
       for (guint j = 0; j < n_rp; j++)
-        rp[(gsize)i * n_rp + j] = 0.1f * c[j] + 0.02f * uniform (&state);
+        rp[(gsize) i * n_rp + j] = 0.1f * c[j] + 0.02f * uniform (&state);
       for (guint j = 0; j < n_ssd; j++)
-        ssd[(gsize)i * n_ssd + j] = 10.0f * c[n_rp + j] + uniform (&state);
-      ids[i] = 2 * (gint64)i + 1;
+        ssd[(gsize) i * n_ssd + j] = 10.0f * c[n_rp + j] + uniform (&state);
+      ids[i] = 2 * (gint64) i + 1;
     }
   w = sa_npz_writer_new (npz_path, error);
   if (w == NULL || !sa_npz_writer_add_f32 (w, "rp", rp, n, n_rp, n_rp, FALSE, error)
@@ -91,7 +91,7 @@ sa_bench_write_synthetic (const char *dir, guint n, GError **error)
 static int
 compare_double (gconstpointer a, gconstpointer b)
 {
-  double x = *(const double *)a, y = *(const double *)b;
+  double x = *(const double *) a, y = *(const double *) b;
   return (x > y) - (x < y);
 }
 
@@ -153,7 +153,7 @@ sa_cli_bench (int argc, char **argv)
   if (synthetic > 0)
     {
       tmpdir = g_dir_make_tmp ("soundalike-bench-XXXXXX", NULL);
-      if (tmpdir == NULL || !sa_bench_write_synthetic (tmpdir, (guint)synthetic, &error))
+      if (tmpdir == NULL || !sa_bench_write_synthetic (tmpdir, (guint) synthetic, &error))
         {
           if (error == NULL)
             g_set_error (&error, SA_ERROR, SA_ERROR_IO, _ ("cannot create a temporary folder"));
@@ -181,7 +181,7 @@ sa_cli_bench (int argc, char **argv)
 
   for (int r = 0; r < MAX (runs, 21); r++)
     {
-      guint q = (guint)((r * 7919u) % n);
+      guint q = (guint) ((r * 7919u) % n);
       double t0 = NOW_MS ();
       sa_search_set_query (s, q);
       sa_search_rank (s, weights, MIN (10, n - 1), hits);
@@ -204,11 +204,11 @@ sa_cli_bench (int argc, char **argv)
     {
       double t0 = NOW_MS ();
       sink += sa_kernel_stream_sum (sa_collection_get_matrix (c),
-                                    (gsize)n * sa_collection_get_stride (c));
+                                    (gsize) n * sa_collection_get_stride (c));
       double t1 = NOW_MS ();
       g_array_append_val (t_stream, (double){ t1 - t0 });
     }
-  (void)sink;
+  (void) sink;
 
   g_print ("# %u tracks x %u dimensions (%u with padding), %s\n", n, sa_collection_get_n_dims (c),
            sa_collection_get_stride (c), features);

@@ -212,7 +212,7 @@ cmd_query (int argc, char **argv)
     }
   else
     sa_search_default_weights (c, weights);
-  if (top < 0 || (guint)top > n - 1)
+  if (top < 0 || (guint) top > n - 1)
     {
       g_autofree char *msg = g_strdup_printf (
           _ ("--top %d is out of range: this collection has %u other tracks"), top, n - 1);
@@ -242,7 +242,7 @@ cmd_query (int argc, char **argv)
           if (strstr (hay, needle))
             {
               if (query < 0)
-                query = (int)t;
+                query = (int) t;
               matches++;
             }
         }
@@ -264,9 +264,9 @@ cmd_query (int argc, char **argv)
   sa_search_set_standardize (s, !no_standardize);
   sa_search_set_set_scaling (s, !no_scaling);
   sa_search_set_exclude (s, exclude);
-  sa_search_set_query (s, (guint)query);
-  hits = g_new (SaHit, (gsize)top + 1);
-  n_hits = sa_search_rank (s, weights, (guint)top, hits);
+  sa_search_set_query (s, (guint) query);
+  hits = g_new (SaHit, (gsize) top + 1);
+  n_hits = sa_search_rank (s, weights, (guint) top, hits);
 
   if (m3u)
     {

@@ -68,9 +68,9 @@ sa_parse_clip_id (const char *text, gint64 *value)
     }
   d = g_ascii_strtod (s, &end);
   if (end == s || *end != '\0' || !(d >= -9007199254740992.0 && d <= 9007199254740992.0)
-      || d != (double)(gint64)d)
+      || d != (double) (gint64) d)
     return FALSE;
-  *value = (gint64)d;
+  *value = (gint64) d;
   return TRUE;
 }
 
@@ -119,7 +119,7 @@ on_row (int terminator, void *user_data)
       return;
     }
   if (st->row->len == 0
-      || (st->row->len == 1 && ((const char *)g_ptr_array_index (st->row, 0))[0] == '\0'
+      || (st->row->len == 1 && ((const char *) g_ptr_array_index (st->row, 0))[0] == '\0'
           && md->n_columns > 1))
     {
       /* a blank line */
@@ -184,7 +184,7 @@ sa_metadata_parse (const char *data, gsize len, const char *where, GError **erro
   while (p < end && st.error == NULL)
     {
       const char *nl = memchr (p, '\n', end - p);
-      gsize n = nl ? (gsize)(nl - p + 1) : (gsize)(end - p);
+      gsize n = nl ? (gsize) (nl - p + 1) : (gsize) (end - p);
 
       st.line++;
       if (csv_parse (&parser, p, n, on_field, on_row, &st) != n)
@@ -267,9 +267,9 @@ sa_metadata_find_column (SaMetadata *md, const char *name)
 const char *
 sa_metadata_get (SaMetadata *md, guint row, int column)
 {
-  if (column < 0 || (guint)column >= md->n_columns || row >= md->clip_ids->len)
+  if (column < 0 || (guint) column >= md->n_columns || row >= md->clip_ids->len)
     return "";
-  return g_ptr_array_index (md->cells, (gsize)row * md->n_columns + column);
+  return g_ptr_array_index (md->cells, (gsize) row * md->n_columns + column);
 }
 
 gint64
@@ -312,7 +312,7 @@ sa_metadata_writer_new (const char *const *columns)
   SaMetadataWriter *w = g_new0 (SaMetadataWriter, 1);
 
   w->out = g_string_new (NULL);
-  w->n_columns = g_strv_length ((char **)columns);
+  w->n_columns = g_strv_length ((char **) columns);
   /* the unnamed index column pandas writes */
   for (guint i = 0; i < w->n_columns; i++)
     {

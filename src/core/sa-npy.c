@@ -36,7 +36,7 @@ sa_npy_header_size (const guint8 *prefix, gsize prefix_len, gsize *header_size, 
   major = prefix[6];
   if (major == 1)
     {
-      len = prefix[8] | ((guint)prefix[9] << 8);
+      len = prefix[8] | ((guint) prefix[9] << 8);
       fixed = 10;
     }
   else if (major == 2 || major == 3)
@@ -47,8 +47,8 @@ sa_npy_header_size (const guint8 *prefix, gsize prefix_len, gsize *header_size, 
                        where);
           return FALSE;
         }
-      len = (guint64)prefix[8] | ((guint64)prefix[9] << 8) | ((guint64)prefix[10] << 16)
-            | ((guint64)prefix[11] << 24);
+      len = (guint64) prefix[8] | ((guint64) prefix[9] << 8) | ((guint64) prefix[10] << 16)
+            | ((guint64) prefix[11] << 24);
       fixed = 12;
     }
   else
@@ -64,7 +64,7 @@ sa_npy_header_size (const guint8 *prefix, gsize prefix_len, gsize *header_size, 
                    _ ("%s: the .npy header claims %" G_GUINT64_FORMAT " bytes"), where, len);
       return FALSE;
     }
-  *header_size = fixed + (gsize)len;
+  *header_size = fixed + (gsize) len;
   return TRUE;
 }
 
@@ -123,7 +123,7 @@ lex_word (Lexer *lx, const char *word)
   gsize n = strlen (word);
 
   lex_skip_space (lx);
-  if ((gsize)(lx->end - lx->p) >= n && memcmp (lx->p, word, n) == 0)
+  if ((gsize) (lx->end - lx->p) >= n && memcmp (lx->p, word, n) == 0)
     {
       lx->p += n;
       return TRUE;
@@ -203,8 +203,8 @@ sa_npy_header_parse (const guint8 *buf, gsize buf_len, guint64 total_len, const 
       return FALSE;
     }
   fixed = buf[6] == 1 ? 10 : 12;
-  lx.p = (const char *)buf + fixed;
-  lx.end = (const char *)buf + header_size;
+  lx.p = (const char *) buf + fixed;
+  lx.end = (const char *) buf + header_size;
 
   if (buf[6] != 3 && !g_utf8_validate (lx.p, lx.end - lx.p, NULL))
     goto bad;
@@ -368,13 +368,13 @@ load_as_double (const SaNpyHeader *h, const guint8 *p)
         u64.u = load64 (p, h->big_endian);
         return u64.d;
       case SA_DTYPE_I32:
-        return (gint32)load32 (p, h->big_endian);
+        return (gint32) load32 (p, h->big_endian);
       case SA_DTYPE_I64:
-        return (double)(gint64)load64 (p, h->big_endian);
+        return (double) (gint64) load64 (p, h->big_endian);
       case SA_DTYPE_U32:
         return load32 (p, h->big_endian);
       case SA_DTYPE_U64:
-        return (double)load64 (p, h->big_endian);
+        return (double) load64 (p, h->big_endian);
       default:
         g_assert_not_reached ();
     }
@@ -391,7 +391,7 @@ sa_npy_convert_f32 (const SaNpyHeader *h, const void *src, gsize count, float *d
       return;
     }
   for (gsize i = 0; i < count; i++, p += h->item_size)
-    dst[i] = (float)load_as_double (h, p);
+    dst[i] = (float) load_as_double (h, p);
 }
 
 void
@@ -414,10 +414,10 @@ sa_npy_convert_i64 (const SaNpyHeader *h, const void *src, gsize count, gint64 *
       switch (h->dtype)
         {
           case SA_DTYPE_I32:
-            dst[i] = (gint32)load32 (p, h->big_endian);
+            dst[i] = (gint32) load32 (p, h->big_endian);
             break;
           case SA_DTYPE_I64:
-            dst[i] = (gint64)load64 (p, h->big_endian);
+            dst[i] = (gint64) load64 (p, h->big_endian);
             break;
           case SA_DTYPE_U32:
             dst[i] = load32 (p, h->big_endian);
@@ -427,7 +427,7 @@ sa_npy_convert_i64 (const SaNpyHeader *h, const void *src, gsize count, gint64 *
               guint64 v = load64 (p, h->big_endian);
               if (v > G_MAXINT64)
                 goto bad;
-              dst[i] = (gint64)v;
+              dst[i] = (gint64) v;
             }
             break;
           case SA_DTYPE_F32:
@@ -435,9 +435,10 @@ sa_npy_convert_i64 (const SaNpyHeader *h, const void *src, gsize count, gint64 *
             {
               /* ids saved as floats (e.g. after a pandas round trip) must be integral */
               double d = load_as_double (h, p);
-              if (!(d >= -9007199254740992.0 && d <= 9007199254740992.0) || d != (double)(gint64)d)
+              if (!(d >= -9007199254740992.0 && d <= 9007199254740992.0)
+                  || d != (double) (gint64) d)
                 goto bad;
-              dst[i] = (gint64)d;
+              dst[i] = (gint64) d;
             }
             break;
           default:
@@ -490,6 +491,6 @@ sa_npy_header_build (SaDtype dtype, guint ndim, const guint64 *shape)
     }
   out = g_byte_array_sized_new (total);
   g_byte_array_append (out, prefix, fixed);
-  g_byte_array_append (out, (const guint8 *)dict->str, dict->len);
+  g_byte_array_append (out, (const guint8 *) dict->str, dict->len);
   return out;
 }

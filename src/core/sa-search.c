@@ -19,13 +19,13 @@
 typedef float v4sf __attribute__ ((vector_size (16), aligned (16), may_alias));
 typedef gint32 v4si __attribute__ ((vector_size (16), aligned (16), may_alias));
 
-#define V(p, j) (*(const v4sf *)((p) + (j)))
+#define V(p, j) (*(const v4sf *) ((p) + (j)))
 
 static inline double
 hsum (v4sf a0, v4sf a1, v4sf a2, v4sf a3)
 {
   v4sf s = (a0 + a1) + (a2 + a3);
-  return ((double)s[0] + (double)s[1]) + ((double)s[2] + (double)s[3]);
+  return ((double) s[0] + (double) s[1]) + ((double) s[2] + (double) s[3]);
 }
 
 /* sum_j w_j (x_j - q_j)^2 */
@@ -57,10 +57,10 @@ kernel_abs (const float *restrict x, const float *restrict q, const float *restr
 
   for (guint j = 0; j < n; j += 16)
     {
-      v4sf d0 = (v4sf)((v4si)(V (x, j) - V (q, j)) & mask);
-      v4sf d1 = (v4sf)((v4si)(V (x, j + 4) - V (q, j + 4)) & mask);
-      v4sf d2 = (v4sf)((v4si)(V (x, j + 8) - V (q, j + 8)) & mask);
-      v4sf d3 = (v4sf)((v4si)(V (x, j + 12) - V (q, j + 12)) & mask);
+      v4sf d0 = (v4sf) ((v4si) (V (x, j) - V (q, j)) & mask);
+      v4sf d1 = (v4sf) ((v4si) (V (x, j + 4) - V (q, j + 4)) & mask);
+      v4sf d2 = (v4sf) ((v4si) (V (x, j + 8) - V (q, j + 8)) & mask);
+      v4sf d3 = (v4sf) ((v4si) (V (x, j + 12) - V (q, j + 12)) & mask);
       a0 += d0 * V (w, j);
       a1 += d1 * V (w, j + 4);
       a2 += d2 * V (w, j + 8);
@@ -141,12 +141,12 @@ fill_column_weights (SaSearch *s)
             s->inv_var[j] = s->inv_std[j] = 0.0f;
           else if (s->standardize)
             {
-              s->inv_var[j] = (float)(1.0 / (std[j] * std[j]));
-              s->inv_std[j] = (float)(1.0 / std[j]);
+              s->inv_var[j] = (float) (1.0 / (std[j] * std[j]));
+              s->inv_std[j] = (float) (1.0 / std[j]);
             }
           else
             s->inv_var[j] = s->inv_std[j] = 1.0f;
-          s->mean[j] = used && s->standardize ? (float)mean[j] : 0.0f;
+          s->mean[j] = used && s->standardize ? (float) mean[j] : 0.0f;
         }
     }
   s->norms_ready = FALSE;
@@ -169,7 +169,7 @@ sa_search_new (SaCollection *collection)
   s->inv_std = g_aligned_alloc0 (s->stride, sizeof (float), 64);
   s->mean = g_aligned_alloc0 (s->stride, sizeof (float), 64);
   s->coef = g_aligned_alloc0 (s->stride, sizeof (float), 64);
-  s->partial = g_new0 (double, (gsize)s->n * s->ns);
+  s->partial = g_new0 (double, (gsize) s->n * s->ns);
   fill_column_weights (s);
   return s;
 }
@@ -245,15 +245,15 @@ ensure_norms (SaSearch *s)
   if (s->norms_ready)
     return;
   if (s->norms == NULL)
-    s->norms = g_new0 (double, (gsize)s->n * s->ns);
+    s->norms = g_new0 (double, (gsize) s->n * s->ns);
   for (guint i = 0; i < s->n; i++)
     {
-      const float *x = m + (gsize)i * s->stride;
+      const float *x = m + (gsize) i * s->stride;
       for (guint si = 0; si < s->ns; si++)
         {
           const SaFeatureSet *set = sa_collection_get_set (s->c, si);
-          s->norms[(gsize)i * s->ns + si] = kernel_sq (x + set->offset, s->mean + set->offset,
-                                                       s->inv_var + set->offset, set->padded);
+          s->norms[(gsize) i * s->ns + si] = kernel_sq (x + set->offset, s->mean + set->offset,
+                                                        s->inv_var + set->offset, set->padded);
         }
     }
   s->norms_ready = TRUE;
@@ -267,9 +267,9 @@ sa_search_set_query (SaSearch *s, guint track)
   SaFeatureSet sets[SA_MAX_SETS];
 
   g_return_if_fail (track < s->n);
-  s->query = (int)track;
+  s->query = (int) track;
   s->stale = FALSE;
-  q = m + (gsize)track * s->stride;
+  q = m + (gsize) track * s->stride;
   for (guint si = 0; si < s->ns; si++)
     sets[si] = *sa_collection_get_set (s->c, si);
 
@@ -278,8 +278,8 @@ sa_search_set_query (SaSearch *s, guint track)
       case SA_METRIC_EUCLIDEAN:
         for (guint i = 0; i < s->n; i++)
           {
-            const float *x = m + (gsize)i * s->stride;
-            double *p = s->partial + (gsize)i * s->ns;
+            const float *x = m + (gsize) i * s->stride;
+            double *p = s->partial + (gsize) i * s->ns;
             for (guint si = 0; si < s->ns; si++)
               p[si] = kernel_sq (x + sets[si].offset, q + sets[si].offset,
                                  s->inv_var + sets[si].offset, sets[si].padded);
@@ -288,8 +288,8 @@ sa_search_set_query (SaSearch *s, guint track)
       case SA_METRIC_MANHATTAN:
         for (guint i = 0; i < s->n; i++)
           {
-            const float *x = m + (gsize)i * s->stride;
-            double *p = s->partial + (gsize)i * s->ns;
+            const float *x = m + (gsize) i * s->stride;
+            double *p = s->partial + (gsize) i * s->ns;
             for (guint si = 0; si < s->ns; si++)
               p[si] = kernel_abs (x + sets[si].offset, q + sets[si].offset,
                                   s->inv_std + sets[si].offset, sets[si].padded);
@@ -301,8 +301,8 @@ sa_search_set_query (SaSearch *s, guint track)
           s->coef[j] = (q[j] - s->mean[j]) * s->inv_var[j];
         for (guint i = 0; i < s->n; i++)
           {
-            const float *x = m + (gsize)i * s->stride;
-            double *p = s->partial + (gsize)i * s->ns;
+            const float *x = m + (gsize) i * s->stride;
+            double *p = s->partial + (gsize) i * s->ns;
             for (guint si = 0; si < s->ns; si++)
               p[si] = kernel_dot (x + sets[si].offset, s->mean + sets[si].offset,
                                   s->coef + sets[si].offset, sets[si].padded);
@@ -332,7 +332,7 @@ set_coefficients (SaSearch *s, const double *weights, double *coef)
 static inline double
 key_of (const SaSearch *s, const double *coef, guint i, double query_norm)
 {
-  const double *p = s->partial + (gsize)i * s->ns;
+  const double *p = s->partial + (gsize) i * s->ns;
   double acc = 0;
 
   if (s->metric != SA_METRIC_COSINE)
@@ -343,7 +343,7 @@ key_of (const SaSearch *s, const double *coef, guint i, double query_norm)
     }
   else
     {
-      const double *nx = s->norms + (gsize)i * s->ns;
+      const double *nx = s->norms + (gsize) i * s->ns;
       double norm = 0;
       for (guint si = 0; si < s->ns; si++)
         {
@@ -369,7 +369,7 @@ query_norm_of (const SaSearch *s, const double *coef)
   if (s->metric != SA_METRIC_COSINE)
     return 0;
   for (guint si = 0; si < s->ns; si++)
-    norm += coef[si] * s->norms[(gsize)s->query * s->ns + si];
+    norm += coef[si] * s->norms[(gsize) s->query * s->ns + si];
   return sqrt (norm);
 }
 
@@ -377,7 +377,7 @@ static void
 ensure_fresh (SaSearch *s)
 {
   if (s->stale && s->query >= 0)
-    sa_search_set_query (s, (guint)s->query);
+    sa_search_set_query (s, (guint) s->query);
 }
 
 static inline gboolean
@@ -442,7 +442,7 @@ sa_search_rank (SaSearch *s, const double *weights, guint k, SaHit *hits)
 
   g_return_val_if_fail (s->query >= 0, 0);
   ensure_fresh (s);
-  q = (guint)s->query;
+  q = (guint) s->query;
   set_coefficients (s, weights, coef);
   qn = query_norm_of (s, coef);
   k = MIN (k, s->n - 1);
@@ -523,7 +523,7 @@ sa_search_contributions (SaSearch *s, const double *weights, guint track, double
   ensure_fresh (s);
   set_coefficients (s, weights, coef);
   for (guint si = 0; si < s->ns; si++)
-    per_set[si] = coef[si] * s->partial[(gsize)track * s->ns + si];
+    per_set[si] = coef[si] * s->partial[(gsize) track * s->ns + si];
 }
 
 void
