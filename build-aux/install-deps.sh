@@ -9,7 +9,7 @@ packages="
   libgtk-4-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-tools
-  libcsv-dev zlib1g-dev
+  libcsv-dev zlib1g-dev libfftw3-dev
   python3 python3-numpy python3-pandas
   xvfb xauth
   desktop-file-utils appstream

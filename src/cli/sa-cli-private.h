@@ -14,4 +14,7 @@ int sa_cli_usage_error (const char *command, const char *message);
 gboolean sa_cli_parse (const char *command, const char *parameter, const char *summary,
                        GOptionEntry *entries, int *argc, char ***argv, int *status);
 
+int sa_cli_extract (int argc, char **argv);
+int sa_cli_analyze (int argc, char **argv);
+
 G_END_DECLS

@@ -313,6 +313,8 @@ typedef struct
 static const Command commands[] = {
   { "info", cmd_info, N_ ("Describe a collection (feature file and metadata)") },
   { "query", cmd_query, N_ ("Rank a collection by similarity to one track") },
+  { "extract", sa_cli_extract, N_ ("Compute RP and SSD features of one audio file") },
+  { "analyze", sa_cli_analyze, N_ ("Analyse folders of audio into a collection") },
   { "bench", sa_cli_bench, N_ ("Measure loading and search speed") },
 };
 

@@ -286,8 +286,8 @@ struct _SaMetadataWriter
   guint n_columns;
 };
 
-static void
-append_field (GString *out, const char *text)
+void
+sa_csv_append_field (GString *out, const char *text)
 {
   if (text == NULL)
     return;
@@ -317,7 +317,7 @@ sa_metadata_writer_new (const char *const *columns)
   for (guint i = 0; i < w->n_columns; i++)
     {
       g_string_append_c (w->out, ',');
-      append_field (w->out, columns[i]);
+      sa_csv_append_field (w->out, columns[i]);
     }
   g_string_append_c (w->out, '\n');
   return w;
@@ -326,11 +326,11 @@ sa_metadata_writer_new (const char *const *columns)
 void
 sa_metadata_writer_add_row (SaMetadataWriter *w, const char *index, const char *const *cells)
 {
-  append_field (w->out, index);
+  sa_csv_append_field (w->out, index);
   for (guint i = 0; i < w->n_columns; i++)
     {
       g_string_append_c (w->out, ',');
-      append_field (w->out, cells[i]);
+      sa_csv_append_field (w->out, cells[i]);
     }
   g_string_append_c (w->out, '\n');
 }

@@ -40,6 +40,9 @@ void sa_metadata_writer_add_row (SaMetadataWriter *w, const char *index, const c
 gboolean sa_metadata_writer_save (SaMetadataWriter *w, const char *path, GError **error);
 void sa_metadata_writer_free (SaMetadataWriter *w);
 
+/* Appends one field, quoted as RFC 4180 says when it needs to be. */
+void sa_csv_append_field (GString *out, const char *text);
+
 /* Writes @contents to @path through a temporary file in the same folder, fsync and rename. */
 gboolean sa_write_file_atomic (const char *path, const char *contents, gsize len, GError **error);
 

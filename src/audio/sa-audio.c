@@ -1,0 +1,403 @@
+/* sa-audio.c
+ *
+ * Copyright 2026 The Soundalike authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <float.h>
+#include <glib/gi18n-lib.h>
+#include <gst/app/gstappsink.h>
+#include <gst/gst.h>
+#include <math.h>
+#include <string.h>
+
+#include "sa-audio.h"
+#include "sa-error.h"
+
+GST_DEBUG_CATEGORY_STATIC (sa_audio_debug);
+#define GST_CAT_DEFAULT sa_audio_debug
+
+#define L SA_SEGMENT_SAMPLES
+/* no sample and no message for this long: the pipeline is stuck */
+#define STALL_TIMEOUT_US (60 * G_USEC_PER_SEC)
+
+gboolean
+sa_audio_init (GError **error)
+{
+  static gsize done = 0;
+  static gboolean ok = FALSE;
+  static GError *init_error = NULL;
+
+  if (g_once_init_enter (&done))
+    {
+      ok = gst_init_check (NULL, NULL, &init_error);
+      GST_DEBUG_CATEGORY_INIT (sa_audio_debug, "soundalike-audio", 0, "Soundalike decoding");
+      g_once_init_leave (&done, 1);
+    }
+  if (!ok && error)
+    *error = g_error_copy (init_error);
+  return ok;
+}
+
+void
+sa_audio_free (SaAudio *a)
+{
+  if (a == NULL)
+    return;
+  for (guint i = 0; i < a->n_chunks; i++)
+    g_free (a->chunks[i]);
+  g_free (a->chunks);
+  g_free (a->title);
+  g_free (a->artist);
+  g_free (a->album);
+  g_free (a);
+}
+
+/* Appends frames of @channels interleaved floats, mixed to mono in float. */
+static void
+append_frames (SaAudio *a, const float *data, gsize frames, guint channels)
+{
+  for (gsize i = 0; i < frames; i++)
+    {
+      gsize pos = a->n_samples % L;
+      float v;
+
+      if (pos == 0 && a->n_samples / L == a->n_chunks)
+        {
+          a->chunks = g_renew (float *, a->chunks, a->n_chunks + 1);
+          a->chunks[a->n_chunks++] = g_new (float, L);
+        }
+      if (channels == 1)
+        v = data[i];
+      else
+        {
+          float sum = 0.0f;
+          for (guint c = 0; c < channels; c++)
+            sum += data[i * channels + c];
+          v = sum / (float) channels;
+        }
+      a->chunks[a->n_samples / L][pos] = v;
+      a->n_samples++;
+    }
+}
+
+SaAudio *
+sa_audio_new_from_interleaved (const float *data, gsize frames, guint channels)
+{
+  SaAudio *a = g_new0 (SaAudio, 1);
+
+  g_return_val_if_fail (channels > 0, NULL);
+  a->source_channels = channels;
+  a->source_rate = SA_SAMPLE_RATE;
+  append_frames (a, data, frames, channels);
+  return a;
+}
+
+typedef struct
+{
+  GstElement *convert;
+  gint audio_linked; /* atomic */
+  gint no_more_pads; /* atomic */
+} PadState;
+
+static void
+on_pad_added (GstElement *decodebin, GstPad *pad, PadState *st)
+{
+  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
+  const char *name;
+
+  if (caps == NULL)
+    caps = gst_pad_query_caps (pad, NULL);
+  name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  if (g_str_has_prefix (name, "audio/")
+      && g_atomic_int_compare_and_exchange (&st->audio_linked, 0, 1))
+    {
+      g_autoptr (GstPad) sink = gst_element_get_static_pad (st->convert, "sink");
+      if (gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
+        g_atomic_int_set (&st->audio_linked, 0);
+    }
+  else
+    {
+      /* other streams (video, a second audio stream) go nowhere, without a not-linked error */
+      GstElement *bin = GST_ELEMENT (gst_element_get_parent (decodebin));
+      GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+      g_autoptr (GstPad) sinkpad = NULL;
+      g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
+      gst_bin_add (GST_BIN (bin), sink);
+      gst_element_sync_state_with_parent (sink);
+      sinkpad = gst_element_get_static_pad (sink, "sink");
+      gst_pad_link (pad, sinkpad);
+      gst_object_unref (bin);
+    }
+}
+
+static void
+on_no_more_pads (GstElement *decodebin, PadState *st)
+{
+  g_atomic_int_set (&st->no_more_pads, 1);
+}
+
+static void
+merge_tags (SaAudio *a, GstTagList *tags)
+{
+  char *s = NULL;
+  guint n;
+
+  if (a->title == NULL && gst_tag_list_get_string (tags, GST_TAG_TITLE, &s))
+    a->title = s;
+  if (a->artist == NULL && gst_tag_list_get_string (tags, GST_TAG_ARTIST, &s))
+    a->artist = s;
+  if (a->album == NULL && gst_tag_list_get_string (tags, GST_TAG_ALBUM, &s))
+    a->album = s;
+  if (a->track_number == 0 && gst_tag_list_get_uint (tags, GST_TAG_TRACK_NUMBER, &n))
+    a->track_number = (int) n;
+}
+
+static void
+set_decode_error (GError **error, const char *path, const GError *gst_error)
+{
+  g_set_error (error, SA_ERROR, SA_ERROR_DECODE, _ ("%s: cannot decode: %s"), path,
+               gst_error ? gst_error->message : _ ("unknown error"));
+}
+
+SaAudio *
+sa_audio_decode (const char *path, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (SaAudio) a = NULL;
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GstBus) bus = NULL;
+  g_autofree char *uri = NULL;
+  GstElement *src, *convert, *resample, *sink;
+  g_autoptr (GstCaps) caps = NULL;
+  PadState st = { 0 };
+  gboolean done = FALSE;
+  gint64 last_progress;
+  GError *local_error = NULL;
+
+  if (!sa_audio_init (error))
+    return NULL;
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_IO, _ ("%s: no such file"), path);
+      return NULL;
+    }
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_DECODE, _ ("%s: not a regular file"), path);
+      return NULL;
+    }
+  uri = gst_filename_to_uri (path, &local_error);
+  if (uri == NULL)
+    {
+      set_decode_error (error, path, local_error);
+      g_clear_error (&local_error);
+      return NULL;
+    }
+
+  pipeline = gst_object_ref_sink (gst_pipeline_new ("soundalike-decode"));
+  src = gst_element_factory_make ("uridecodebin", NULL);
+  convert = gst_element_factory_make ("audioconvert", NULL);
+  resample = gst_element_factory_make ("audioresample", NULL);
+  sink = gst_element_factory_make ("appsink", NULL);
+  if (!src || !convert || !resample || !sink)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_DECODE,
+                   _ ("%s: cannot decode: GStreamer's base plugins are missing"), path);
+      return NULL;
+    }
+  caps = gst_caps_from_string ("audio/x-raw,format=F32LE,rate=44100,layout=interleaved");
+  g_object_set (src, "uri", uri, NULL);
+  g_object_set (sink, "caps", caps, "sync", FALSE, "max-buffers", 64, NULL);
+  gst_bin_add_many (GST_BIN (pipeline), src, convert, resample, sink, NULL);
+  if (!gst_element_link_many (convert, resample, sink, NULL))
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_DECODE, _ ("%s: cannot build the decoder"), path);
+      return NULL;
+    }
+  st.convert = convert;
+  g_signal_connect (src, "pad-added", G_CALLBACK (on_pad_added), &st);
+  g_signal_connect (src, "no-more-pads", G_CALLBACK (on_no_more_pads), &st);
+
+  a = g_new0 (SaAudio, 1);
+  bus = gst_element_get_bus (pipeline);
+  if (gst_element_set_state (pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    {
+      /* the error message on the bus says why */
+      g_autoptr (GstMessage) msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+      if (msg)
+        gst_message_parse_error (msg, &local_error, NULL);
+      set_decode_error (error, path, local_error);
+      g_clear_error (&local_error);
+      gst_element_set_state (pipeline, GST_STATE_NULL);
+      return NULL;
+    }
+
+  last_progress = g_get_monotonic_time ();
+  while (!done)
+    {
+      g_autoptr (GstSample) sample = NULL;
+      GstMessage *msg;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        goto fail;
+      sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 50 * GST_MSECOND);
+      if (sample)
+        {
+          GstBuffer *buf = gst_sample_get_buffer (sample);
+          GstCaps *scaps = gst_sample_get_caps (sample);
+          GstMapInfo map;
+          int channels = 1, rate = 0;
+
+          gst_structure_get_int (gst_caps_get_structure (scaps, 0), "channels", &channels);
+          gst_structure_get_int (gst_caps_get_structure (scaps, 0), "rate", &rate);
+          if (channels < 1)
+            channels = 1;
+          a->source_channels = (guint) channels;
+          a->source_rate = SA_SAMPLE_RATE;
+          if (gst_buffer_map (buf, &map, GST_MAP_READ))
+            {
+              append_frames (a, (const float *) map.data, map.size / (sizeof (float) * channels),
+                             (guint) channels);
+              gst_buffer_unmap (buf, &map);
+            }
+          last_progress = g_get_monotonic_time ();
+        }
+      else if (gst_app_sink_is_eos (GST_APP_SINK (sink)))
+        done = TRUE;
+
+      while ((msg = gst_bus_pop (bus)) != NULL)
+        {
+          switch (GST_MESSAGE_TYPE (msg))
+            {
+              case GST_MESSAGE_ERROR:
+                gst_message_parse_error (msg, &local_error, NULL);
+                gst_message_unref (msg);
+                set_decode_error (error, path, local_error);
+                g_clear_error (&local_error);
+                goto fail;
+              case GST_MESSAGE_TAG:
+                {
+                  GstTagList *tags = NULL;
+                  gst_message_parse_tag (msg, &tags);
+                  merge_tags (a, tags);
+                  gst_tag_list_unref (tags);
+                }
+                break;
+              default:
+                break;
+            }
+          last_progress = g_get_monotonic_time ();
+          gst_message_unref (msg);
+        }
+      if (!done && g_atomic_int_get (&st.no_more_pads) && !g_atomic_int_get (&st.audio_linked))
+        {
+          g_set_error (error, SA_ERROR, SA_ERROR_DECODE, _ ("%s: the file has no audio stream"),
+                       path);
+          goto fail;
+        }
+      if (!done && g_get_monotonic_time () - last_progress > STALL_TIMEOUT_US)
+        {
+          g_set_error (error, SA_ERROR, SA_ERROR_DECODE,
+                       _ ("%s: cannot decode: the decoder stopped making progress"), path);
+          goto fail;
+        }
+    }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  return g_steal_pointer (&a);
+
+fail:
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  return NULL;
+}
+
+gboolean
+sa_audio_normalize (SaAudio *a, const char *where, GError **error)
+{
+  float peak = 0.0f;
+
+  for (gsize i = 0; i < a->n_samples; i++)
+    {
+      float v = a->chunks[i / L][i % L];
+      if (!isfinite (v))
+        {
+          g_set_error (error, SA_ERROR, SA_ERROR_DECODE,
+                       _ ("%s: sample %" G_GSIZE_FORMAT " is not a finite number"), where, i);
+          return FALSE;
+        }
+      v = fabsf (v);
+      if (v > peak)
+        peak = v;
+    }
+  if (peak >= FLT_MIN)
+    for (gsize i = 0; i < a->n_samples; i++)
+      a->chunks[i / L][i % L] = a->chunks[i / L][i % L] / peak; /* a float division, not * 1/peak */
+  return TRUE;
+}
+
+void
+sa_features_clear (SaFeatures *f)
+{
+  g_clear_pointer (&f->seg_rp, g_free);
+  g_clear_pointer (&f->seg_ssd, g_free);
+}
+
+gboolean
+sa_audio_extract (SaAudio *a, const SaSegmentOptions *options, SaRpSsd *plan,
+                  gboolean keep_segments, SaFeatures *f, const char *where,
+                  GCancellable *cancellable, GError **error)
+{
+  g_autoptr (SaRpSsd) own_plan = NULL;
+  g_autofree double *seg_rp = NULL, *seg_ssd = NULL;
+  gsize first = 0, stride = L;
+  guint n;
+
+  memset (f, 0, sizeof *f);
+  n = sa_rpssd_segments (a->n_samples, options, &first, &stride);
+  if (n == 0)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_TOO_SHORT,
+                   _ ("%s: too short: %" G_GSIZE_FORMAT
+                      " samples (%.2f s); at least %d samples (%.2f s) are needed"),
+                   where, a->n_samples, (double) a->n_samples / SA_SAMPLE_RATE, L,
+                   (double) L / SA_SAMPLE_RATE);
+      return FALSE;
+    }
+  if (!sa_audio_normalize (a, where, error))
+    return FALSE;
+  if (plan == NULL)
+    plan = own_plan = sa_rpssd_new ();
+  seg_rp = g_new (double, (gsize) n *SA_RP_LENGTH);
+  seg_ssd = g_new (double, (gsize) n *SA_SSD_LENGTH);
+  for (guint k = 0; k < n; k++)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      sa_rpssd_segment (plan, sa_audio_segment (a, first + k * stride),
+                        seg_rp + (gsize) k * SA_RP_LENGTH, seg_ssd + (gsize) k * SA_SSD_LENGTH);
+    }
+  sa_rpssd_combine (seg_rp, seg_ssd, n, f->rp, f->ssd);
+  f->n_segments = n;
+  if (keep_segments)
+    {
+      f->seg_rp = g_steal_pointer (&seg_rp);
+      f->seg_ssd = g_steal_pointer (&seg_ssd);
+    }
+  return TRUE;
+}
+
+gboolean
+sa_extract_file (const char *path, const SaSegmentOptions *options, SaRpSsd *plan,
+                 gboolean keep_segments, SaFeatures *features, SaAudio **audio_out,
+                 GCancellable *cancellable, GError **error)
+{
+  g_autoptr (SaAudio) a = sa_audio_decode (path, cancellable, error);
+
+  if (a == NULL)
+    return FALSE;
+  if (!sa_audio_extract (a, options, plan, keep_segments, features, path, cancellable, error))
+    return FALSE;
+  if (audio_out)
+    *audio_out = g_steal_pointer (&a);
+  return TRUE;
+}

@@ -1,0 +1,72 @@
+/* sa-audio.h: decoding audio files to the extractor's input
+ *
+ * Copyright 2026 The Soundalike authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Any file GStreamer can decode goes through a real pipeline
+ * (uridecodebin ! audioconvert ! audioresample ! appsink) to 32-bit float at
+ * 44,100 Hz; channels are then averaged in float as rp-ssd.md section 2 says
+ * (the float sum in channel order, divided by the channel count).  The mono
+ * samples are kept once, in chunks of one segment (2^18 samples), so that a
+ * segment is always contiguous and nothing is copied twice.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sa-rpssd.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  float **chunks; /* each SA_SEGMENT_SAMPLES floats */
+  guint n_chunks;
+  gsize n_samples;
+  guint source_channels;
+  guint source_rate;
+  char *title;
+  char *artist;
+  char *album;
+  int track_number; /* 0 when unknown */
+} SaAudio;
+
+gboolean sa_audio_init (GError **error);
+
+SaAudio *sa_audio_decode (const char *path, GCancellable *cancellable, GError **error);
+/* For tests and fuzzing: @frames interleaved frames of @channels floats at 44,100 Hz. */
+SaAudio *sa_audio_new_from_interleaved (const float *data, gsize frames, guint channels);
+void sa_audio_free (SaAudio *audio);
+
+static inline float *
+sa_audio_segment (SaAudio *audio, gsize first_sample)
+{
+  return audio->chunks[first_sample / SA_SEGMENT_SAMPLES];
+}
+
+/* Peak normalisation (float division by the largest |sample|); rejects NaN and Inf. */
+gboolean sa_audio_normalize (SaAudio *audio, const char *where, GError **error);
+
+typedef struct
+{
+  double rp[SA_RP_LENGTH];
+  double ssd[SA_SSD_LENGTH];
+  guint n_segments;
+  double *seg_rp;  /* n_segments x 1440, when asked for */
+  double *seg_ssd; /* n_segments x 168 */
+} SaFeatures;
+
+/* Normalises @audio in place and computes RP and SSD.  @plan may be NULL. */
+gboolean sa_audio_extract (SaAudio *audio, const SaSegmentOptions *options, SaRpSsd *plan,
+                           gboolean keep_segments, SaFeatures *features, const char *where,
+                           GCancellable *cancellable, GError **error);
+void sa_features_clear (SaFeatures *features);
+
+/* Decode and extract in one call. */
+gboolean sa_extract_file (const char *path, const SaSegmentOptions *options, SaRpSsd *plan,
+                          gboolean keep_segments, SaFeatures *features, SaAudio **audio_out,
+                          GCancellable *cancellable, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaAudio, sa_audio_free)
+
+G_END_DECLS

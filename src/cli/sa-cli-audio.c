@@ -1,0 +1,226 @@
+/* sa-cli-audio.c: soundalike-cli extract and analyze
+ *
+ * Copyright 2026 The Soundalike authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "sa-analyzer.h"
+#include "sa-audio.h"
+#include "sa-cli-private.h"
+#include "sa-error.h"
+
+static void
+print_vector (const char *set, const char *segment, const double *v, guint n, gboolean rows)
+{
+  char num[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (rows)
+    {
+      g_print ("%s%s%s", segment ? segment : "", segment ? "," : "", set);
+      for (guint i = 0; i < n; i++)
+        g_print (",%s", g_ascii_formatd (num, sizeof num, "%.9g", v[i]));
+      g_print ("\n");
+      return;
+    }
+  for (guint i = 0; i < n; i++)
+    g_print ("%s%s%s,%u,%s\n", segment ? segment : "", segment ? "," : "", set, i,
+             g_ascii_formatd (num, sizeof num, "%.9g", v[i]));
+}
+
+int
+sa_cli_extract (int argc, char **argv)
+{
+  gboolean segments = FALSE, rows = FALSE;
+  int skip = 0, step = 1;
+  GOptionEntry entries[] = {
+    { "segments", 0, 0, G_OPTION_ARG_NONE, &segments,
+      N_ ("Also print every segment's values (first column: segment number)"), NULL },
+    { "rows", 0, 0, G_OPTION_ARG_NONE, &rows, N_ ("One row per set instead of set,index,value"),
+      NULL },
+    { "skip", 0, 0, G_OPTION_ARG_INT, &skip,
+      N_ ("Segments skipped at each end (rp_extract's skip_leadin_fadeout; default 0)"), "K" },
+    { "step", 0, 0, G_OPTION_ARG_INT, &step,
+      N_ ("Analyse every K-th segment (rp_extract's step_width; default 1)"), "K" },
+    { NULL },
+  };
+  SaSegmentOptions opts;
+  SaFeatures f;
+  GError *error = NULL;
+  int status = 0;
+
+  if (!sa_cli_parse ("extract", "FILE",
+                     _ ("Compute the Rhythm Patterns (rp, 1440 values) and Statistical Spectrum "
+                        "Descriptors (ssd, 168 values) of one audio file."),
+                     entries, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return sa_cli_usage_error ("extract", _ ("give exactly one audio file"));
+  if (skip < 0 || step < 1)
+    return sa_cli_usage_error ("extract", _ ("--skip must be >= 0 and --step >= 1"));
+  opts.skip_segments = (guint) skip;
+  opts.step = (guint) step;
+  if (!sa_extract_file (argv[1], &opts, NULL, segments, &f, NULL, NULL, &error))
+    return sa_cli_fail (error);
+  if (!rows)
+    g_print (segments ? "segment,set,index,value\n" : "set,index,value\n");
+  if (segments)
+    for (guint k = 0; k < f.n_segments; k++)
+      {
+        g_autofree char *label = g_strdup_printf ("%u", k);
+        print_vector ("rp", label, f.seg_rp + (gsize) k * SA_RP_LENGTH, SA_RP_LENGTH, rows);
+        print_vector ("ssd", label, f.seg_ssd + (gsize) k * SA_SSD_LENGTH, SA_SSD_LENGTH, rows);
+      }
+  print_vector ("rp", segments ? "all" : NULL, f.rp, SA_RP_LENGTH, rows);
+  print_vector ("ssd", segments ? "all" : NULL, f.ssd, SA_SSD_LENGTH, rows);
+  sa_features_clear (&f);
+  return 0;
+}
+
+typedef struct
+{
+  gboolean show;
+  gboolean tty;
+  gint64 start;
+  guint first_done; /* reused files are not part of the rate */
+  GMutex lock;
+} Progress;
+
+static void
+format_duration (char *buf, gsize len, double seconds)
+{
+  guint s = (guint) (seconds + 0.5);
+  if (s >= 3600)
+    g_snprintf (buf, len, "%u:%02u:%02u", s / 3600, s / 60 % 60, s % 60);
+  else
+    g_snprintf (buf, len, "%u:%02u", s / 60, s % 60);
+}
+
+static void
+on_progress (const SaAnalyzeProgress *p, gpointer user_data)
+{
+  Progress *pr = user_data;
+  double elapsed = (g_get_monotonic_time () - pr->start) / 1e6;
+  guint fresh = p->n_done - p->n_reused;
+  guint todo = p->n_files - p->n_done;
+  double rate = elapsed > 0 ? fresh / elapsed : 0;
+  char eta[32] = "?";
+
+  if (!pr->show)
+    return;
+  if (rate > 0)
+    format_duration (eta, sizeof eta, todo / rate);
+  g_mutex_lock (&pr->lock);
+  fprintf (stderr, _ ("%s%u/%u files, %.1f files/s, %u failed, time left %s%s"),
+           pr->tty ? "\r" : "", p->n_done, p->n_files, rate, p->n_failed, eta,
+           pr->tty ? "\033[K" : "\n");
+  fflush (stderr);
+  g_mutex_unlock (&pr->lock);
+}
+
+static gboolean
+on_sigint (gpointer user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  gboolean ok;
+  GError *error;
+  SaAnalyzeProgress report;
+} AnalyzeResult;
+
+static void
+on_analyzed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AnalyzeResult *r = user_data;
+  r->ok = sa_analyze_finish (result, &r->report, &r->error);
+  g_main_loop_quit (r->loop);
+}
+
+int
+sa_cli_analyze (int argc, char **argv)
+{
+  g_autofree char *output = NULL;
+  int jobs = 0, checkpoint = 10;
+  gboolean progress = FALSE, quiet = FALSE;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      N_ ("Folder for features.npz, metadata.csv and errors.csv"), "OUTDIR" },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
+      N_ ("Files analysed at once (default: one per core)"), "N" },
+    { "progress", 0, 0, G_OPTION_ARG_NONE, &progress,
+      N_ ("Show progress even when stderr is not a terminal"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_ ("Show no progress"), NULL },
+    { "checkpoint", 0, 0, G_OPTION_ARG_INT, &checkpoint,
+      N_ ("Save the results so far every N seconds (default 10)"), "N" },
+    { NULL },
+  };
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  SaAnalyzeOptions opts;
+  Progress pr = { 0 };
+  AnalyzeResult r = { 0 };
+  guint sig;
+  int status = 0;
+
+  if (!sa_cli_parse ("analyze", "DIR|FILE…",
+                     _ ("Analyse audio files (folders recursively) into a collection."), entries,
+                     &argc, &argv, &status))
+    return status;
+  if (output == NULL)
+    return sa_cli_usage_error ("analyze", _ ("--output is required"));
+  if (argc < 2)
+    return sa_cli_usage_error ("analyze", _ ("give at least one folder or file"));
+  if (jobs < 0 || checkpoint < 1)
+    return sa_cli_usage_error ("analyze", _ ("--jobs and --checkpoint must be positive"));
+
+  sa_analyze_options_init (&opts);
+  opts.n_jobs = (guint) jobs;
+  opts.checkpoint_ms = (guint) checkpoint * 1000;
+  pr.tty = isatty (STDERR_FILENO);
+  pr.show = !quiet && (pr.tty || progress);
+  pr.start = g_get_monotonic_time ();
+  g_mutex_init (&pr.lock);
+  opts.progress = on_progress;
+  opts.progress_data = &pr;
+
+  sig = g_unix_signal_add (SIGINT, on_sigint, cancellable);
+  r.loop = loop;
+  sa_analyze_async ((const char *const *) argv + 1, output, &opts, cancellable, on_analyzed, &r);
+  g_main_loop_run (loop);
+  g_source_remove (sig);
+  if (pr.show && pr.tty)
+    fputc ('\n', stderr);
+  g_mutex_clear (&pr.lock);
+
+  if (!r.ok && !g_error_matches (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return sa_cli_fail (r.error);
+  if (!quiet)
+    {
+      g_printerr (_ ("%u files: %u analysed, %u unchanged, %u failed, %u removed; results in %s\n"),
+                  r.report.n_files, r.report.n_analysed, r.report.n_reused, r.report.n_failed,
+                  r.report.n_removed, output);
+      if (r.report.n_failed > 0)
+        {
+          g_autofree char *errors = g_build_filename (output, "errors.csv", NULL);
+          g_printerr (_ ("The files that failed and why: %s\n"), errors);
+        }
+    }
+  if (r.error)
+    {
+      g_printerr (_ ("Interrupted: the results so far are saved; run the same command again to "
+                     "continue.\n"));
+      g_error_free (r.error);
+      return 130;
+    }
+  return 0;
+}
