@@ -171,6 +171,7 @@ load_previous (const char *outdir)
   g_autoptr (SaCollection) c = NULL;
   GHashTable *by_path
       = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) entry_free);
+  g_autoptr (GHashTable) stamps = NULL;
   int rp, ssd;
 
   if (!g_file_test (npz, G_FILE_TEST_EXISTS) || !g_file_test (csv, G_FILE_TEST_EXISTS))
@@ -183,6 +184,19 @@ load_previous (const char *outdir)
           error->message);
       return by_path;
     }
+  /* the stamps the feature file recorded: a row counts only if metadata and features agree */
+  {
+    g_autoptr (SaNpz) npz_file = sa_npz_open (npz, NULL);
+    SaNpyHeader h1, h2;
+    g_autofree gint64 *fids = npz_file ? sa_npz_read_i64 (npz_file, "clip_id", &h1, NULL) : NULL;
+    g_autofree gint64 *fstamps
+        = npz_file ? sa_npz_read_i64 (npz_file, "file_mtime_ns", &h2, NULL) : NULL;
+    stamps = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+    if (fids && fstamps && h1.n_elements == h2.n_elements)
+      for (guint64 i = 0; i < h1.n_elements; i++)
+        g_hash_table_insert (stamps, g_memdup2 (&fids[i], sizeof (gint64)),
+                             g_memdup2 (&fstamps[i], sizeof (gint64)));
+  }
   rp = sa_collection_find_set (c, "rp");
   ssd = sa_collection_find_set (c, "ssd");
   if (rp < 0 || ssd < 0 || sa_collection_get_set (c, rp)->length != SA_RP_LENGTH
@@ -199,7 +213,10 @@ load_previous (const char *outdir)
       e->clip_id = sa_collection_get_clip_id (c, t);
       e->size = g_ascii_strtoull (size, NULL, 10);
       e->mtime_ns = g_ascii_strtoll (mtime, NULL, 10);
-      e->ok = e->done = *size != '\0' && *mtime != '\0';
+      {
+        const gint64 *stamp = g_hash_table_lookup (stamps, &e->clip_id);
+        e->ok = e->done = *size != '\0' && *mtime != '\0' && stamp && *stamp == e->mtime_ns;
+      }
       memcpy (e->rp, row + sa_collection_get_set (c, rp)->offset, sizeof e->rp);
       memcpy (e->ssd, row + sa_collection_get_set (c, ssd)->offset, sizeof e->ssd);
       e->title = g_strdup (sa_collection_get_field (c, t, SA_FIELD_TITLE));
@@ -223,6 +240,15 @@ compare_entries (gconstpointer a, gconstpointer b)
 }
 
 /* Writes features.npz, then metadata.csv, then errors.csv, each atomically. */
+static guint
+count_ok (GPtrArray *entries)
+{
+  guint n = 0;
+  for (guint i = 0; i < entries->len; i++)
+    n += ((Entry *) g_ptr_array_index (entries, i))->ok;
+  return n;
+}
+
 static gboolean
 write_collection (const char *outdir, GPtrArray *entries, GPtrArray *failures, GError **error)
 {
@@ -233,7 +259,7 @@ write_collection (const char *outdir, GPtrArray *entries, GPtrArray *failures, G
   g_autoptr (SaNpzWriter) w = NULL;
   g_autoptr (SaMetadataWriter) mw = NULL;
   g_autofree float *rp = NULL, *ssd = NULL;
-  g_autofree gint64 *ids = NULL;
+  g_autofree gint64 *ids = NULL, *stamps = NULL;
   g_autoptr (GString) errors = g_string_new ("path,error\n");
 
   for (guint i = 0; i < entries->len; i++)
@@ -246,6 +272,7 @@ write_collection (const char *outdir, GPtrArray *entries, GPtrArray *failures, G
   rp = g_new (float, MAX ((gsize) ok->len * SA_RP_LENGTH, 1));
   ssd = g_new (float, MAX ((gsize) ok->len * SA_SSD_LENGTH, 1));
   ids = g_new (gint64, MAX (ok->len, 1));
+  stamps = g_new (gint64, MAX (ok->len, 1));
   mw = sa_metadata_writer_new ((const char *const *) csv_columns);
   for (guint i = 0; i < ok->len; i++)
     {
@@ -274,6 +301,7 @@ write_collection (const char *outdir, GPtrArray *entries, GPtrArray *failures, G
       memcpy (rp + (gsize) i * SA_RP_LENGTH, e->rp, sizeof e->rp);
       memcpy (ssd + (gsize) i * SA_SSD_LENGTH, e->ssd, sizeof e->ssd);
       ids[i] = e->clip_id;
+      stamps[i] = e->mtime_ns;
       sa_metadata_writer_add_row (mw, index, cells);
     }
   for (guint i = 0; i < failures->len; i++)
@@ -285,16 +313,37 @@ write_collection (const char *outdir, GPtrArray *entries, GPtrArray *failures, G
       g_string_append_c (errors, '\n');
     }
 
+  /* metadata first: if a crash falls between the two renames, the previous features
+   * still join (every row they have is in the new metadata, unless its file is gone) */
+  if (!sa_metadata_writer_save (mw, csv_path, error))
+    return FALSE;
   w = sa_npz_writer_new (npz_path, error);
   if (w == NULL
       || !sa_npz_writer_add_f32 (w, "rp", rp, ok->len, SA_RP_LENGTH, SA_RP_LENGTH, FALSE, error)
       || !sa_npz_writer_add_f32 (w, "ssd", ssd, ok->len, SA_SSD_LENGTH, SA_SSD_LENGTH, FALSE, error)
       || !sa_npz_writer_add_i64 (w, "clip_id", ids, ok->len, error)
+      || !sa_npz_writer_add_i64 (w, "file_mtime_ns", stamps, ok->len, error)
       || !sa_npz_writer_commit (w, error))
     return FALSE;
-  if (!sa_metadata_writer_save (mw, csv_path, error))
-    return FALSE;
   return sa_write_file_atomic (err_path, errors->str, errors->len, error);
+}
+
+/* A run killed while writing leaves NAME.tmp-XXXXXX files behind; they are never read. */
+static void
+remove_stale_temporaries (const char *outdir)
+{
+  static const char *const names[]
+      = { "features.npz.tmp-", "metadata.csv.tmp-", "errors.csv.tmp-" };
+  g_autoptr (GDir) d = g_dir_open (outdir, 0, NULL);
+  const char *name;
+
+  while (d && (name = g_dir_read_name (d)))
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      if (g_str_has_prefix (name, names[i]))
+        {
+          g_autofree char *path = g_build_filename (outdir, name, NULL);
+          g_unlink (path);
+        }
 }
 
 typedef struct
@@ -381,6 +430,7 @@ sa_analyze (const char *const *inputs, const char *outdir, const SaAnalyzeOption
       return FALSE;
     }
 
+  remove_stale_temporaries (outdir);
   walk.files = g_ptr_array_new_with_free_func (g_free);
   walk.seen_dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   walk.seen_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -427,6 +477,8 @@ sa_analyze (const char *const *inputs, const char *outdir, const SaAnalyzeOption
           p.n_done++;
           continue;
         }
+      if (old)
+        g_hash_table_remove (previous, path); /* changed: analysed again, not "removed" */
       e = g_new0 (Entry, 1);
       e->path = g_strdup (path);
       e->clip_id = sa_clip_id_for_path (path);
@@ -462,7 +514,8 @@ sa_analyze (const char *const *inputs, const char *outdir, const SaAnalyzeOption
       if (g_cancellable_is_cancelled (cancellable))
         break;
       if (since_checkpoint > 0
-          && (g_get_monotonic_time () - last_checkpoint) / 1000 >= checkpoint_ms)
+          && (g_get_monotonic_time () - last_checkpoint) / 1000 >= checkpoint_ms
+          && count_ok (entries) > 0)
         {
           if (!write_collection (outdir, entries, failures, error))
             {

@@ -24,13 +24,13 @@ print_vector (const char *set, const char *segment, const double *v, guint n, gb
     {
       g_print ("%s%s%s", segment ? segment : "", segment ? "," : "", set);
       for (guint i = 0; i < n; i++)
-        g_print (",%s", g_ascii_formatd (num, sizeof num, "%.9g", v[i]));
+        g_print (",%s", g_ascii_formatd (num, sizeof num, "%.17g", v[i]));
       g_print ("\n");
       return;
     }
   for (guint i = 0; i < n; i++)
     g_print ("%s%s%s,%u,%s\n", segment ? segment : "", segment ? "," : "", set, i,
-             g_ascii_formatd (num, sizeof num, "%.9g", v[i]));
+             g_ascii_formatd (num, sizeof num, "%.17g", v[i]));
 }
 
 int
@@ -150,7 +150,8 @@ int
 sa_cli_analyze (int argc, char **argv)
 {
   g_autofree char *output = NULL;
-  int jobs = 0, checkpoint = 10;
+  int jobs = 0;
+  double checkpoint = 10;
   gboolean progress = FALSE, quiet = FALSE;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
@@ -160,7 +161,7 @@ sa_cli_analyze (int argc, char **argv)
     { "progress", 0, 0, G_OPTION_ARG_NONE, &progress,
       N_ ("Show progress even when stderr is not a terminal"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_ ("Show no progress"), NULL },
-    { "checkpoint", 0, 0, G_OPTION_ARG_INT, &checkpoint,
+    { "checkpoint", 0, 0, G_OPTION_ARG_DOUBLE, &checkpoint,
       N_ ("Save the results so far every N seconds (default 10)"), "N" },
     { NULL },
   };
@@ -180,12 +181,12 @@ sa_cli_analyze (int argc, char **argv)
     return sa_cli_usage_error ("analyze", _ ("--output is required"));
   if (argc < 2)
     return sa_cli_usage_error ("analyze", _ ("give at least one folder or file"));
-  if (jobs < 0 || checkpoint < 1)
+  if (jobs < 0 || !(checkpoint >= 0.01))
     return sa_cli_usage_error ("analyze", _ ("--jobs and --checkpoint must be positive"));
 
   sa_analyze_options_init (&opts);
   opts.n_jobs = (guint) jobs;
-  opts.checkpoint_ms = (guint) checkpoint * 1000;
+  opts.checkpoint_ms = (guint) MAX (1, checkpoint * 1000);
   pr.tty = isatty (STDERR_FILENO);
   pr.show = !quiet && (pr.tty || progress);
   pr.start = g_get_monotonic_time ();
