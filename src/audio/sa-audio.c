@@ -58,27 +58,34 @@ sa_audio_free (SaAudio *a)
 static void
 append_frames (SaAudio *a, const float *data, gsize frames, guint channels)
 {
-  for (gsize i = 0; i < frames; i++)
+  while (frames > 0)
     {
       gsize pos = a->n_samples % L;
-      float v;
+      gsize n = MIN (frames, L - pos);
+      float *out;
 
-      if (pos == 0 && a->n_samples / L == a->n_chunks)
+      if (pos == 0)
         {
           a->chunks = g_renew (float *, a->chunks, a->n_chunks + 1);
           a->chunks[a->n_chunks++] = g_new (float, L);
         }
+      out = a->chunks[a->n_chunks - 1] + pos;
       if (channels == 1)
-        v = data[i];
+        memcpy (out, data, n * sizeof (float));
+      else if (channels == 2)
+        for (gsize i = 0; i < n; i++)
+          out[i] = (data[2 * i] + data[2 * i + 1]) / 2.0f;
       else
-        {
-          float sum = 0.0f;
-          for (guint c = 0; c < channels; c++)
-            sum += data[i * channels + c];
-          v = sum / (float) channels;
-        }
-      a->chunks[a->n_samples / L][pos] = v;
-      a->n_samples++;
+        for (gsize i = 0; i < n; i++)
+          {
+            float sum = 0.0f;
+            for (guint c = 0; c < channels; c++)
+              sum += data[i * channels + c];
+            out[i] = sum / (float) channels;
+          }
+      data += n * channels;
+      frames -= n;
+      a->n_samples += n;
     }
 }
 
@@ -99,7 +106,37 @@ typedef struct
   GstElement *convert;
   gint audio_linked; /* atomic */
   gint no_more_pads; /* atomic */
+  gint buffers;      /* atomic: progress, for the stall check */
+  SaAudio *audio;    /* written on the streaming thread until EOS or error */
 } PadState;
+
+/* Runs on the streaming thread: no hand-over of every buffer to another thread. */
+static GstFlowReturn
+on_new_sample (GstAppSink *sink, gpointer user_data)
+{
+  PadState *st = user_data;
+  g_autoptr (GstSample) sample = gst_app_sink_pull_sample (sink);
+  GstBuffer *buf;
+  GstMapInfo map;
+  int channels = 1;
+
+  if (sample == NULL)
+    return GST_FLOW_EOS;
+  buf = gst_sample_get_buffer (sample);
+  gst_structure_get_int (gst_caps_get_structure (gst_sample_get_caps (sample), 0), "channels",
+                         &channels);
+  if (channels < 1)
+    channels = 1;
+  st->audio->source_channels = (guint) channels;
+  if (gst_buffer_map (buf, &map, GST_MAP_READ))
+    {
+      append_frames (st->audio, (const float *) map.data, map.size / (sizeof (float) * channels),
+                     (guint) channels);
+      gst_buffer_unmap (buf, &map);
+    }
+  g_atomic_int_inc (&st->buffers);
+  return GST_FLOW_OK;
+}
 
 static void
 on_pad_added (GstElement *decodebin, GstPad *pad, PadState *st)
@@ -173,6 +210,7 @@ sa_audio_decode (const char *path, GCancellable *cancellable, GError **error)
   PadState st = { 0 };
   gboolean done = FALSE;
   gint64 last_progress;
+  int last_buffers;
   GError *local_error = NULL;
 
   if (!sa_audio_init (error))
@@ -220,6 +258,12 @@ sa_audio_decode (const char *path, GCancellable *cancellable, GError **error)
   g_signal_connect (src, "no-more-pads", G_CALLBACK (on_no_more_pads), &st);
 
   a = g_new0 (SaAudio, 1);
+  a->source_rate = SA_SAMPLE_RATE;
+  st.audio = a;
+  {
+    GstAppSinkCallbacks callbacks = { .new_sample = on_new_sample };
+    gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, &st, NULL);
+  }
   bus = gst_element_get_bus (pipeline);
   if (gst_element_set_state (pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     {
@@ -229,50 +273,29 @@ sa_audio_decode (const char *path, GCancellable *cancellable, GError **error)
         gst_message_parse_error (msg, &local_error, NULL);
       set_decode_error (error, path, local_error);
       g_clear_error (&local_error);
-      gst_element_set_state (pipeline, GST_STATE_NULL);
-      return NULL;
+      goto fail;
     }
 
   last_progress = g_get_monotonic_time ();
+  last_buffers = 0;
   while (!done)
     {
-      g_autoptr (GstSample) sample = NULL;
-      GstMessage *msg;
+      g_autoptr (GstMessage) msg = NULL;
+      int buffers;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         goto fail;
-      sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 50 * GST_MSECOND);
-      if (sample)
-        {
-          GstBuffer *buf = gst_sample_get_buffer (sample);
-          GstCaps *scaps = gst_sample_get_caps (sample);
-          GstMapInfo map;
-          int channels = 1, rate = 0;
-
-          gst_structure_get_int (gst_caps_get_structure (scaps, 0), "channels", &channels);
-          gst_structure_get_int (gst_caps_get_structure (scaps, 0), "rate", &rate);
-          if (channels < 1)
-            channels = 1;
-          a->source_channels = (guint) channels;
-          a->source_rate = SA_SAMPLE_RATE;
-          if (gst_buffer_map (buf, &map, GST_MAP_READ))
-            {
-              append_frames (a, (const float *) map.data, map.size / (sizeof (float) * channels),
-                             (guint) channels);
-              gst_buffer_unmap (buf, &map);
-            }
-          last_progress = g_get_monotonic_time ();
-        }
-      else if (gst_app_sink_is_eos (GST_APP_SINK (sink)))
-        done = TRUE;
-
-      while ((msg = gst_bus_pop (bus)) != NULL)
+      msg = gst_bus_timed_pop_filtered (bus, 100 * GST_MSECOND,
+                                        GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_TAG);
+      if (msg)
         {
           switch (GST_MESSAGE_TYPE (msg))
             {
+              case GST_MESSAGE_EOS:
+                done = TRUE;
+                break;
               case GST_MESSAGE_ERROR:
                 gst_message_parse_error (msg, &local_error, NULL);
-                gst_message_unref (msg);
                 set_decode_error (error, path, local_error);
                 g_clear_error (&local_error);
                 goto fail;
@@ -288,7 +311,12 @@ sa_audio_decode (const char *path, GCancellable *cancellable, GError **error)
                 break;
             }
           last_progress = g_get_monotonic_time ();
-          gst_message_unref (msg);
+        }
+      buffers = g_atomic_int_get (&st.buffers);
+      if (buffers != last_buffers)
+        {
+          last_buffers = buffers;
+          last_progress = g_get_monotonic_time ();
         }
       if (!done && g_atomic_int_get (&st.no_more_pads) && !g_atomic_int_get (&st.audio_linked))
         {
@@ -303,6 +331,7 @@ sa_audio_decode (const char *path, GCancellable *cancellable, GError **error)
           goto fail;
         }
     }
+  /* the streaming thread is done with @a once the pipeline is stopped */
   gst_element_set_state (pipeline, GST_STATE_NULL);
   return g_steal_pointer (&a);
 
@@ -316,22 +345,38 @@ sa_audio_normalize (SaAudio *a, const char *where, GError **error)
 {
   float peak = 0.0f;
 
-  for (gsize i = 0; i < a->n_samples; i++)
+  for (guint c = 0; c < a->n_chunks; c++)
     {
-      float v = a->chunks[i / L][i % L];
-      if (!isfinite (v))
+      const float *x = a->chunks[c];
+      gsize n = MIN ((gsize) L, a->n_samples - (gsize) c * L);
+      float m = 0.0f;
+      gboolean finite = TRUE;
+
+      for (gsize i = 0; i < n; i++)
         {
-          g_set_error (error, SA_ERROR, SA_ERROR_DECODE,
-                       _ ("%s: sample %" G_GSIZE_FORMAT " is not a finite number"), where, i);
-          return FALSE;
+          float v = fabsf (x[i]);
+          finite &= v <= FLT_MAX; /* false for NaN and Inf */
+          m = v > m ? v : m;
         }
-      v = fabsf (v);
-      if (v > peak)
-        peak = v;
+      if (!finite)
+        for (gsize i = 0; i < n; i++)
+          if (!isfinite (x[i]))
+            {
+              g_set_error (error, SA_ERROR, SA_ERROR_DECODE,
+                           _ ("%s: sample %" G_GSIZE_FORMAT " is not a finite number"), where,
+                           (gsize) c * L + i);
+              return FALSE;
+            }
+      peak = MAX (peak, m);
     }
-  if (peak >= FLT_MIN)
-    for (gsize i = 0; i < a->n_samples; i++)
-      a->chunks[i / L][i % L] = a->chunks[i / L][i % L] / peak; /* a float division, not * 1/peak */
+  if (peak >= FLT_MIN && peak != 1.0f)
+    for (guint c = 0; c < a->n_chunks; c++)
+      {
+        float *x = a->chunks[c];
+        gsize n = MIN ((gsize) L, a->n_samples - (gsize) c * L);
+        for (gsize i = 0; i < n; i++)
+          x[i] = x[i] / peak; /* a float division, not a product with 1/peak */
+      }
   return TRUE;
 }
 

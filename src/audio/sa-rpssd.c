@@ -124,8 +124,8 @@ init_tables (gpointer unused)
       double f = q * (double) SA_SAMPLE_RATE / (double) L;
       tables.fluct[q - 1] = 1.0 / (f / 4.0 + 4.0 / f);
     }
-  tables.frame_plan = fftw_plan_dft_r2c_1d (NFFT, in, out, FFTW_MEASURE);
-  tables.mod_plan = fftw_plan_dft_r2c_1d (NMOD, min, mout, FFTW_MEASURE);
+  tables.frame_plan = fftw_plan_dft_r2c_1d (NFFT, in, out, FFTW_ESTIMATE);
+  tables.mod_plan = fftw_plan_dft_r2c_1d (NMOD, min, mout, FFTW_ESTIMATE);
   fftw_free (in);
   fftw_free (out);
   fftw_free (min);
@@ -232,6 +232,43 @@ pairwise_sum (const double *a, gsize n)
     }
 }
 
+/* The k-th smallest of a[0..n-1] (a is reordered): Hoare's selection. */
+static double
+select_kth (double *a, gsize n, gsize k)
+{
+  gsize lo = 0, hi = n - 1;
+
+  while (lo < hi)
+    {
+      double pivot = a[lo + (hi - lo) / 2];
+      gsize i = lo, j = hi;
+      while (i <= j)
+        {
+          while (a[i] < pivot)
+            i++;
+          while (a[j] > pivot)
+            j--;
+          if (i <= j)
+            {
+              double t = a[i];
+              a[i] = a[j];
+              a[j] = t;
+              i++;
+              if (j == 0)
+                break;
+              j--;
+            }
+        }
+      if (k <= j)
+        hi = j;
+      else if (k >= i)
+        lo = i;
+      else
+        return a[k];
+    }
+  return a[k];
+}
+
 static int
 compare_double (const void *a, const void *b)
 {
@@ -323,7 +360,6 @@ sa_rpssd_segment (SaRpSsd *p, const float *samples, double *rp, double *ssd)
       m3 = pairwise_sum (d3, FRAMES) / FRAMES;
       m4 = pairwise_sum (d4, FRAMES) / FRAMES;
       memcpy (p->sorted, z, sizeof p->sorted);
-      qsort (p->sorted, FRAMES, sizeof (double), compare_double);
       ssd[b + NB * 0] = mu;
       ssd[b + NB * 1] = m2;
       if (m2 <= (1e-15 * mu) * (1e-15 * mu))
@@ -333,7 +369,7 @@ sa_rpssd_segment (SaRpSsd *p, const float *samples, double *rp, double *ssd)
           ssd[b + NB * 2] = m3 / pow (m2, 1.5);
           ssd[b + NB * 3] = m4 / (m2 * m2);
         }
-      ssd[b + NB * 4] = p->sorted[FRAMES / 2];
+      ssd[b + NB * 4] = select_kth (p->sorted, FRAMES, FRAMES / 2);
       ssd[b + NB * 5] = lo;
       ssd[b + NB * 6] = hi;
 

@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "sa-audio.h"
 #include "sa-bench.h"
 #include "sa-cli-private.h"
 #include "sa-collection.h"
@@ -118,16 +119,62 @@ report (const char *figure, GArray *times)
 
 #define NOW_MS() (g_get_monotonic_time () / 1000.0)
 
+/* decode: the GStreamer pipeline to mono float; extract: RP and SSD from the samples in
+ * memory on one core; realtime: audio seconds per second of work */
+static int
+bench_extract (const char *path, int runs)
+{
+  g_autoptr (GArray) t_decode = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) t_extract = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (SaAudio) audio = NULL;
+  g_autoptr (SaRpSsd) plan = sa_rpssd_new ();
+  GError *error = NULL;
+  char num[G_ASCII_DTOSTR_BUF_SIZE];
+  double seconds, d, e;
+  SaFeatures f;
+
+  for (int r = 0; r < runs; r++)
+    {
+      double t0 = NOW_MS ();
+      g_clear_pointer (&audio, sa_audio_free);
+      audio = sa_audio_decode (path, NULL, &error);
+      if (audio == NULL)
+        return sa_cli_fail (error);
+      g_array_append_val (t_decode, (double){ NOW_MS () - t0 });
+    }
+  for (int r = 0; r < runs; r++)
+    {
+      /* normalising again is a division by 1: every run does the same work */
+      double t0 = NOW_MS ();
+      if (!sa_audio_extract (audio, NULL, plan, FALSE, &f, path, NULL, &error))
+        return sa_cli_fail (error);
+      g_array_append_val (t_extract, (double){ NOW_MS () - t0 });
+    }
+  seconds = (double) audio->n_samples / SA_SAMPLE_RATE;
+  g_print ("# %s: %.1f s of audio, %u segments\n", path, seconds, f.n_segments);
+  report ("decode", t_decode);
+  report ("extract", t_extract);
+  d = median (t_decode);
+  e = median (t_extract);
+  g_print ("realtime_extract\t%s\t%u\n",
+           g_ascii_formatd (num, sizeof num, "%.0f", seconds * 1000 / e), t_extract->len);
+  g_print ("realtime_decode_extract\t%s\t%u\n",
+           g_ascii_formatd (num, sizeof num, "%.0f", seconds * 1000 / (d + e)), t_extract->len);
+  return 0;
+}
+
 int
 sa_cli_bench (int argc, char **argv)
 {
-  g_autofree char *features = NULL, *metadata = NULL;
+  g_autofree char *features = NULL, *metadata = NULL, *extract = NULL;
   int synthetic = 0, runs = 0;
   GOptionEntry entries[] = {
     { "features", 0, 0, G_OPTION_ARG_FILENAME, &features, N_ ("Feature file (.npz)"), "F.npz" },
     { "metadata", 0, 0, G_OPTION_ARG_FILENAME, &metadata, N_ ("Metadata file (.csv)"), "M.csv" },
     { "synthetic", 0, 0, G_OPTION_ARG_INT, &synthetic,
       N_ ("Measure a synthetic collection of N x 1608 features instead"), "N" },
+    { "extract", 0, 0, G_OPTION_ARG_FILENAME, &extract,
+      N_ ("Measure decoding and feature extraction of an audio file instead"), "FILE" },
     { "runs", 0, 0, G_OPTION_ARG_INT, &runs, N_ ("Repetitions of each figure"), "R" },
     { NULL },
   };
@@ -148,6 +195,8 @@ sa_cli_bench (int argc, char **argv)
   if (!sa_cli_parse ("bench", NULL, _ ("Measure loading and search speed."), entries, &argc, &argv,
                      &status))
     return status;
+  if (extract)
+    return bench_extract (extract, runs > 0 ? runs : 7);
   if ((features == NULL) == (synthetic <= 0))
     return sa_cli_usage_error ("bench", _ ("give either --features or --synthetic N"));
   if (synthetic > 0)

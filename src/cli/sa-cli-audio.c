@@ -150,7 +150,7 @@ int
 sa_cli_analyze (int argc, char **argv)
 {
   g_autofree char *output = NULL;
-  int jobs = 0;
+  int jobs = 0, skip = 0, step = 1;
   double checkpoint = 10;
   gboolean progress = FALSE, quiet = FALSE;
   GOptionEntry entries[] = {
@@ -161,6 +161,10 @@ sa_cli_analyze (int argc, char **argv)
     { "progress", 0, 0, G_OPTION_ARG_NONE, &progress,
       N_ ("Show progress even when stderr is not a terminal"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_ ("Show no progress"), NULL },
+    { "skip", 0, 0, G_OPTION_ARG_INT, &skip,
+      N_ ("Segments skipped at each end (rp_extract's skip_leadin_fadeout; default 0)"), "K" },
+    { "step", 0, 0, G_OPTION_ARG_INT, &step,
+      N_ ("Analyse every K-th segment (rp_extract's step_width; default 1)"), "K" },
     { "checkpoint", 0, 0, G_OPTION_ARG_DOUBLE, &checkpoint,
       N_ ("Save the results so far every N seconds (default 10)"), "N" },
     { NULL },
@@ -184,8 +188,12 @@ sa_cli_analyze (int argc, char **argv)
   if (jobs < 0 || !(checkpoint >= 0.01))
     return sa_cli_usage_error ("analyze", _ ("--jobs and --checkpoint must be positive"));
 
+  if (skip < 0 || step < 1)
+    return sa_cli_usage_error ("analyze", _ ("--skip must be >= 0 and --step >= 1"));
   sa_analyze_options_init (&opts);
   opts.n_jobs = (guint) jobs;
+  opts.segments.skip_segments = (guint) skip;
+  opts.segments.step = (guint) step;
   opts.checkpoint_ms = (guint) MAX (1, checkpoint * 1000);
   pr.tty = isatty (STDERR_FILENO);
   pr.show = !quiet && (pr.tty || progress);
