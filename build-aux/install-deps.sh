@@ -11,7 +11,7 @@ packages="
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-tools
   libcsv-dev zlib1g-dev libfftw3-dev
   python3 python3-numpy python3-pandas
-  xvfb xauth
+  xvfb xauth dbus
   desktop-file-utils appstream
 "
 

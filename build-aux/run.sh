@@ -1,13 +1,11 @@
 #!/bin/sh
-# run.sh: installs the dependencies, builds, and starts Soundalike on its demo collection.
-# (Until the window exists: describes and queries the bundled example collection.)
+# run.sh: installs the dependencies, builds, and starts Soundalike.
+# (It opens the bundled example collection, in the tutorial's layout.)
 set -eu
 cd "$(dirname "$0")/.."
 build-aux/install-deps.sh
 [ -d _build ] || meson setup _build
 meson compile -C _build
-F=tests/data/tutorial/features.npz
-M=tests/data/tutorial/metadata.csv
-./_build/src/cli/soundalike-cli info --features "$F" --metadata "$M"
-echo
-./_build/src/cli/soundalike-cli query --features "$F" --metadata "$M" --title "Took Me By Surprise"
+export GSETTINGS_SCHEMA_DIR="$PWD/_build/data"
+exec ./_build/src/app/soundalike --features tests/data/tutorial/features.npz \
+  --metadata tests/data/tutorial/metadata.csv "$@"

@@ -14,6 +14,7 @@
 #include "sa-collection.h"
 #include "sa-error.h"
 #include "sa-npz.h"
+#include "sa-track.h"
 
 struct _SaCollection
 {
@@ -41,9 +42,45 @@ struct _SaCollection
   int columns[SA_N_FIELDS];
   guint *groups[SA_N_FIELDS];
   GHashTable *by_clip_id; /* gint64 -> track + 1 */
+
+  GMutex search_lock;
+  char **haystack; /* casefolded "artist title album" per track, built on first search */
 };
 
-G_DEFINE_FINAL_TYPE (SaCollection, sa_collection, G_TYPE_OBJECT)
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SaCollection, sa_collection, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+static GType
+get_item_type (GListModel *list)
+{
+  return SA_TYPE_TRACK;
+}
+
+static guint
+get_n_items (GListModel *list)
+{
+  return SA_COLLECTION (list)->n_tracks;
+}
+
+static gpointer
+get_item (GListModel *list, guint position)
+{
+  SaCollection *self = SA_COLLECTION (list);
+
+  if (position >= self->n_tracks)
+    return NULL;
+  return sa_track_new (self, position);
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = get_item_type;
+  iface->get_n_items = get_n_items;
+  iface->get_item = get_item;
+}
 
 static void
 sa_collection_finalize (GObject *object)
@@ -66,6 +103,8 @@ sa_collection_finalize (GObject *object)
   g_free (self->metadata_path);
   g_free (self->metadata_dir);
   g_free (self->audio_root);
+  g_strfreev (self->haystack);
+  g_mutex_clear (&self->search_lock);
 
   G_OBJECT_CLASS (sa_collection_parent_class)->finalize (object);
 }
@@ -81,6 +120,7 @@ sa_collection_init (SaCollection *self)
 {
   for (guint i = 0; i < SA_N_FIELDS; i++)
     self->columns[i] = -1;
+  g_mutex_init (&self->search_lock);
 }
 
 /* The matrix: 2 MiB aligned and backed by transparent huge pages where the
@@ -710,4 +750,54 @@ sa_collection_resolve_audio (SaCollection *self, guint track)
         return g_steal_pointer (&candidate);
     }
   return NULL;
+}
+
+double
+sa_collection_get_duration (SaCollection *self, guint track)
+{
+  const char *d = sa_collection_get_field (self, track, SA_FIELD_DURATION);
+  double start, end;
+
+  if (*d)
+    return g_ascii_strtod (d, NULL);
+  if (sa_collection_get_clip_bounds (self, track, &start, &end))
+    return end - start;
+  return 0;
+}
+
+gboolean
+sa_collection_get_clip_bounds (SaCollection *self, guint track, double *start, double *end)
+{
+  const char *a = sa_collection_get_field (self, track, SA_FIELD_SEGMENT_START);
+  const char *b = sa_collection_get_field (self, track, SA_FIELD_SEGMENT_END);
+  char *ea = NULL, *eb = NULL;
+
+  if (*a == '\0' || *b == '\0')
+    return FALSE;
+  *start = g_ascii_strtod (a, &ea);
+  *end = g_ascii_strtod (b, &eb);
+  return *ea == '\0' && *eb == '\0' && *start >= 0 && *end > *start;
+}
+
+gboolean
+sa_collection_track_matches (SaCollection *self, guint track, const char *casefolded_needle)
+{
+  g_return_val_if_fail (track < self->n_tracks, FALSE);
+  if (casefolded_needle == NULL || *casefolded_needle == '\0')
+    return TRUE;
+  g_mutex_lock (&self->search_lock);
+  if (self->haystack == NULL)
+    {
+      self->haystack = g_new0 (char *, self->n_tracks + 1);
+      for (guint t = 0; t < self->n_tracks; t++)
+        {
+          g_autofree char *joined
+              = g_strjoin ("\n", sa_collection_get_field (self, t, SA_FIELD_ARTIST),
+                           sa_collection_get_field (self, t, SA_FIELD_TITLE),
+                           sa_collection_get_field (self, t, SA_FIELD_ALBUM), NULL);
+          self->haystack[t] = g_utf8_casefold (joined, -1);
+        }
+    }
+  g_mutex_unlock (&self->search_lock);
+  return strstr (self->haystack[track], casefolded_needle) != NULL;
 }

@@ -91,6 +91,15 @@ SaMetadata *sa_collection_get_metadata (SaCollection *self);
 /* Small integer ids: tracks with equal artist (album, audio file) have equal ids. */
 guint sa_collection_get_group (SaCollection *self, guint track, SaField field);
 
+/* Seconds: the "duration" column, else segmentEnd - segmentStart; 0 when unknown. */
+double sa_collection_get_duration (SaCollection *self, guint track);
+/* The clip's start and end in its audio file (segmentStart, segmentEnd), when known. */
+gboolean sa_collection_get_clip_bounds (SaCollection *self, guint track, double *start,
+                                        double *end);
+/* Whether the track's artist, title or album contains @casefolded_needle. */
+gboolean sa_collection_track_matches (SaCollection *self, guint track,
+                                      const char *casefolded_needle);
+
 /* The folder under which foreign audio paths are looked up by their trailing components. */
 void sa_collection_set_audio_root (SaCollection *self, const char *audio_root);
 const char *sa_collection_get_audio_root (SaCollection *self);

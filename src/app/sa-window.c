@@ -1,0 +1,1156 @@
+/* sa-window.c
+ *
+ * Copyright 2026 The Soundalike authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "sa-open-dialog.h"
+#include "sa-result.h"
+#include "sa-search.h"
+#include "sa-track.h"
+#include "sa-window.h"
+
+#define MESSAGE_SECONDS 6
+
+struct _SaWindow
+{
+  GtkApplicationWindow parent_instance;
+
+  /* template children */
+  GtkStack *stack;
+  GtkLabel *welcome_error;
+  GtkBox *welcome_buttons;
+  GtkSpinner *spinner;
+  GtkLabel *loading_label;
+  GtkPaned *paned;
+  GtkSearchEntry *search_entry;
+  GtkColumnView *collection_view;
+  GtkLabel *count_label;
+  GtkButton *query_play;
+  GtkLabel *query_title;
+  GtkLabel *query_subtitle;
+  GtkScale *rp_scale;
+  GtkScale *ssd_scale;
+  GtkDropDown *metric_dropdown;
+  GtkSpinButton *results_spin;
+  GtkSwitch *exclude_switch;
+  GtkLabel *results_label;
+  GtkColumnView *results_view;
+  GtkButton *play_button;
+  GtkLabel *now_playing;
+  GtkScale *position_scale;
+  GtkLabel *time_label;
+  GtkButton *ab_button;
+  GtkToggleButton *audition_button;
+  GtkWidget *player_bar;
+  GtkWidget *player_separator;
+  GtkRevealer *message_revealer;
+  GtkLabel *message_label;
+  GtkButton *message_close;
+
+  /* the collection and its views */
+  SaCollection *collection;
+  SaSearch *search;
+  int rp_set, ssd_set;
+  GtkSortListModel *sort_model;
+  GtkFilterListModel *filter_model;
+  GtkCustomFilter *filter;
+  GtkSingleSelection *collection_selection;
+  char *needle; /* casefolded search text */
+  int query;
+
+  GListStore *results;
+  GtkSingleSelection *results_selection;
+  GPtrArray *row_buttons; /* the bound play buttons of result rows */
+
+  SaPlayer *player;
+  gboolean updating_position;
+  GSettings *settings;
+  GCancellable *loading;
+  char *pending_audio_root;
+  guint message_timeout;
+};
+
+G_DEFINE_FINAL_TYPE (SaWindow, sa_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static void rerank (SaWindow *self);
+
+/* ---- messages ---- */
+
+static void
+hide_message (SaWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->message_revealer, FALSE);
+  g_clear_handle_id (&self->message_timeout, g_source_remove);
+}
+
+static gboolean
+message_timeout_cb (gpointer user_data)
+{
+  SaWindow *self = user_data;
+  self->message_timeout = 0;
+  gtk_revealer_set_reveal_child (self->message_revealer, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+void
+sa_window_show_message (SaWindow *self, const char *text)
+{
+  gtk_label_set_label (self->message_label, text);
+  gtk_revealer_set_reveal_child (self->message_revealer, TRUE);
+  g_clear_handle_id (&self->message_timeout, g_source_remove);
+  self->message_timeout = g_timeout_add_seconds (MESSAGE_SECONDS, message_timeout_cb, self);
+}
+
+const char *
+sa_window_get_message (SaWindow *self)
+{
+  if (!gtk_revealer_get_reveal_child (self->message_revealer))
+    return NULL;
+  return gtk_label_get_label (self->message_label);
+}
+
+/* ---- columns ---- */
+
+typedef char *(*TextFunc) (gpointer item);
+
+static void
+setup_text (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  GtkWidget *label = gtk_inscription_new (NULL);
+  gtk_inscription_set_xalign (
+      GTK_INSCRIPTION (label),
+      GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "xalign")) ? 1.0 : 0.0);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (label),
+                                     GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (label), 3);
+  /* one line: centred, the label gets its natural height even in a taller row */
+  gtk_inscription_set_nat_lines (GTK_INSCRIPTION (label), 1);
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_text (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  TextFunc fn = user_data;
+  g_autofree char *text = fn (gtk_list_item_get_item (item));
+  gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (item)), text);
+}
+
+static GtkColumnViewColumn *
+add_column (GtkColumnView *view, const char *title, TextFunc fn, gboolean right, gboolean expand,
+            GtkSorter *sorter)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *column;
+
+  g_object_set_data (G_OBJECT (factory), "xalign", GINT_TO_POINTER (right));
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_text), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_text), fn);
+  column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_expand (column, expand);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  if (sorter)
+    gtk_column_view_column_set_sorter (column, sorter);
+  gtk_column_view_append_column (view, column);
+  g_object_unref (column);
+  g_clear_object (&sorter);
+  return column;
+}
+
+static char *
+text_or_unknown (const char *text, const char *unknown)
+{
+  return g_strdup (text && *text ? text : unknown);
+}
+
+static char *
+track_artist (gpointer item)
+{
+  return text_or_unknown (sa_track_get_artist (item), _ ("Unknown artist"));
+}
+
+static char *
+track_title (gpointer item)
+{
+  return g_strdup (sa_track_get_title (item));
+}
+
+static char *
+track_album (gpointer item)
+{
+  return g_strdup (sa_track_get_album (item));
+}
+
+static char *
+track_length (gpointer item)
+{
+  return sa_format_duration (sa_track_get_duration (item));
+}
+
+static char *
+result_rank (gpointer item)
+{
+  return g_strdup_printf ("%u", sa_result_get_rank (item));
+}
+
+static char *
+result_artist (gpointer item)
+{
+  return track_artist (sa_result_get_track (item));
+}
+
+static char *
+result_title (gpointer item)
+{
+  return track_title (sa_result_get_track (item));
+}
+
+static char *
+result_album (gpointer item)
+{
+  return track_album (sa_result_get_track (item));
+}
+
+static char *
+result_distance (gpointer item)
+{
+  return g_strdup_printf ("%.4f", sa_result_get_distance (item));
+}
+
+static GtkSorter *
+string_sorter (const char *property)
+{
+  return GTK_SORTER (
+      gtk_string_sorter_new (gtk_property_expression_new (SA_TYPE_TRACK, NULL, property)));
+}
+
+/* the play button of a result row */
+
+static void
+update_row_button (SaWindow *self, GtkButton *button)
+{
+  int track = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "track")) - 1;
+  gboolean playing = track >= 0 && sa_player_get_tag (self->player) == track
+                     && sa_player_get_playing (self->player);
+
+  gtk_button_set_icon_name (button, playing ? "media-playback-pause-symbolic"
+                                            : "media-playback-start-symbolic");
+  if (playing)
+    gtk_widget_add_css_class (GTK_WIDGET (button), "playing-row-icon");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (button), "playing-row-icon");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (button), playing ? _ ("Pause") : _ ("Play This Clip"));
+}
+
+static void
+update_playing_marks (SaWindow *self)
+{
+  gboolean query_playing = self->query >= 0 && sa_player_get_tag (self->player) == self->query
+                           && sa_player_get_playing (self->player);
+
+  for (guint i = 0; i < self->row_buttons->len; i++)
+    update_row_button (self, g_ptr_array_index (self->row_buttons, i));
+  gtk_button_set_icon_name (self->query_play, query_playing ? "media-playback-pause-symbolic"
+                                                            : "media-playback-start-symbolic");
+  gtk_button_set_icon_name (self->play_button, sa_player_get_playing (self->player)
+                                                   ? "media-playback-pause-symbolic"
+                                                   : "media-playback-start-symbolic");
+}
+
+static void
+play_or_toggle (SaWindow *self, int track)
+{
+  if (track < 0)
+    return;
+  if (sa_player_get_tag (self->player) == track)
+    sa_player_toggle (self->player);
+  else
+    sa_window_play_track (self, (guint) track, 0);
+}
+
+static void
+on_row_play_clicked (GtkButton *button, SaWindow *self)
+{
+  play_or_toggle (self, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "track")) - 1);
+}
+
+static void
+setup_play (GtkSignalListItemFactory *factory, GtkListItem *item, SaWindow *self)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name ("media-playback-start-symbolic");
+
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "circular");
+  gtk_widget_set_focus_on_click (button, FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Play this clip"), -1);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_row_play_clicked), self);
+  gtk_list_item_set_child (item, button);
+}
+
+static void
+bind_play (GtkSignalListItemFactory *factory, GtkListItem *item, SaWindow *self)
+{
+  GtkButton *button = GTK_BUTTON (gtk_list_item_get_child (item));
+  SaResult *result = gtk_list_item_get_item (item);
+
+  g_object_set_data (G_OBJECT (button), "track",
+                     GINT_TO_POINTER (sa_result_get_index (result) + 1));
+  g_ptr_array_add (self->row_buttons, button);
+  update_row_button (self, button);
+}
+
+static void
+unbind_play (GtkSignalListItemFactory *factory, GtkListItem *item, SaWindow *self)
+{
+  g_ptr_array_remove_fast (self->row_buttons, gtk_list_item_get_child (item));
+}
+
+static void
+build_columns (SaWindow *self)
+{
+  GtkListItemFactory *factory;
+  GtkColumnViewColumn *column;
+  GtkSorter *length_sorter = GTK_SORTER (
+      gtk_numeric_sorter_new (gtk_property_expression_new (SA_TYPE_TRACK, NULL, "duration")));
+
+  add_column (self->collection_view, _ ("Artist"), track_artist, FALSE, TRUE,
+              string_sorter ("artist"));
+  add_column (self->collection_view, _ ("Title"), track_title, FALSE, TRUE,
+              string_sorter ("title"));
+  add_column (self->collection_view, _ ("Album"), track_album, FALSE, TRUE,
+              string_sorter ("album"));
+  add_column (self->collection_view, _ ("Length"), track_length, TRUE, FALSE, length_sorter);
+
+  /* Translators: the column of result ranks */
+  add_column (self->results_view, C_ ("rank", "#"), result_rank, TRUE, FALSE, NULL);
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_play), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_play), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_play), self);
+  column = gtk_column_view_column_new (NULL, factory);
+  gtk_column_view_append_column (self->results_view, column);
+  g_object_unref (column);
+  add_column (self->results_view, _ ("Artist"), result_artist, FALSE, TRUE, NULL);
+  add_column (self->results_view, _ ("Title"), result_title, FALSE, TRUE, NULL);
+  add_column (self->results_view, _ ("Album"), result_album, FALSE, TRUE, NULL);
+  add_column (self->results_view, _ ("Distance"), result_distance, TRUE, FALSE, NULL);
+}
+
+/* ---- search ---- */
+
+static gboolean
+filter_track (gpointer item, gpointer user_data)
+{
+  SaWindow *self = user_data;
+  return sa_collection_track_matches (self->collection, sa_track_get_index (item), self->needle);
+}
+
+static void
+update_count (SaWindow *self)
+{
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+  guint all = self->collection ? sa_collection_get_n_tracks (self->collection) : 0;
+  g_autofree char *text = NULL;
+
+  if (shown == all)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u track", "%u tracks", all), all);
+  else
+    /* Translators: "12 of 6,380 tracks" */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u track", "%u of %u tracks", all),
+                            shown, all);
+  gtk_label_set_label (self->count_label, text);
+}
+
+static void
+on_search_changed (SaWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *needle = g_utf8_casefold (text, -1);
+  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
+
+  g_strstrip (needle);
+  if (self->needle && strstr (needle, self->needle))
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (self->needle && strstr (self->needle, needle))
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+  g_free (self->needle);
+  self->needle = g_steal_pointer (&needle);
+  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  update_count (self);
+}
+
+/* ---- the query and its results ---- */
+
+static void
+update_query_header (SaWindow *self)
+{
+  g_autofree char *subtitle = NULL;
+  const char *artist, *album;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->query_play), self->query >= 0);
+  if (self->query < 0)
+    {
+      gtk_label_set_label (self->query_title, _ ("No track selected"));
+      gtk_label_set_label (
+          self->query_subtitle,
+          _ ("Select a track in the collection to find the clips that sound like it"));
+      return;
+    }
+  artist = sa_collection_get_field (self->collection, self->query, SA_FIELD_ARTIST);
+  album = sa_collection_get_field (self->collection, self->query, SA_FIELD_ALBUM);
+  gtk_label_set_label (self->query_title,
+                       sa_collection_get_field (self->collection, self->query, SA_FIELD_TITLE));
+  if (*album)
+    /* Translators: artist — album */
+    subtitle = g_strdup_printf (_ ("%s — %s"), *artist ? artist : _ ("Unknown artist"), album);
+  else
+    subtitle = g_strdup (*artist ? artist : _ ("Unknown artist"));
+  gtk_label_set_label (self->query_subtitle, subtitle);
+}
+
+static void
+current_weights (SaWindow *self, double *weights)
+{
+  sa_search_default_weights (self->collection, weights);
+  if (self->rp_set >= 0)
+    weights[self->rp_set] = gtk_range_get_value (GTK_RANGE (self->rp_scale));
+  if (self->ssd_set >= 0)
+    weights[self->ssd_set] = gtk_range_get_value (GTK_RANGE (self->ssd_scale));
+}
+
+static int
+selected_result_track (SaWindow *self)
+{
+  SaResult *r = gtk_single_selection_get_selected_item (self->results_selection);
+  return r ? (int) sa_result_get_index (r) : -1;
+}
+
+/* The re-weight path: no pass over the feature matrix, one items-changed. */
+static void
+rerank (SaWindow *self)
+{
+  double weights[SA_MAX_SETS];
+  guint k, n, n_sets;
+  g_autofree SaHit *hits = NULL;
+  g_autoptr (GPtrArray) items = NULL;
+  int keep, keep_pos = -1;
+
+  if (self->search == NULL || self->query < 0)
+    {
+      g_list_store_remove_all (self->results);
+      return;
+    }
+  current_weights (self, weights);
+  k = (guint) gtk_spin_button_get_value_as_int (self->results_spin);
+  sa_search_set_exclude (self->search, SA_EXCLUDE_SAME_FILE
+                                           | (gtk_switch_get_active (self->exclude_switch)
+                                                  ? SA_EXCLUDE_SAME_ARTIST | SA_EXCLUDE_SAME_ALBUM
+                                                  : 0));
+  hits = g_new (SaHit, k + 1);
+  n = sa_search_rank (self->search, weights, k, hits);
+  n_sets = sa_collection_get_n_sets (self->collection);
+  items = g_ptr_array_new_full (n, g_object_unref);
+  keep = selected_result_track (self);
+  for (guint i = 1; i < n; i++)
+    {
+      double parts[SA_MAX_SETS], sum = 0;
+      sa_search_contributions (self->search, weights, hits[i].track, parts);
+      for (guint s = 0; s < n_sets; s++)
+        sum += parts[s];
+      for (guint s = 0; s < n_sets; s++)
+        parts[s] = sum > 0 ? parts[s] / sum : 0;
+      g_ptr_array_add (items, sa_result_new (self->collection, hits[i].track, i, hits[i].distance,
+                                             parts, n_sets));
+      if ((int) hits[i].track == keep)
+        keep_pos = (int) i - 1;
+    }
+  g_list_store_splice (self->results, 0, g_list_model_get_n_items (G_LIST_MODEL (self->results)),
+                       items->pdata, items->len);
+  gtk_single_selection_set_selected (self->results_selection,
+                                     keep_pos >= 0 ? (guint) keep_pos : GTK_INVALID_LIST_POSITION);
+}
+
+static void
+set_query (SaWindow *self, int track)
+{
+  if (track == self->query)
+    return;
+  self->query = track;
+  if (track >= 0 && self->search)
+    sa_search_set_query (self->search, (guint) track);
+  gtk_single_selection_set_selected (self->results_selection, GTK_INVALID_LIST_POSITION);
+  update_query_header (self);
+  rerank (self);
+  update_playing_marks (self);
+}
+
+static void
+on_collection_selected (SaWindow *self)
+{
+  SaTrack *track = gtk_single_selection_get_selected_item (self->collection_selection);
+  if (track)
+    set_query (self, (int) sa_track_get_index (track));
+}
+
+static void
+on_result_selected (SaWindow *self)
+{
+  int track = selected_result_track (self);
+
+  if (track >= 0 && gtk_toggle_button_get_active (self->audition_button)
+      && sa_player_get_tag (self->player) != track)
+    sa_window_play_track (self, (guint) track, 0);
+}
+
+static void
+on_metric_changed (SaWindow *self)
+{
+  static const SaMetric metrics[] = { SA_METRIC_EUCLIDEAN, SA_METRIC_MANHATTAN, SA_METRIC_COSINE };
+  guint i = gtk_drop_down_get_selected (self->metric_dropdown);
+
+  if (self->search == NULL || i >= G_N_ELEMENTS (metrics))
+    return;
+  sa_search_set_metric (self->search, metrics[i]);
+  rerank (self); /* a new metric needs one pass; rank() makes it */
+}
+
+/* ---- playback ---- */
+
+void
+sa_window_play_track (SaWindow *self, guint track, double offset)
+{
+  g_autofree char *path = NULL;
+  double start = 0, end = 0;
+  const char *title;
+
+  g_return_if_fail (self->collection && track < sa_collection_get_n_tracks (self->collection));
+  title = sa_collection_get_field (self->collection, track, SA_FIELD_TITLE);
+  path = sa_collection_resolve_audio (self->collection, track);
+  if (path == NULL)
+    {
+      g_autofree char *text = NULL;
+      if (sa_collection_get_audio_root (self->collection) == NULL)
+        text = g_strdup_printf (_ ("The audio of “%s” is not on this computer: choose the audio "
+                                   "folder in the main menu"),
+                                title);
+      else
+        text = g_strdup_printf (_ ("The audio of “%s” is not in the audio folder"), title);
+      sa_window_show_message (self, text);
+      return;
+    }
+  sa_collection_get_clip_bounds (self->collection, track, &start, &end);
+  gtk_label_set_label (self->now_playing, *title ? title : _ ("Untitled"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->now_playing), path);
+  sa_player_play (self->player, path, start, end, offset, (int) track);
+}
+
+static void
+on_query_play_clicked (SaWindow *self)
+{
+  play_or_toggle (self, self->query);
+}
+
+static void
+update_time (SaWindow *self)
+{
+  double pos = sa_player_get_position (self->player);
+  double dur = sa_player_get_duration (self->player);
+  g_autofree char *a = sa_format_duration (pos > 0.5 ? pos : 0.001);
+  g_autofree char *b = sa_format_duration (dur);
+  g_autofree char *text = g_strdup_printf ("%s / %s", pos > 0.5 ? a : "0:00", *b ? b : "–:––");
+
+  gtk_label_set_label (self->time_label, text);
+  self->updating_position = TRUE;
+  gtk_range_set_range (GTK_RANGE (self->position_scale), 0, MAX (dur, 0.001));
+  gtk_range_set_value (GTK_RANGE (self->position_scale), pos);
+  self->updating_position = FALSE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->position_scale), dur > 0);
+}
+
+static gboolean
+on_position_change_value (GtkRange *range, GtkScrollType scroll, double value, SaWindow *self)
+{
+  if (!self->updating_position)
+    sa_player_seek (self->player, value);
+  return FALSE;
+}
+
+static void
+on_player_error (SaPlayer *player, const char *message, SaWindow *self)
+{
+  sa_window_show_message (self, message);
+  update_playing_marks (self);
+}
+
+/* ---- actions ---- */
+
+static void
+on_open_response (SaOpenDialog *dialog, const char *features, const char *metadata,
+                  const char *audio, SaWindow *self)
+{
+  sa_window_open (self, features, metadata, audio);
+}
+
+static void
+action_open (GtkWidget *widget, const char *name, GVariant *param)
+{
+  SaWindow *self = SA_WINDOW (widget);
+  SaOpenDialog *dialog = sa_open_dialog_new (GTK_WINDOW (self));
+
+  g_signal_connect (dialog, "open", G_CALLBACK (on_open_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+remember_audio_root (SaWindow *self)
+{
+  g_autoptr (GVariant) old = NULL;
+  GVariantBuilder b;
+  GVariantIter it;
+  const char *k, *v;
+  const char *features = sa_collection_get_features_path (self->collection);
+  const char *root = sa_collection_get_audio_root (self->collection);
+
+  if (self->settings == NULL)
+    return;
+  old = g_settings_get_value (self->settings, "audio-folders");
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a{ss}"));
+  g_variant_iter_init (&it, old);
+  while (g_variant_iter_next (&it, "{&s&s}", &k, &v))
+    if (!g_str_equal (k, features))
+      g_variant_builder_add (&b, "{ss}", k, v);
+  if (root)
+    g_variant_builder_add (&b, "{ss}", features, root);
+  g_settings_set_value (self->settings, "audio-folders", g_variant_builder_end (&b));
+}
+
+static void
+on_audio_folder_chosen (GtkNativeDialog *chooser, int response, SaWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT && self->collection)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      sa_collection_set_audio_root (self->collection, path);
+      remember_audio_root (self);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+action_audio_folder (GtkWidget *widget, const char *name, GVariant *param)
+{
+  SaWindow *self = SA_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+
+  if (self->collection == NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (_ ("Choose the Audio Folder"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, NULL, NULL);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_audio_folder_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+action_play_pause (GtkWidget *widget, const char *name, GVariant *param)
+{
+  SaWindow *self = SA_WINDOW (widget);
+
+  if (sa_player_get_tag (self->player) >= 0 || sa_player_get_path (self->player))
+    sa_player_toggle (self->player);
+  else if (selected_result_track (self) >= 0)
+    sa_window_play_track (self, (guint) selected_result_track (self), 0);
+  else if (self->query >= 0)
+    sa_window_play_track (self, (guint) self->query, 0);
+}
+
+/* A/B: the query and the selected result, at the same position. */
+static void
+action_compare (GtkWidget *widget, const char *name, GVariant *param)
+{
+  SaWindow *self = SA_WINDOW (widget);
+  int result = selected_result_track (self);
+  int now = sa_player_get_tag (self->player);
+  double pos = sa_player_get_position (self->player);
+
+  if (self->query < 0)
+    return;
+  if (result < 0 && g_list_model_get_n_items (G_LIST_MODEL (self->results)) > 0)
+    {
+      gtk_single_selection_set_selected (self->results_selection, 0);
+      result = selected_result_track (self);
+    }
+  if (now == self->query && result >= 0)
+    sa_window_play_track (self, (guint) result, pos);
+  else
+    sa_window_play_track (self, (guint) self->query, now >= 0 ? pos : 0);
+}
+
+static void
+action_search (GtkWidget *widget, const char *name, GVariant *param)
+{
+  SaWindow *self = SA_WINDOW (widget);
+  if (self->collection)
+    gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+action_audition (GtkWidget *widget, const char *name, GVariant *param)
+{
+  SaWindow *self = SA_WINDOW (widget);
+  gboolean on = !gtk_toggle_button_get_active (self->audition_button);
+  gtk_toggle_button_set_active (self->audition_button, on);
+}
+
+static void
+on_audition_toggled (SaWindow *self)
+{
+  if (gtk_toggle_button_get_active (self->audition_button))
+    on_result_selected (self);
+}
+
+/* Space plays and pauses, except where it types a space. */
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller, guint keyval, guint keycode,
+                GdkModifierType state, SaWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (keyval != GDK_KEY_space || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)))
+    return FALSE;
+  if (focus && (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT (focus) || GTK_IS_SPIN_BUTTON (focus)))
+    return FALSE;
+  if (focus && (GTK_IS_BUTTON (focus) || GTK_IS_SWITCH (focus) || GTK_IS_DROP_DOWN (focus))
+      && !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->results_view)))
+    return FALSE; /* Space activates the focused control */
+  action_play_pause (GTK_WIDGET (self), NULL, NULL);
+  return TRUE;
+}
+
+/* ---- collections ---- */
+
+static void
+set_audio_root_from_settings (SaWindow *self)
+{
+  g_autoptr (GVariant) folders = NULL;
+  const char *root = NULL;
+
+  if (self->settings == NULL)
+    return;
+  folders = g_settings_get_value (self->settings, "audio-folders");
+  if (g_variant_lookup (folders, sa_collection_get_features_path (self->collection), "&s", &root))
+    sa_collection_set_audio_root (self->collection, root);
+}
+
+void
+sa_window_set_collection (SaWindow *self, SaCollection *collection)
+{
+  g_return_if_fail (SA_IS_COLLECTION (collection));
+
+  sa_player_stop (self->player);
+  self->query = -1;
+  g_clear_pointer (&self->search, sa_search_free);
+  g_set_object (&self->collection, collection);
+  self->search = sa_search_new (collection);
+  self->rp_set = sa_collection_find_set (collection, "rp");
+  self->ssd_set = sa_collection_find_set (collection, "ssd");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->rp_scale), self->rp_set >= 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->ssd_scale), self->ssd_set >= 0);
+  on_metric_changed (self);
+  if (self->pending_audio_root)
+    {
+      sa_collection_set_audio_root (collection, self->pending_audio_root);
+      g_clear_pointer (&self->pending_audio_root, g_free);
+      remember_audio_root (self);
+    }
+  else if (sa_collection_get_audio_root (collection) == NULL)
+    set_audio_root_from_settings (self);
+  else
+    remember_audio_root (self);
+
+  gtk_sort_list_model_set_model (self->sort_model, G_LIST_MODEL (collection));
+  gtk_single_selection_set_selected (self->collection_selection, GTK_INVALID_LIST_POSITION);
+  g_list_store_remove_all (self->results);
+  update_query_header (self);
+  update_count (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->welcome_error), FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "browser");
+  if (self->settings)
+    {
+      g_settings_set_string (self->settings, "last-features",
+                             sa_collection_get_features_path (collection));
+      g_settings_set_string (self->settings, "last-metadata",
+                             sa_collection_get_metadata_path (collection)
+                                 ? sa_collection_get_metadata_path (collection)
+                                 : "");
+    }
+  gtk_widget_grab_focus (GTK_WIDGET (self->collection_view));
+}
+
+SaCollection *
+sa_window_get_collection (SaWindow *self)
+{
+  return self->collection;
+}
+
+static void
+on_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (SaWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SaCollection) collection = sa_collection_load_finish (result, &error);
+
+  gtk_spinner_stop (self->spinner);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->loading);
+  if (collection == NULL)
+    {
+      if (self->collection)
+        {
+          gtk_stack_set_visible_child_name (self->stack, "browser");
+          sa_window_show_message (self, error->message);
+        }
+      else
+        {
+          gtk_label_set_label (self->welcome_error, error->message);
+          gtk_widget_set_visible (GTK_WIDGET (self->welcome_error), TRUE);
+          gtk_stack_set_visible_child_name (self->stack, "welcome");
+        }
+      g_clear_pointer (&self->pending_audio_root, g_free);
+      return;
+    }
+  sa_window_set_collection (self, collection);
+}
+
+void
+sa_window_open (SaWindow *self, const char *features, const char *metadata, const char *audio_root)
+{
+  g_autofree char *name = g_path_get_basename (features);
+  g_autofree char *text = g_strdup_printf (_ ("Loading “%s”…"), name);
+
+  if (self->loading)
+    g_cancellable_cancel (self->loading);
+  g_clear_object (&self->loading);
+  self->loading = g_cancellable_new ();
+  g_free (self->pending_audio_root);
+  self->pending_audio_root = g_strdup (audio_root);
+  gtk_label_set_label (self->loading_label, text);
+  gtk_spinner_start (self->spinner);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  sa_collection_load_async (features, metadata, self->loading, on_loaded, g_object_ref (self));
+}
+
+int
+sa_window_get_query (SaWindow *self)
+{
+  return self->query;
+}
+
+void
+sa_window_select_track (SaWindow *self, guint track)
+{
+  GListModel *shown = G_LIST_MODEL (self->collection_selection);
+  guint n = g_list_model_get_n_items (shown);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (SaTrack) t = g_list_model_get_item (shown, i);
+      if (sa_track_get_index (t) == track)
+        {
+          gtk_single_selection_set_selected (self->collection_selection, i);
+          return;
+        }
+    }
+  set_query (self, (int) track); /* filtered out of the list: still the query */
+}
+
+GListModel *
+sa_window_get_results (SaWindow *self)
+{
+  return G_LIST_MODEL (self->results);
+}
+
+GListModel *
+sa_window_get_shown_tracks (SaWindow *self)
+{
+  return G_LIST_MODEL (self->filter_model);
+}
+
+SaPlayer *
+sa_window_get_player (SaWindow *self)
+{
+  return self->player;
+}
+
+/* ---- settings ---- */
+
+static gboolean
+metric_get (GValue *value, GVariant *variant, gpointer user_data)
+{
+  const char *s = g_variant_get_string (variant, NULL);
+  g_value_set_uint (value, g_str_equal (s, "manhattan") ? 1 : g_str_equal (s, "cosine") ? 2 : 0);
+  return TRUE;
+}
+
+static GVariant *
+metric_set (const GValue *value, const GVariantType *type, gpointer user_data)
+{
+  static const char *names[] = { "euclidean", "manhattan", "cosine" };
+  guint i = g_value_get_uint (value);
+  return g_variant_new_string (names[i < 3 ? i : 0]);
+}
+
+static void
+bind_settings (SaWindow *self)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema
+      = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+
+  if (schema == NULL)
+    {
+      g_message ("The GSettings schema %s is not installed: settings will not be kept", APP_ID);
+      return;
+    }
+  self->settings = g_settings_new (APP_ID);
+  g_settings_bind (self->settings, "rp-weight",
+                   gtk_range_get_adjustment (GTK_RANGE (self->rp_scale)), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "ssd-weight",
+                   gtk_range_get_adjustment (GTK_RANGE (self->ssd_scale)), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "n-results", gtk_spin_button_get_adjustment (self->results_spin),
+                   "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "exclude-same", self->exclude_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (self->settings, "metric", self->metric_dropdown, "selected",
+                                G_SETTINGS_BIND_DEFAULT, metric_get, metric_set, NULL, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static gboolean
+sa_window_close_request (GtkWindow *window)
+{
+  SaWindow *self = SA_WINDOW (window);
+
+  if (self->settings)
+    {
+      int w, h;
+      gtk_window_get_default_size (window, &w, &h);
+      g_settings_set_int (self->settings, "window-width", w);
+      g_settings_set_int (self->settings, "window-height", h);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+    }
+  sa_player_stop (self->player);
+  return GTK_WINDOW_CLASS (sa_window_parent_class)->close_request (window);
+}
+
+/* ---- life cycle ---- */
+
+static void
+sa_window_dispose (GObject *object)
+{
+  SaWindow *self = SA_WINDOW (object);
+
+  if (self->loading)
+    g_cancellable_cancel (self->loading);
+  g_clear_object (&self->loading);
+  g_clear_handle_id (&self->message_timeout, g_source_remove);
+  if (self->player)
+    g_signal_handlers_disconnect_by_data (self->player, self);
+  g_clear_object (&self->player);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SA_TYPE_WINDOW);
+  g_clear_object (&self->collection_selection);
+  g_clear_object (&self->results_selection);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->search, sa_search_free);
+  g_clear_object (&self->collection);
+  G_OBJECT_CLASS (sa_window_parent_class)->dispose (object);
+}
+
+static void
+sa_window_finalize (GObject *object)
+{
+  SaWindow *self = SA_WINDOW (object);
+
+  g_free (self->needle);
+  g_free (self->pending_audio_root);
+  g_ptr_array_unref (self->row_buttons);
+  G_OBJECT_CLASS (sa_window_parent_class)->finalize (object);
+}
+
+static void
+sa_window_class_init (SaWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = sa_window_dispose;
+  object_class->finalize = sa_window_finalize;
+  window_class->close_request = sa_window_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/soundalike/Soundalike/sa-window.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, SaWindow, name)
+  BIND (stack);
+  BIND (welcome_error);
+  BIND (welcome_buttons);
+  BIND (spinner);
+  BIND (loading_label);
+  BIND (paned);
+  BIND (search_entry);
+  BIND (collection_view);
+  BIND (count_label);
+  BIND (query_play);
+  BIND (query_title);
+  BIND (query_subtitle);
+  BIND (rp_scale);
+  BIND (ssd_scale);
+  BIND (metric_dropdown);
+  BIND (results_spin);
+  BIND (exclude_switch);
+  BIND (results_label);
+  BIND (results_view);
+  BIND (play_button);
+  BIND (now_playing);
+  BIND (position_scale);
+  BIND (time_label);
+  BIND (ab_button);
+  BIND (audition_button);
+  BIND (player_bar);
+  BIND (player_separator);
+  BIND (message_revealer);
+  BIND (message_label);
+  BIND (message_close);
+#undef BIND
+
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, action_open);
+  gtk_widget_class_install_action (widget_class, "win.audio-folder", NULL, action_audio_folder);
+  gtk_widget_class_install_action (widget_class, "win.play-pause", NULL, action_play_pause);
+  gtk_widget_class_install_action (widget_class, "win.compare", NULL, action_compare);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, action_search);
+  gtk_widget_class_install_action (widget_class, "win.audition", NULL, action_audition);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_CONTROL_MASK, "win.compare",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_u, GDK_CONTROL_MASK, "win.audition",
+                                       NULL);
+}
+
+/* The player bar belongs to the browser: nothing to play on the other pages. */
+static void
+on_page_changed (SaWindow *self)
+{
+  gboolean browser = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "browser") == 0;
+  gtk_widget_set_visible (self->player_bar, browser);
+  gtk_widget_set_visible (self->player_separator, browser);
+}
+
+static void
+load_css (GtkWidget *widget)
+{
+  GdkDisplay *display = gtk_widget_get_display (widget);
+  GtkCssProvider *css;
+
+  if (g_object_get_data (G_OBJECT (display), "soundalike-css"))
+    return;
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/io/github/soundalike/Soundalike/style.css");
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_object_set_data_full (G_OBJECT (display), "soundalike-css", css, g_object_unref);
+}
+
+static void
+sa_window_init (SaWindow *self)
+{
+  GtkEventController *keys;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  load_css (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->stack, "notify::visible-child", G_CALLBACK (on_page_changed),
+                            self);
+  self->query = -1;
+  self->rp_set = self->ssd_set = -1;
+  self->row_buttons = g_ptr_array_new ();
+
+  /* the collection: sorted by the column view's sorter, filtered by the search */
+  self->sort_model = gtk_sort_list_model_new (
+      NULL, g_object_ref (gtk_column_view_get_sorter (self->collection_view)));
+  self->filter = gtk_custom_filter_new (filter_track, self, NULL);
+  self->filter_model
+      = gtk_filter_list_model_new (G_LIST_MODEL (self->sort_model), GTK_FILTER (self->filter));
+  gtk_filter_list_model_set_incremental (self->filter_model, FALSE);
+  self->collection_selection = gtk_single_selection_new (G_LIST_MODEL (self->filter_model));
+  gtk_single_selection_set_autoselect (self->collection_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->collection_selection, TRUE);
+  gtk_column_view_set_model (self->collection_view,
+                             GTK_SELECTION_MODEL (self->collection_selection));
+  g_signal_connect_swapped (self->collection_selection, "notify::selected-item",
+                            G_CALLBACK (on_collection_selected), self);
+  g_signal_connect_swapped (self->filter_model, "items-changed", G_CALLBACK (update_count), self);
+
+  self->results = g_list_store_new (SA_TYPE_RESULT);
+  self->results_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->results)));
+  gtk_single_selection_set_autoselect (self->results_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->results_selection, TRUE);
+  gtk_column_view_set_model (self->results_view, GTK_SELECTION_MODEL (self->results_selection));
+  gtk_widget_add_css_class (GTK_WIDGET (self->results_view), "results");
+  g_signal_connect_swapped (self->results_selection, "notify::selected-item",
+                            G_CALLBACK (on_result_selected), self);
+  build_columns (self);
+
+  g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (on_search_changed),
+                            self);
+  g_signal_connect_swapped (self->rp_scale, "value-changed", G_CALLBACK (rerank), self);
+  g_signal_connect_swapped (self->ssd_scale, "value-changed", G_CALLBACK (rerank), self);
+  g_signal_connect_swapped (self->results_spin, "value-changed", G_CALLBACK (rerank), self);
+  g_signal_connect_swapped (self->exclude_switch, "notify::active", G_CALLBACK (rerank), self);
+  g_signal_connect_swapped (self->metric_dropdown, "notify::selected",
+                            G_CALLBACK (on_metric_changed), self);
+  g_signal_connect_swapped (self->query_play, "clicked", G_CALLBACK (on_query_play_clicked), self);
+  g_signal_connect_swapped (self->message_close, "clicked", G_CALLBACK (hide_message), self);
+  g_signal_connect_swapped (self->audition_button, "toggled", G_CALLBACK (on_audition_toggled),
+                            self);
+  g_signal_connect (self->position_scale, "change-value", G_CALLBACK (on_position_change_value),
+                    self);
+
+  self->player = sa_player_new ();
+  g_signal_connect (self->player, "error", G_CALLBACK (on_player_error), self);
+  g_signal_connect (self->player, "warning", G_CALLBACK (on_player_error), self);
+  g_signal_connect_swapped (self->player, "notify::playing", G_CALLBACK (update_playing_marks),
+                            self);
+  g_signal_connect_swapped (self->player, "notify::tag", G_CALLBACK (update_playing_marks), self);
+  g_signal_connect_swapped (self->player, "notify::position", G_CALLBACK (update_time), self);
+  g_signal_connect_swapped (self->player, "notify::duration", G_CALLBACK (update_time), self);
+
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+
+  bind_settings (self);
+  gtk_stack_set_visible_child_name (self->stack, "welcome");
+  on_page_changed (self);
+}
+
+SaWindow *
+sa_window_new (GtkApplication *app)
+{
+  return g_object_new (SA_TYPE_WINDOW, "application", app, NULL);
+}

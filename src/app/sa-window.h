@@ -1,0 +1,41 @@
+/* sa-window.h: the browser window
+ *
+ * Copyright 2026 The Soundalike authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "sa-collection.h"
+#include "sa-player.h"
+
+G_BEGIN_DECLS
+
+#define SA_TYPE_WINDOW (sa_window_get_type ())
+G_DECLARE_FINAL_TYPE (SaWindow, sa_window, SA, WINDOW, GtkApplicationWindow)
+
+SaWindow *sa_window_new (GtkApplication *app);
+
+/* Loads a collection in the background (a spinner meanwhile); errors are shown in the window. */
+void sa_window_open (SaWindow *self, const char *features, const char *metadata,
+                     const char *audio_root);
+/* Shows an already loaded collection. */
+void sa_window_set_collection (SaWindow *self, SaCollection *collection);
+SaCollection *sa_window_get_collection (SaWindow *self);
+
+/* The track currently used as the query, or -1. */
+int sa_window_get_query (SaWindow *self);
+/* Makes @track (an index in the collection) the query, selecting it in the list. */
+void sa_window_select_track (SaWindow *self, guint track);
+/* The shown results (SaResult items; the query is not among them). */
+GListModel *sa_window_get_results (SaWindow *self);
+/* The collection as shown: sorted and filtered (SaTrack items). */
+GListModel *sa_window_get_shown_tracks (SaWindow *self);
+void sa_window_play_track (SaWindow *self, guint track, double offset);
+SaPlayer *sa_window_get_player (SaWindow *self);
+/* The message shown at the bottom, or NULL. */
+const char *sa_window_get_message (SaWindow *self);
+void sa_window_show_message (SaWindow *self, const char *text);
+
+G_END_DECLS

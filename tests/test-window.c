@@ -1,0 +1,230 @@
+/* test-window.c: the real window, driven under Xvfb
+ *
+ * Copyright 2026 The Soundalike authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Loads the tutorial-layout fixture, selects a track and checks the results against
+ * the core search, moves the RP slider and checks the new order is the one the core
+ * predicts, filters the list, asks for a clip whose audio is missing, and writes PNGs
+ * of the window (1400x900 and 900x600, light and dark) to the build folder.
+ */
+#include "config.h"
+
+#include <gst/gst.h>
+#include <gtk/gtk.h>
+#include <string.h>
+
+#include "sa-result.h"
+#include "sa-search.h"
+#include "sa-track.h"
+#include "sa-window.h"
+
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static GtkWidget *
+child (SaWindow *window, const char *name)
+{
+  GtkWidget *w
+      = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), SA_TYPE_WINDOW, name));
+  g_assert_nonnull (w);
+  return w;
+}
+
+static void
+save_png (SaWindow *window, const char *name)
+{
+  GtkWidget *w = GTK_WIDGET (window);
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (w);
+  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+  int width = gtk_widget_get_width (w), height = gtk_widget_get_height (w);
+
+  gtk_test_widget_wait_for_draw (w);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (w)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("wrote %s (%d x %d)", path, width, height);
+}
+
+/* The results the window shows equal the core search with the same settings. */
+static void
+assert_results_match_core (SaWindow *window, SaCollection *c, double rp, double ssd)
+{
+  GListModel *results = sa_window_get_results (window);
+  g_autoptr (SaSearch) s = sa_search_new (c);
+  double w[2] = { rp, ssd };
+  SaHit hits[11];
+  guint n;
+
+  sa_search_set_exclude (s, SA_EXCLUDE_SAME_FILE);
+  sa_search_set_query (s, (guint) sa_window_get_query (window));
+  n = sa_search_rank (s, w, 10, hits);
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, n - 1);
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr (SaResult) r = g_list_model_get_item (results, i - 1);
+      g_assert_cmpuint (sa_result_get_index (r), ==, hits[i].track);
+      g_assert_cmpfloat (sa_result_get_distance (r), ==, hits[i].distance);
+      g_assert_cmpuint (sa_result_get_rank (r), ==, i);
+    }
+}
+
+static void
+test_window (void)
+{
+  g_autofree char *npz
+      = g_test_build_filename (G_TEST_DIST, "data", "tutorial", "features.npz", NULL);
+  g_autofree char *csv
+      = g_test_build_filename (G_TEST_DIST, "data", "tutorial", "metadata.csv", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SaCollection) c = sa_collection_load (npz, csv, NULL, &error);
+  SaWindow *window;
+  GListModel *results;
+  g_autoptr (GArray) before = g_array_new (FALSE, FALSE, sizeof (guint));
+  gboolean changed = FALSE;
+  guint query = 404;
+
+  g_assert_no_error (error);
+  window = sa_window_new (NULL);
+  g_object_ref_sink (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (window));
+  sa_window_set_collection (window, c);
+  spin (300);
+
+  /* selecting a track makes it the query; results equal the core search */
+  sa_window_select_track (window, query);
+  g_assert_cmpint (sa_window_get_query (window), ==, query);
+  assert_results_match_core (window, c, 0.5, 0.9);
+  results = sa_window_get_results (window);
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr (SaResult) r = g_list_model_get_item (results, i);
+      guint t = sa_result_get_index (r);
+      g_assert_cmpuint (t, !=, query); /* the query is in the header, not a result */
+      g_array_append_val (before, t);
+    }
+  spin (200);
+  save_png (window, "window-1400x900.png");
+
+  /* select a result, then move the RP slider: the order follows the core */
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
+                                         GTK_COLUMN_VIEW (child (window, "results_view")))),
+                                     2);
+  {
+    guint selected_track = g_array_index (before, guint, 2);
+    gtk_range_set_value (GTK_RANGE (child (window, "rp_scale")), 0.05);
+    assert_results_match_core (window, c, 0.05, 0.9);
+    for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+      {
+        g_autoptr (SaResult) r = g_list_model_get_item (results, i);
+        changed |= sa_result_get_index (r) != g_array_index (before, guint, i);
+        if (sa_result_get_index (r) == selected_track)
+          {
+            /* still in the list: still selected */
+            GtkSingleSelection *sel = GTK_SINGLE_SELECTION (
+                gtk_column_view_get_model (GTK_COLUMN_VIEW (child (window, "results_view"))));
+            g_assert_cmpuint (gtk_single_selection_get_selected (sel), ==, i);
+          }
+      }
+    g_assert_true (changed);
+  }
+  gtk_range_set_value (GTK_RANGE (child (window, "rp_scale")), 1.0);
+  assert_results_match_core (window, c, 1.0, 0.9);
+
+  /* the search filters by artist, title or album */
+  {
+    GListModel *shown = sa_window_get_shown_tracks (window);
+    g_autofree char *needle = g_utf8_casefold ("études, vol. 1", -1);
+    guint expected = 0;
+    gint64 end;
+    for (guint t = 0; t < sa_collection_get_n_tracks (c); t++)
+      expected += sa_collection_track_matches (c, t, needle);
+    g_assert_cmpuint (expected, >, 0);
+    g_assert_cmpuint (expected, <, sa_collection_get_n_tracks (c));
+    gtk_editable_set_text (GTK_EDITABLE (child (window, "search_entry")), "Études, vol. 1");
+    end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+    while (g_list_model_get_n_items (shown) != expected && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+    g_assert_cmpuint (g_list_model_get_n_items (shown), ==, expected);
+    for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+      {
+        g_autoptr (SaTrack) t = g_list_model_get_item (shown, i);
+        g_assert_true (sa_collection_track_matches (c, sa_track_get_index (t), needle));
+      }
+    /* the query stays */
+    g_assert_cmpint (sa_window_get_query (window), ==, query);
+  }
+
+  /* a clip whose audio is not on this machine: a message in the window, browsing goes on */
+  sa_window_play_track (window, query, 0);
+  g_assert_nonnull (sa_window_get_message (window));
+  g_assert_nonnull (strstr (sa_window_get_message (window), "not on this computer"));
+  spin (400);
+  save_png (window, "window-message.png");
+
+  /* small and dark */
+  gtk_editable_set_text (GTK_EDITABLE (child (window, "search_entry")), "");
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
+  spin (500);
+  save_png (window, "window-900x600.png");
+  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", TRUE, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  spin (500);
+  save_png (window, "window-dark.png");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+}
+
+static void
+test_welcome (void)
+{
+  SaWindow *window = sa_window_new (NULL);
+  GtkStack *stack = GTK_STACK (child (window, "stack"));
+  g_autofree char *bad
+      = g_test_build_filename (G_TEST_DIST, "data", "tutorial", "metadata.csv", NULL);
+  gint64 end;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "welcome");
+  spin (300);
+  save_png (window, "window-welcome.png");
+
+  /* a broken file: the error, with the file and the problem, on the start page */
+  sa_window_open (window, bad, NULL, NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "loading");
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (g_str_equal (gtk_stack_get_visible_child_name (stack), "loading")
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "welcome");
+  g_assert_true (gtk_widget_get_visible (child (window, "welcome_error")));
+  g_assert_nonnull (
+      strstr (gtk_label_get_label (GTK_LABEL (child (window, "welcome_error"))), bad));
+  spin (200);
+  save_png (window, "window-welcome-error.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
+  g_test_add_func ("/soundalike/window/welcome", test_welcome);
+  g_test_add_func ("/soundalike/window/browse", test_window);
+  return g_test_run ();
+}
