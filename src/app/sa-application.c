@@ -20,6 +20,8 @@ G_DEFINE_FINAL_TYPE (SaApplication, sa_application, GTK_TYPE_APPLICATION)
 static const GOptionEntry options[] = {
   { "features", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_ ("Feature file (.npz) to open"), "F.npz" },
   { "metadata", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_ ("Its metadata file (.csv)"), "M.csv" },
+  { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_ ("Open the built-in demo collection (made on first use)"), NULL },
   { "audio-root", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_ ("Folder where the collection's audio files are"), "DIR" },
   { NULL },
@@ -87,6 +89,13 @@ sa_application_command_line (GApplication *app, GApplicationCommandLine *cmdline
   g_autofree char *audio = path_arg (cmdline, dict, "audio-root");
   SaWindow *window;
 
+  if (g_variant_dict_contains (dict, "demo"))
+    {
+      window = get_window (self);
+      sa_window_open_demo (window);
+      gtk_window_present (GTK_WINDOW (window));
+      return 0;
+    }
   if (features == NULL)
     {
       if (metadata || audio)

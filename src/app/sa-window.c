@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "sa-demo.h"
 #include "sa-open-dialog.h"
 #include "sa-result.h"
 #include "sa-search.h"
@@ -848,6 +849,106 @@ sa_window_open (SaWindow *self, const char *features, const char *metadata, cons
   sa_collection_load_async (features, metadata, self->loading, on_loaded, g_object_ref (self));
 }
 
+/* ---- the demo ---- */
+
+typedef struct
+{
+  SaWindow *self;
+  guint done, total;
+} DemoProgress;
+
+static gboolean
+demo_progress_idle (gpointer data)
+{
+  DemoProgress *p = data;
+  g_autofree char *text
+      = g_strdup_printf (_ ("Making the demo collection… %u%%"), p->done * 100 / MAX (p->total, 1));
+  if (p->self->loading)
+    gtk_label_set_label (p->self->loading_label, text);
+  g_object_unref (p->self);
+  g_free (p);
+  return G_SOURCE_REMOVE;
+}
+
+/* on the worker thread */
+static void
+demo_progress (guint done, guint total, gpointer user_data)
+{
+  DemoProgress *p = g_new (DemoProgress, 1);
+  p->self = g_object_ref (user_data);
+  p->done = done;
+  p->total = total;
+  g_main_context_invoke (NULL, demo_progress_idle, p);
+}
+
+static void
+demo_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  if (sa_demo_create (task_data, demo_progress, source, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_demo_made (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  SaWindow *self = SA_WINDOW (source);
+  const char *dir = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      gtk_spinner_stop (self->spinner);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_clear_object (&self->loading);
+      gtk_label_set_label (self->welcome_error, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->welcome_error), TRUE);
+      gtk_stack_set_visible_child_name (self->stack, "welcome");
+      return;
+    }
+  {
+    g_autofree char *npz = g_build_filename (dir, "features.npz", NULL);
+    g_autofree char *csv = g_build_filename (dir, "metadata.csv", NULL);
+    g_autofree char *audio = g_build_filename (dir, "audio", NULL);
+    sa_window_open (self, npz, csv, audio);
+  }
+}
+
+void
+sa_window_open_demo (SaWindow *self)
+{
+  g_autofree char *dir = sa_demo_default_dir ();
+  g_autoptr (GTask) task = NULL;
+
+  if (sa_demo_is_ready (dir))
+    {
+      g_autofree char *npz = g_build_filename (dir, "features.npz", NULL);
+      g_autofree char *csv = g_build_filename (dir, "metadata.csv", NULL);
+      g_autofree char *audio = g_build_filename (dir, "audio", NULL);
+      sa_window_open (self, npz, csv, audio);
+      return;
+    }
+  if (self->loading)
+    g_cancellable_cancel (self->loading);
+  g_clear_object (&self->loading);
+  self->loading = g_cancellable_new ();
+  gtk_label_set_label (self->loading_label, _ ("Making the demo collection…"));
+  gtk_spinner_start (self->spinner);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  task = g_task_new (self, self->loading, on_demo_made, NULL);
+  g_task_set_task_data (task, g_steal_pointer (&dir), g_free);
+  g_task_run_in_thread (task, demo_thread);
+}
+
+static void
+action_demo (GtkWidget *widget, const char *name, GVariant *param)
+{
+  sa_window_open_demo (SA_WINDOW (widget));
+}
+
 int
 sa_window_get_query (SaWindow *self)
 {
@@ -1038,6 +1139,7 @@ sa_window_class_init (SaWindowClass *klass)
 #undef BIND
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, action_open);
+  gtk_widget_class_install_action (widget_class, "win.demo", NULL, action_demo);
   gtk_widget_class_install_action (widget_class, "win.audio-folder", NULL, action_audio_folder);
   gtk_widget_class_install_action (widget_class, "win.play-pause", NULL, action_play_pause);
   gtk_widget_class_install_action (widget_class, "win.compare", NULL, action_compare);

@@ -20,6 +20,8 @@ SaWindow *sa_window_new (GtkApplication *app);
 /* Loads a collection in the background (a spinner meanwhile); errors are shown in the window. */
 void sa_window_open (SaWindow *self, const char *features, const char *metadata,
                      const char *audio_root);
+/* Opens the built-in demo collection, making it first if needed (with progress). */
+void sa_window_open_demo (SaWindow *self);
 /* Shows an already loaded collection. */
 void sa_window_set_collection (SaWindow *self, SaCollection *collection);
 SaCollection *sa_window_get_collection (SaWindow *self);

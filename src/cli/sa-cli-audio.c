@@ -13,6 +13,7 @@
 #include "sa-analyzer.h"
 #include "sa-audio.h"
 #include "sa-cli-private.h"
+#include "sa-demo.h"
 #include "sa-error.h"
 
 static void
@@ -231,5 +232,42 @@ sa_cli_analyze (int argc, char **argv)
       g_error_free (r.error);
       return 130;
     }
+  return 0;
+}
+
+static void
+on_demo_progress (guint done, guint total, gpointer user_data)
+{
+  if (GPOINTER_TO_INT (user_data))
+    {
+      fprintf (stderr, _ ("\rMaking the demo collection: %u%%\033[K"), done * 100 / MAX (total, 1));
+      fflush (stderr);
+    }
+}
+
+int
+sa_cli_demo (int argc, char **argv)
+{
+  g_autofree char *output = NULL;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      N_ ("Folder for the demo (default: the cache folder)"), "OUTDIR" },
+    { NULL },
+  };
+  GError *error = NULL;
+  gboolean tty = isatty (STDERR_FILENO);
+  int status = 0;
+
+  if (!sa_cli_parse ("demo", NULL,
+                     _ ("Make the built-in demo collection: 48 synthesised clips, analysed."),
+                     entries, &argc, &argv, &status))
+    return status;
+  if (output == NULL)
+    output = sa_demo_default_dir ();
+  if (!sa_demo_create (output, on_demo_progress, GINT_TO_POINTER (tty), NULL, &error))
+    return sa_cli_fail (error);
+  if (tty)
+    fputc ('\n', stderr);
+  g_print ("%s\n", output);
   return 0;
 }
