@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -279,11 +281,11 @@ write_collection (const char *outdir, GPtrArray *entries, GPtrArray *failures, G
       Entry *e = g_ptr_array_index (ok, i);
       char dur[G_ASCII_DTOSTR_BUF_SIZE];
       g_autofree char *index = g_strdup_printf ("%u", i);
-      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, e->clip_id);
+      g_autofree char *id = g_strdup_printf ("%" PRId64, e->clip_id);
       g_autofree char *track
           = e->track_number > 0 ? g_strdup_printf ("%d", e->track_number) : g_strdup ("");
-      g_autofree char *size = g_strdup_printf ("%" G_GUINT64_FORMAT, e->size);
-      g_autofree char *mtime = g_strdup_printf ("%" G_GINT64_FORMAT, e->mtime_ns);
+      g_autofree char *size = g_strdup_printf ("%" PRIu64, e->size);
+      g_autofree char *mtime = g_strdup_printf ("%" PRId64, e->mtime_ns);
       const char *cells[] = { id,
                               e->path,
                               track,

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <float.h>
 #include <glib/gi18n-lib.h>
 #include <gst/app/gstappsink.h>
@@ -363,8 +365,7 @@ sa_audio_normalize (SaAudio *a, const char *where, GError **error)
           if (!isfinite (x[i]))
             {
               g_set_error (error, SA_ERROR, SA_ERROR_DECODE,
-                           _ ("%s: sample %" G_GSIZE_FORMAT " is not a finite number"), where,
-                           (gsize) c * L + i);
+                           _ ("%s: sample %zu is not a finite number"), where, (gsize) c * L + i);
               return FALSE;
             }
       peak = MAX (peak, m);
@@ -402,7 +403,7 @@ sa_audio_extract (SaAudio *a, const SaSegmentOptions *options, SaRpSsd *plan,
   if (n == 0)
     {
       g_set_error (error, SA_ERROR, SA_ERROR_TOO_SHORT,
-                   _ ("%s: too short: %" G_GSIZE_FORMAT
+                   _ ("%s: too short: %zu"
                       " samples (%.2f s); at least %d samples (%.2f s) are needed"),
                    where, a->n_samples, (double) a->n_samples / SA_SAMPLE_RATE, L,
                    (double) L / SA_SAMPLE_RATE);

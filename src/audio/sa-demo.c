@@ -21,10 +21,10 @@
 #define N       (SR * SECONDS)
 #define TWO_PI  (2.0 * G_PI)
 
-/* Translators: names of the demo's instrument families, used as artist names */
+/* Written into the files' tags, so not translated: the audio is the same bytes everywhere. */
 static const char *const family_names[SA_DEMO_N_FAMILIES] = {
-  N_ ("Sine Pads"),       N_ ("Saw Arpeggios"), N_ ("Square Bass"),    N_ ("FM Bells"),
-  N_ ("Plucked Strings"), N_ ("Drum Machine"),  N_ ("Noise Textures"), N_ ("Brush Swing"),
+  "Sine Pads",       "Saw Arpeggios", "Square Bass",    "FM Bells",
+  "Plucked Strings", "Drum Machine",  "Noise Textures", "Brush Swing",
 };
 static const guint tempi[SA_DEMO_N_TEMPI] = { 70, 90, 110, 130, 150, 180 };
 
@@ -32,7 +32,7 @@ const char *
 sa_demo_family_name (guint family)
 {
   g_return_val_if_fail (family < SA_DEMO_N_FAMILIES, NULL);
-  return _ (family_names[family]);
+  return family_names[family];
 }
 
 guint
@@ -347,9 +347,8 @@ sa_demo_write_audio (const char *audio_dir, void (*progress) (guint, guint, gpoi
             = g_strdup_printf ("%02u %s %u BPM.flac", i + 1, family_names[f], tempi[t]);
         g_autofree char *path = g_build_filename (audio_dir, name, NULL);
         g_autofree char *tmp = g_strconcat (path, ".part", NULL);
-        g_autofree char *title
-            = g_strdup_printf (_ ("%s at %u BPM"), sa_demo_family_name (f), tempi[t]);
-        g_autofree char *album = g_strdup_printf (_ ("%u BPM"), tempi[t]);
+        g_autofree char *title = g_strdup_printf ("%s at %u BPM", family_names[f], tempi[t]);
+        g_autofree char *album = g_strdup_printf ("%u BPM", tempi[t]);
 
         if (g_cancellable_set_error_if_cancelled (cancellable, error))
           return FALSE;

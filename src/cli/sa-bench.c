@@ -11,6 +11,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -77,7 +79,7 @@ sa_bench_write_synthetic (const char *dir, guint n, GError **error)
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *index = g_strdup_printf ("%u", i);
-      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT ".0", ids[i]);
+      g_autofree char *id = g_strdup_printf ("%" PRId64 ".0", ids[i]);
       g_autofree char *path = g_strdup_printf ("D:/Data/mp3_full/%x/track-%u.mp3", i % 16, i);
       g_autofree char *num = g_strdup_printf ("%u", i % 12 + 1);
       g_autofree char *title = g_strdup_printf ("Track %u", i);

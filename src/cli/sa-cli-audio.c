@@ -117,9 +117,11 @@ on_progress (const SaAnalyzeProgress *p, gpointer user_data)
   if (rate > 0)
     format_duration (eta, sizeof eta, todo / rate);
   g_mutex_lock (&pr->lock);
-  fprintf (stderr, _ ("%s%u/%u files, %.1f files/s, %u failed, time left %s%s"),
-           pr->tty ? "\r" : "", p->n_done, p->n_files, rate, p->n_failed, eta,
-           pr->tty ? "\033[K" : "\n");
+  if (pr->tty)
+    fputc ('\r', stderr);
+  fprintf (stderr, _ ("%u/%u files, %.1f files/s, %u failed, time left %s"), p->n_done, p->n_files,
+           rate, p->n_failed, eta);
+  fputs (pr->tty ? "\033[K" : "\n", stderr);
   fflush (stderr);
   g_mutex_unlock (&pr->lock);
 }
@@ -240,7 +242,9 @@ on_demo_progress (guint done, guint total, gpointer user_data)
 {
   if (GPOINTER_TO_INT (user_data))
     {
-      fprintf (stderr, _ ("\rMaking the demo collection: %u%%\033[K"), done * 100 / MAX (total, 1));
+      fprintf (stderr, "\r");
+      fprintf (stderr, _ ("Making the demo collection: %u%%"), done * 100 / MAX (total, 1));
+      fprintf (stderr, "\033[K");
       fflush (stderr);
     }
 }

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
@@ -253,8 +255,7 @@ cmd_query (int argc, char **argv)
         }
       if (matches > 1)
         g_printerr (
-            _ ("soundalike-cli query: %u titles contain '%s'; using clip id %" G_GINT64_FORMAT
-               " (%s)\n"),
+            _ ("soundalike-cli query: %u titles contain '%s'; using clip id %" PRId64 " (%s)\n"),
             matches, title, sa_collection_get_clip_id (c, query),
             sa_collection_get_field (c, query, SA_FIELD_TITLE));
     }
@@ -287,7 +288,7 @@ cmd_query (int argc, char **argv)
       g_autofree char *path = track_path (c, t);
       char num[G_ASCII_DTOSTR_BUF_SIZE];
 
-      g_print ("%u\t%" G_GINT64_FORMAT "\t%s\t", i, sa_collection_get_clip_id (c, t),
+      g_print ("%u\t%" PRId64 "\t%s\t", i, sa_collection_get_clip_id (c, t),
                g_ascii_formatd (num, sizeof num, "%.12g", hits[i].distance));
       print_field (sa_collection_get_field (c, t, SA_FIELD_ARTIST));
       putchar ('\t');

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -137,14 +139,14 @@ alloc_matrix (gsize n_floats)
     {
       bytes = (bytes + huge - 1) / huge * huge;
       if (posix_memalign (&p, huge, bytes) != 0)
-        g_error ("out of memory allocating %" G_GSIZE_FORMAT " bytes", bytes);
+        g_error ("out of memory allocating %zu bytes", bytes);
 #ifdef MADV_HUGEPAGE
       madvise (p, bytes, MADV_HUGEPAGE);
 #endif
       return p;
     }
   if (posix_memalign (&p, 64, bytes) != 0)
-    g_error ("out of memory allocating %" G_GSIZE_FORMAT " bytes", bytes);
+    g_error ("out of memory allocating %zu bytes", bytes);
   return p;
 }
 
@@ -193,8 +195,7 @@ find_sets (SaCollection *self, SaNpz *npz, guint64 n_rows, GError **error)
           if (required)
             {
               g_set_error (error, SA_ERROR, SA_ERROR_SHAPE,
-                           _ ("%s: array '%s' has %" G_GUINT64_FORMAT
-                              " rows but 'clip_id' has %" G_GUINT64_FORMAT),
+                           _ ("%s: array '%s' has %" PRIu64 " rows but 'clip_id' has %" PRIu64),
                            sa_npz_get_path (npz), name, h.shape[0], n_rows);
               return FALSE;
             }
@@ -203,8 +204,8 @@ find_sets (SaCollection *self, SaNpz *npz, guint64 n_rows, GError **error)
       if (h.shape[1] == 0 || h.shape[1] > 1u << 20)
         {
           g_set_error (error, SA_ERROR, SA_ERROR_SHAPE,
-                       _ ("%s: array '%s' has %" G_GUINT64_FORMAT " columns"),
-                       sa_npz_get_path (npz), name, h.shape[1]);
+                       _ ("%s: array '%s' has %" PRIu64 " columns"), sa_npz_get_path (npz), name,
+                       h.shape[1]);
           return FALSE;
         }
       if (self->n_sets == SA_MAX_SETS)
@@ -239,8 +240,7 @@ check_finite (SaNpz *npz, const SaFeatureSet *set, const float *row, guint64 fil
     if (G_UNLIKELY (!isfinite (row[j])))
       {
         g_set_error (error, SA_ERROR, SA_ERROR_NOT_FINITE,
-                     _ ("%s: array '%s', row %" G_GUINT64_FORMAT " (clip_id %" G_GINT64_FORMAT
-                        "), column %u is %s"),
+                     _ ("%s: array '%s', row %" PRIu64 " (clip_id %" PRId64 "), column %u is %s"),
                      sa_npz_get_path (npz), set->name, file_row, clip_id, j,
                      isnan (row[j]) ? "NaN" : "infinite");
         return FALSE;
@@ -418,10 +418,10 @@ sa_collection_load (const char *features_path, const char *metadata_path, GCance
     return NULL;
   if (h.ndim == 2 && h.shape[1] != 1)
     {
-      g_set_error (error, SA_ERROR, SA_ERROR_SHAPE,
-                   _ ("%s: 'clip_id' must be one id per row, not a %" G_GUINT64_FORMAT
-                      " x %" G_GUINT64_FORMAT " array"),
-                   features_path, h.shape[0], h.shape[1]);
+      g_set_error (
+          error, SA_ERROR, SA_ERROR_SHAPE,
+          _ ("%s: 'clip_id' must be one id per row, not a %" PRIu64 " x %" PRIu64 " array"),
+          features_path, h.shape[0], h.shape[1]);
       return NULL;
     }
   n_rows = h.shape[0];

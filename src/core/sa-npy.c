@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -61,7 +63,7 @@ sa_npy_header_size (const guint8 *prefix, gsize prefix_len, gsize *header_size, 
   if (len > 1024 * 1024)
     {
       g_set_error (error, SA_ERROR, SA_ERROR_BAD_HEADER,
-                   _ ("%s: the .npy header claims %" G_GUINT64_FORMAT " bytes"), where, len);
+                   _ ("%s: the .npy header claims %" PRIu64 " bytes"), where, len);
       return FALSE;
     }
   *header_size = fixed + (gsize) len;
@@ -291,18 +293,16 @@ sa_npy_header_parse (const guint8 *buf, gsize buf_len, guint64 total_len, const 
   if (!g_uint64_checked_mul (&h->n_elements, h->shape[0], h->shape[1])
       || !g_uint64_checked_mul (&h->data_size, h->n_elements, h->item_size))
     {
-      g_set_error (
-          error, SA_ERROR, SA_ERROR_TOO_LARGE,
-          _ ("%s: the array shape overflows (%" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT ")"),
-          where, h->shape[0], h->shape[1]);
+      g_set_error (error, SA_ERROR, SA_ERROR_TOO_LARGE,
+                   _ ("%s: the array shape overflows (%" PRIu64 " x %" PRIu64 ")"), where,
+                   h->shape[0], h->shape[1]);
       return FALSE;
     }
   if (h->data_size > total_len - header_size)
     {
       g_set_error (error, SA_ERROR, SA_ERROR_TOO_LARGE,
-                   _ ("%s: the header claims %" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT
-                      " values (%" G_GUINT64_FORMAT " bytes) but only %" G_GUINT64_FORMAT
-                      " bytes follow"),
+                   _ ("%s: the header claims %" PRIu64 " x %" PRIu64 " values (%" PRIu64
+                      " bytes) but only %" PRIu64 " bytes follow"),
                    where, h->shape[0], h->shape[1], h->data_size, total_len - header_size);
       return FALSE;
     }
@@ -464,7 +464,7 @@ sa_npy_header_build (SaDtype dtype, guint ndim, const guint64 *shape)
   g_string_append_printf (dict, "{'descr': '%s', 'fortran_order': False, 'shape': (",
                           sa_dtype_to_string (dtype, FALSE));
   for (guint i = 0; i < ndim; i++)
-    g_string_append_printf (dict, "%" G_GUINT64_FORMAT "%s", shape[i],
+    g_string_append_printf (dict, "%" PRIu64 "%s", shape[i],
                             ndim == 1 ? "," : (i + 1 < ndim ? ", " : ""));
   g_string_append (dict, "), }");
 

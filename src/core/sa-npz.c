@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
@@ -378,10 +380,10 @@ stream_open (SaNpz *npz, const Member *m, GError **error)
     }
   if (m->method == 8 && m->size / DEFLATE_MAX_RATIO > m->comp_size + 1)
     {
-      g_set_error (error, SA_ERROR, SA_ERROR_TOO_LARGE,
-                   _ ("%s: the member claims %" G_GUINT64_FORMAT
-                      " bytes, more than its compressed data can hold"),
-                   s->where, m->size);
+      g_set_error (
+          error, SA_ERROR, SA_ERROR_TOO_LARGE,
+          _ ("%s: the member claims %" PRIu64 " bytes, more than its compressed data can hold"),
+          s->where, m->size);
       return NULL;
     }
   s->src = npz->data + data_offset;
@@ -570,8 +572,8 @@ sa_npz_read_i64 (SaNpz *npz, const char *name, SaNpyHeader *h, GError **error)
     if (!sa_npy_convert_i64 (h, raw + raw_index (h, k) * h->item_size, 1, out + k, NULL))
       {
         g_set_error (error, SA_ERROR, SA_ERROR_CORRUPT,
-                     _ ("%s, array '%s': element %" G_GSIZE_FORMAT " is not a valid integer id"),
-                     npz->path, name, k);
+                     _ ("%s, array '%s': element %zu is not a valid integer id"), npz->path, name,
+                     k);
         return NULL;
       }
   return g_steal_pointer (&out);
