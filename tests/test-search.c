@@ -302,6 +302,39 @@ test_weights_change_order (Fixture *f, gconstpointer user_data)
   g_assert_cmpfloat_with_epsilon (sqrt (parts[0]), a[1].distance, 1e-12);
 }
 
+/* A query from outside (query by example) ranks like the same vector inside. */
+static void
+test_query_vector (Fixture *f, gconstpointer user_data)
+{
+  const SaMetric metrics[] = { SA_METRIC_EUCLIDEAN, SA_METRIC_MANHATTAN, SA_METRIC_COSINE };
+  g_autoptr (SaSearch) in = sa_search_new (f->c);
+  g_autoptr (SaSearch) out = sa_search_new (f->c);
+  const float *row = sa_collection_get_row (f->c, 1500);
+
+  for (guint m = 0; m < G_N_ELEMENTS (metrics); m++)
+    {
+      SaHit a[11], b[12];
+      guint na, nb;
+      sa_search_set_metric (in, metrics[m]);
+      sa_search_set_metric (out, metrics[m]);
+      sa_search_set_query (in, 1500);
+      sa_search_set_query_vector (out, row);
+      g_assert_cmpint (sa_search_get_query (out), ==, -1);
+      na = sa_search_rank (in, NULL, 10, a);
+      nb = sa_search_rank (out, NULL, 11, b);
+      g_assert_cmpuint (nb, ==, na + 1);
+      g_assert_cmpuint (b[0].track, ==, G_MAXUINT);
+      /* the track itself comes first, at distance 0, then the same neighbours */
+      g_assert_cmpuint (b[1].track, ==, 1500);
+      g_assert_cmpfloat (fabs (b[1].distance), <, 1e-6);
+      for (guint i = 1; i < na; i++)
+        {
+          g_assert_cmpuint (b[i + 1].track, ==, a[i].track);
+          g_assert_cmpfloat_with_epsilon (b[i + 1].distance, a[i].distance, 1e-9);
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -314,5 +347,6 @@ main (int argc, char **argv)
   ADD ("/soundalike/search/exclude", test_exclude);
   ADD ("/soundalike/search/weights-parsing", test_weights_parsing);
   ADD ("/soundalike/search/weights-change-order", test_weights_change_order);
+  ADD ("/soundalike/search/query-vector", test_query_vector);
   return g_test_run ();
 }

@@ -109,7 +109,10 @@ struct _SaSearch
   gboolean set_scaling;
   SaExclude exclude;
 
-  int query;
+  int query;                 /* the query's track, or -1 (none, or a vector from outside) */
+  gboolean has_query;
+  float *qbuf;               /* the query's padded row (a copy) */
+  double qnorm[SA_MAX_SETS]; /* cosine: per-set squared norms of the query's z-scores */
   gboolean stale; /* metric or standardization changed since the last pass */
   guint n, ns, stride;
 
@@ -169,6 +172,7 @@ sa_search_new (SaCollection *collection)
   s->inv_std = g_aligned_alloc0 (s->stride, sizeof (float), 64);
   s->mean = g_aligned_alloc0 (s->stride, sizeof (float), 64);
   s->coef = g_aligned_alloc0 (s->stride, sizeof (float), 64);
+  s->qbuf = g_aligned_alloc0 (s->stride, sizeof (float), 64);
   s->partial = g_new0 (double, (gsize) s->n * s->ns);
   fill_column_weights (s);
   return s;
@@ -183,6 +187,7 @@ sa_search_free (SaSearch *s)
   g_aligned_free (s->inv_std);
   g_aligned_free (s->mean);
   g_aligned_free (s->coef);
+  g_aligned_free (s->qbuf);
   g_free (s->partial);
   g_free (s->norms);
   g_object_unref (s->c);
@@ -259,17 +264,15 @@ ensure_norms (SaSearch *s)
   s->norms_ready = TRUE;
 }
 
-void
-sa_search_set_query (SaSearch *s, guint track)
+/* The one pass over the matrix: every track's per-set sums against s->qbuf. */
+static void
+compute_partials (SaSearch *s)
 {
   const float *m = sa_collection_get_matrix (s->c);
-  const float *q;
+  const float *q = s->qbuf;
   SaFeatureSet sets[SA_MAX_SETS];
 
-  g_return_if_fail (track < s->n);
-  s->query = (int) track;
   s->stale = FALSE;
-  q = m + (gsize) track * s->stride;
   for (guint si = 0; si < s->ns; si++)
     sets[si] = *sa_collection_get_set (s->c, si);
 
@@ -297,6 +300,9 @@ sa_search_set_query (SaSearch *s, guint track)
         break;
       case SA_METRIC_COSINE:
         ensure_norms (s);
+        for (guint si = 0; si < s->ns; si++)
+          s->qnorm[si] = kernel_sq (q + sets[si].offset, s->mean + sets[si].offset,
+                                    s->inv_var + sets[si].offset, sets[si].padded);
         for (guint j = 0; j < s->stride; j++)
           s->coef[j] = (q[j] - s->mean[j]) * s->inv_var[j];
         for (guint i = 0; i < s->n; i++)
@@ -311,6 +317,31 @@ sa_search_set_query (SaSearch *s, guint track)
       default:
         g_assert_not_reached ();
     }
+}
+
+void
+sa_search_set_query (SaSearch *s, guint track)
+{
+  g_return_if_fail (track < s->n);
+  s->query = (int) track;
+  s->has_query = TRUE;
+  memcpy (s->qbuf, sa_collection_get_row (s->c, track), s->stride * sizeof (float));
+  compute_partials (s);
+}
+
+void
+sa_search_set_query_vector (SaSearch *s, const float *row)
+{
+  s->query = -1;
+  s->has_query = TRUE;
+  memcpy (s->qbuf, row, s->stride * sizeof (float));
+  compute_partials (s);
+}
+
+gboolean
+sa_search_has_query (SaSearch *s)
+{
+  return s->has_query;
 }
 
 static void
@@ -369,15 +400,15 @@ query_norm_of (const SaSearch *s, const double *coef)
   if (s->metric != SA_METRIC_COSINE)
     return 0;
   for (guint si = 0; si < s->ns; si++)
-    norm += coef[si] * s->norms[(gsize) s->query * s->ns + si];
+    norm += coef[si] * s->qnorm[si];
   return sqrt (norm);
 }
 
 static void
 ensure_fresh (SaSearch *s)
 {
-  if (s->stale && s->query >= 0)
-    sa_search_set_query (s, (guint) s->query);
+  if (s->stale && s->has_query)
+    compute_partials (s);
 }
 
 static inline gboolean
@@ -436,20 +467,23 @@ sa_search_rank (SaSearch *s, const double *weights, guint k, SaHit *hits)
   double coef[SA_MAX_SETS];
   double qn;
   guint q, n_heap = 0;
+  gboolean inside;
   SaHit *heap;
   guint ga = 0, gb = 0, gf = 0;
   gboolean ea, eb, ef;
 
-  g_return_val_if_fail (s->query >= 0, 0);
+  g_return_val_if_fail (s->has_query, 0);
   ensure_fresh (s);
-  q = (guint) s->query;
+  inside = s->query >= 0;
+  q = inside ? (guint) s->query : G_MAXUINT;
   set_coefficients (s, weights, coef);
   qn = query_norm_of (s, coef);
-  k = MIN (k, s->n - 1);
+  k = MIN (k, s->n - (inside ? 1 : 0));
 
-  ea = (s->exclude & SA_EXCLUDE_SAME_ARTIST) != 0;
-  eb = (s->exclude & SA_EXCLUDE_SAME_ALBUM) != 0;
-  ef = (s->exclude & SA_EXCLUDE_SAME_FILE) != 0;
+  /* a query from outside the collection has no artist, album or file of its own */
+  ea = inside && (s->exclude & SA_EXCLUDE_SAME_ARTIST) != 0;
+  eb = inside && (s->exclude & SA_EXCLUDE_SAME_ALBUM) != 0;
+  ef = inside && (s->exclude & SA_EXCLUDE_SAME_FILE) != 0;
   if (ea)
     ga = sa_collection_get_group (s->c, q, SA_FIELD_ARTIST);
   if (eb)
@@ -458,7 +492,7 @@ sa_search_rank (SaSearch *s, const double *weights, guint k, SaHit *hits)
     gf = sa_collection_get_group (s->c, q, SA_FIELD_PATH);
 
   hits[0].track = q;
-  hits[0].distance = distance_of_key (s, key_of (s, coef, q, qn));
+  hits[0].distance = inside ? distance_of_key (s, key_of (s, coef, q, qn)) : 0.0;
   heap = hits + 1;
   if (k == 0)
     return 1;
@@ -494,7 +528,7 @@ sa_search_distance (SaSearch *s, const double *weights, guint track)
 {
   double coef[SA_MAX_SETS];
 
-  g_return_val_if_fail (s->query >= 0 && track < s->n, NAN);
+  g_return_val_if_fail (s->has_query && track < s->n, NAN);
   ensure_fresh (s);
   set_coefficients (s, weights, coef);
   return distance_of_key (s, key_of (s, coef, track, query_norm_of (s, coef)));
@@ -506,7 +540,7 @@ sa_search_all_distances (SaSearch *s, const double *weights, double *out)
   double coef[SA_MAX_SETS];
   double qn;
 
-  g_return_if_fail (s->query >= 0);
+  g_return_if_fail (s->has_query);
   ensure_fresh (s);
   set_coefficients (s, weights, coef);
   qn = query_norm_of (s, coef);
@@ -519,7 +553,7 @@ sa_search_contributions (SaSearch *s, const double *weights, guint track, double
 {
   double coef[SA_MAX_SETS];
 
-  g_return_if_fail (s->query >= 0 && track < s->n);
+  g_return_if_fail (s->has_query && track < s->n);
   ensure_fresh (s);
   set_coefficients (s, weights, coef);
   for (guint si = 0; si < s->ns; si++)

@@ -61,8 +61,13 @@ void sa_search_set_exclude (SaSearch *search, SaExclude exclude);
 
 /* One pass over the feature matrix. */
 void sa_search_set_query (SaSearch *search, guint track);
-/* -1 when no query is set. */
+/* A query from outside the collection (query by example): a padded row laid out like
+ * the collection's (sa_collection_get_stride() floats).  rank() then gives hits[0] =
+ * { G_MAXUINT, 0 } and only the collection's tracks after it. */
+void sa_search_set_query_vector (SaSearch *search, const float *row);
+/* The query's track; -1 when there is none or it came from outside. */
 int sa_search_get_query (SaSearch *search);
+gboolean sa_search_has_query (SaSearch *search);
 
 /* Fills @hits with the query (rank 0) then up to @k nearest other tracks,
  * ascending by distance, ties by feature-file order.  @weights has one entry per
