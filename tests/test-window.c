@@ -14,6 +14,8 @@
 #include <gtk/gtk.h>
 #include <string.h>
 
+#include "sa-feature-map.h"
+#include "sa-histogram.h"
 #include "sa-result.h"
 #include "sa-search.h"
 #include "sa-track.h"
@@ -188,6 +190,208 @@ test_window (void)
   g_object_unref (window);
 }
 
+static gboolean
+wait_for (gboolean (*cond) (SaWindow *), SaWindow *window, guint seconds)
+{
+  gint64 end = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  while (!cond (window) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  return cond (window);
+}
+
+static gboolean
+showing_browser (SaWindow *w)
+{
+  return !sa_window_is_busy (w)
+         && g_str_equal (gtk_stack_get_visible_child_name (GTK_STACK (child (w, "stack"))),
+                         "browser");
+}
+
+static gboolean
+not_busy (SaWindow *w)
+{
+  return !sa_window_is_busy (w);
+}
+
+static SaWindow *
+new_window (int width, int height)
+{
+  SaWindow *window = sa_window_new (NULL);
+  g_object_ref_sink (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+close_window (SaWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+}
+
+/* Activating a result makes it the query; Back and Forward walk the history. */
+static void
+test_walk (void)
+{
+  g_autofree char *npz
+      = g_test_build_filename (G_TEST_DIST, "data", "tutorial", "features.npz", NULL);
+  g_autofree char *csv
+      = g_test_build_filename (G_TEST_DIST, "data", "tutorial", "metadata.csv", NULL);
+  g_autoptr (SaCollection) c = sa_collection_load (npz, csv, NULL, NULL);
+  SaWindow *window = new_window (1400, 900);
+  guint first = 17, second;
+
+  sa_window_set_collection (window, c);
+  /* settings persist (the earlier test left rp at 1.0): back to the tutorial's weights */
+  g_assert_cmpfloat (gtk_range_get_value (GTK_RANGE (child (window, "rp_scale"))), ==, 1.0);
+  gtk_range_set_value (GTK_RANGE (child (window, "rp_scale")), 0.5);
+  gtk_range_set_value (GTK_RANGE (child (window, "ssd_scale")), 0.9);
+  sa_window_select_track (window, first);
+  {
+    g_autoptr (SaResult) r = g_list_model_get_item (sa_window_get_results (window), 2);
+    second = sa_result_get_index (r);
+  }
+  /* Enter or a double click on the third result */
+  g_signal_emit_by_name (child (window, "results_view"), "activate", 2);
+  g_assert_cmpint (sa_window_get_query (window), ==, second);
+  assert_results_match_core (window, c, 0.5, 0.9);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+  g_assert_cmpint (sa_window_get_query (window), ==, first);
+  assert_results_match_core (window, c, 0.5, 0.9);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.forward", NULL));
+  g_assert_cmpint (sa_window_get_query (window), ==, second);
+
+  /* the playlist of the query and its results */
+  {
+    g_autofree char *m3u = g_test_build_filename (G_TEST_BUILT, "walk.m3u", NULL);
+    g_autofree char *text = NULL;
+    g_autoptr (GError) error = NULL;
+    g_auto (GStrv) lines = NULL;
+    g_assert_true (sa_window_export_playlist (window, m3u, &error));
+    g_assert_true (g_file_get_contents (m3u, &text, NULL, NULL));
+    g_assert_true (g_str_has_prefix (text, "#EXTM3U\n"));
+    lines = g_strsplit (text, "\n", -1);
+    /* a header, then two lines per result (the query's audio is not on this machine) */
+    g_assert_cmpuint (g_strv_length (lines), ==, 1 + 2 * 10 + 1);
+  }
+  close_window (window);
+}
+
+static char *
+render_widget_png (GtkWidget *w, const char *name, GBytes **pixels)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (w);
+  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+  int width = gtk_widget_get_width (w), height = gtk_widget_get_height (w);
+  guchar *data;
+  gsize stride = (gsize) width * 4;
+
+  g_assert_cmpint (width, >, 100);
+  g_assert_cmpint (height, >, 100);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (w)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  data = g_malloc (stride * height);
+  gdk_texture_download (texture, data, stride);
+  *pixels = g_bytes_new_take (data, stride * height);
+  return path;
+}
+
+static guint
+distinct_colours (GBytes *pixels)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
+  gsize n;
+  const guint32 *p = g_bytes_get_data (pixels, &n);
+  for (gsize i = 0; i < n / 4; i += 7)
+    g_hash_table_add (seen, GUINT_TO_POINTER (p[i]));
+  return g_hash_table_size (seen);
+}
+
+/* A folder analysed from the window opens as a collection; a file from outside finds its
+ * neighbours; the heat maps draw the features of two clips differently. */
+static void
+test_analysis_and_example (void)
+{
+  g_autofree char *signals = g_test_build_filename (G_TEST_BUILT, "signals", NULL);
+  g_autofree char *music = g_test_build_filename (G_TEST_BUILT, "window-music", NULL);
+  const char *names[] = { "white_noise.wav", "clicks_120bpm.wav", "chord_tremolo_4hz.wav",
+                          "sine440_m6dBFS.wav", "stereo_diff.wav" };
+  SaWindow *window = new_window (1400, 900);
+  GListModel *results;
+  g_autoptr (GBytes) px1 = NULL, px2 = NULL;
+  g_autofree char *png1 = NULL, *png2 = NULL;
+
+  g_mkdir_with_parents (music, 0755);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *src = g_build_filename (signals, names[i], NULL);
+      g_autofree char *dst = g_build_filename (music, names[i], NULL);
+      g_autoptr (GFile) a = g_file_new_for_path (src);
+      g_autoptr (GFile) b = g_file_new_for_path (dst);
+      g_assert_true (g_file_copy (a, b, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL));
+    }
+
+  /* the same call the drop handler makes for a folder */
+  sa_window_analyze_folder (window, music);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (window, "stack"))), ==,
+                   "loading");
+  g_assert_true (gtk_widget_get_visible (child (window, "loading_progress")));
+  spin (300);
+  save_png (window, "window-analysing.png");
+  g_assert_true (wait_for (showing_browser, window, 120));
+  g_assert_nonnull (sa_window_get_collection (window));
+  g_assert_cmpuint (sa_collection_get_n_tracks (sa_window_get_collection (window)), ==,
+                    G_N_ELEMENTS (names));
+
+  /* the same call the drop handler makes for an audio file */
+  {
+    g_autofree char *example = g_build_filename (signals, "pink_am_2hz.wav", NULL);
+    sa_window_query_by_example (window, example);
+    g_assert_true (wait_for (not_busy, window, 60));
+    g_assert_cmpint (sa_window_get_query (window), ==, -1);
+    results = sa_window_get_results (window);
+    g_assert_cmpuint (g_list_model_get_n_items (results), ==, G_N_ELEMENTS (names));
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child (window, "query_title"))), ==,
+                     "pink_am_2hz.wav");
+    g_assert_cmpuint (sa_histogram_get_n_values (SA_HISTOGRAM (
+                          gtk_widget_get_first_child (child (window, "histogram_box")))),
+                      ==, G_N_ELEMENTS (names));
+  }
+
+  /* the heat maps of the query against two different clips */
+  gtk_stack_set_visible_child_name (GTK_STACK (child (window, "results_stack")), "compare");
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
+                                         GTK_COLUMN_VIEW (child (window, "results_view")))),
+                                     0);
+  spin (400);
+  png1 = render_widget_png (child (window, "rp_map"), "heatmap-1.png", &px1);
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
+                                         GTK_COLUMN_VIEW (child (window, "results_view")))),
+                                     3);
+  spin (400);
+  png2 = render_widget_png (child (window, "rp_map"), "heatmap-2.png", &px2);
+  g_test_message ("heat maps: %s (%u colours), %s (%u colours)", png1, distinct_colours (px1), png2,
+                  distinct_colours (px2));
+  g_assert_cmpuint (distinct_colours (px1), >, 50);
+  g_assert_false (g_bytes_equal (px1, px2));
+  {
+    g_autofree char *tip
+        = sa_feature_map_describe (SA_FEATURE_MAP (child (window, "rp_map")), 100, 60);
+    g_assert_nonnull (tip);
+    g_assert_nonnull (strstr (tip, "Hz"));
+    g_assert_nonnull (strstr (tip, "BPM"));
+  }
+  save_png (window, "window-compare.png");
+  close_window (window);
+}
+
 static void
 test_welcome (void)
 {
@@ -222,9 +426,15 @@ test_welcome (void)
 int
 main (int argc, char **argv)
 {
+  /* analysed collections go below the build folder, not the user's data folder */
+  const char *built = g_getenv ("G_TEST_BUILDDIR");
+  g_autofree char *data = g_build_filename (built ? built : ".", "window-xdg-data", NULL);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   gst_init (&argc, &argv);
   g_test_add_func ("/soundalike/window/welcome", test_welcome);
   g_test_add_func ("/soundalike/window/browse", test_window);
+  g_test_add_func ("/soundalike/window/walk", test_walk);
+  g_test_add_func ("/soundalike/window/analysis-and-example", test_analysis_and_example);
   return g_test_run ();
 }

@@ -8,7 +8,12 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "sa-analyzer.h"
+#include "sa-audio.h"
+#include "sa-contribution-bar.h"
 #include "sa-demo.h"
+#include "sa-feature-map.h"
+#include "sa-histogram.h"
 #include "sa-open-dialog.h"
 #include "sa-result.h"
 #include "sa-search.h"
@@ -16,6 +21,43 @@
 #include "sa-window.h"
 
 #define MESSAGE_SECONDS 6
+#define EXAMPLE_TAG     G_MAXINT /* the player's tag for a query from outside the collection */
+
+/* A query: a track of the collection, or a file analysed for query by example. */
+typedef struct
+{
+  int track; /* -1 for an example */
+  char *path;
+  char *title;
+  char *artist;
+  float *row; /* the example's padded feature row */
+} Query;
+
+static void
+query_clear (Query *q)
+{
+  g_free (q->path);
+  g_free (q->title);
+  g_free (q->artist);
+  g_aligned_free (q->row);
+  memset (q, 0, sizeof *q);
+  q->track = -1;
+}
+
+static void
+query_copy (Query *dst, const Query *src, guint stride)
+{
+  dst->track = src->track;
+  dst->path = g_strdup (src->path);
+  dst->title = g_strdup (src->title);
+  dst->artist = g_strdup (src->artist);
+  dst->row = NULL;
+  if (src->row)
+    {
+      dst->row = g_aligned_alloc (stride, sizeof (float), 64);
+      memcpy (dst->row, src->row, stride * sizeof (float));
+    }
+}
 
 struct _SaWindow
 {
@@ -27,6 +69,14 @@ struct _SaWindow
   GtkBox *welcome_buttons;
   GtkSpinner *spinner;
   GtkLabel *loading_label;
+  GtkProgressBar *loading_progress;
+  GtkButton *loading_cancel;
+  GtkBox *histogram_box;
+  GtkStack *results_stack;
+  GtkLabel *compare_hint;
+  SaFeatureMap *rp_map;
+  SaFeatureMap *ssd_map;
+  GtkToggleButton *radio_button;
   GtkPaned *paned;
   GtkSearchEntry *search_entry;
   GtkColumnView *collection_view;
@@ -62,7 +112,14 @@ struct _SaWindow
   GtkCustomFilter *filter;
   GtkSingleSelection *collection_selection;
   char *needle; /* casefolded search text */
-  int query;
+  int query;    /* == current.track */
+  Query current;
+  GArray *history; /* Query */
+  guint history_pos;
+  GHashTable *walk_played; /* tracks played in this radio walk */
+  GtkWidget *histogram;
+  GCancellable *example_job;
+  GPtrArray *failures;
 
   GListStore *results;
   GtkSingleSelection *results_selection;
@@ -252,8 +309,9 @@ update_row_button (SaWindow *self, GtkButton *button)
 static void
 update_playing_marks (SaWindow *self)
 {
-  gboolean query_playing = self->query >= 0 && sa_player_get_tag (self->player) == self->query
-                           && sa_player_get_playing (self->player);
+  int qt = self->current.row ? EXAMPLE_TAG : self->query;
+  gboolean query_playing
+      = qt != -1 && sa_player_get_tag (self->player) == qt && sa_player_get_playing (self->player);
 
   for (guint i = 0; i < self->row_buttons->len; i++)
     update_row_button (self, g_ptr_array_index (self->row_buttons, i));
@@ -314,6 +372,23 @@ unbind_play (GtkSignalListItemFactory *factory, GtkListItem *item, SaWindow *sel
 }
 
 static void
+setup_share (GtkSignalListItemFactory *factory, GtkListItem *item, SaWindow *self)
+{
+  GtkWidget *bar = sa_contribution_bar_new ();
+  gtk_widget_set_margin_start (bar, 6);
+  gtk_widget_set_margin_end (bar, 6);
+  gtk_list_item_set_child (item, bar);
+}
+
+static void
+bind_share (GtkSignalListItemFactory *factory, GtkListItem *item, SaWindow *self)
+{
+  SaResult *r = gtk_list_item_get_item (item);
+  double rhythm = self->rp_set >= 0 ? sa_result_get_part (r, (guint) self->rp_set) : 0;
+  sa_contribution_bar_set_share (SA_CONTRIBUTION_BAR (gtk_list_item_get_child (item)), rhythm);
+}
+
+static void
 build_columns (SaWindow *self)
 {
   GtkListItemFactory *factory;
@@ -342,6 +417,13 @@ build_columns (SaWindow *self)
   add_column (self->results_view, _ ("Title"), result_title, FALSE, TRUE, NULL);
   add_column (self->results_view, _ ("Album"), result_album, FALSE, TRUE, NULL);
   add_column (self->results_view, _ ("Distance"), result_distance, TRUE, FALSE, NULL);
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_share), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_share), self);
+  /* Translators: the column showing how much rhythm and timbre make each distance */
+  column = gtk_column_view_column_new (_ ("Rhythm · Timbre"), factory);
+  gtk_column_view_append_column (self->results_view, column);
+  g_object_unref (column);
 }
 
 /* ---- search ---- */
@@ -389,13 +471,30 @@ on_search_changed (SaWindow *self)
 
 /* ---- the query and its results ---- */
 
+static gboolean
+has_query (SaWindow *self)
+{
+  return self->query >= 0 || self->current.row != NULL;
+}
+
 static void
 update_query_header (SaWindow *self)
 {
   g_autofree char *subtitle = NULL;
   const char *artist, *album;
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->query_play), self->query >= 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->query_play), has_query (self));
+  if (self->current.row)
+    {
+      gtk_label_set_label (self->query_title, self->current.title);
+      if (self->current.artist && *self->current.artist)
+        /* Translators: the query came from a file that is not in the collection */
+        subtitle = g_strdup_printf (_ ("%s — not in the collection"), self->current.artist);
+      else
+        subtitle = g_strdup (_ ("A file that is not in the collection"));
+      gtk_label_set_label (self->query_subtitle, subtitle);
+      return;
+    }
   if (self->query < 0)
     {
       gtk_label_set_label (self->query_title, _ ("No track selected"));
@@ -433,6 +532,48 @@ selected_result_track (SaWindow *self)
   return r ? (int) sa_result_get_index (r) : -1;
 }
 
+static const float *
+query_row (SaWindow *self)
+{
+  if (self->current.row)
+    return self->current.row;
+  if (self->query >= 0)
+    return sa_collection_get_row (self->collection, self->query);
+  return NULL;
+}
+
+/* the heat maps: the query against the selected clip */
+static void
+update_compare (SaWindow *self)
+{
+  int clip = selected_result_track (self);
+  const float *crow = clip >= 0 ? sa_collection_get_row (self->collection, clip) : NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->compare_hint), crow == NULL);
+  sa_feature_map_set (self->rp_map, self->collection, self->rp_set, query_row (self), crow);
+  sa_feature_map_set (self->ssd_map, self->collection, self->ssd_set, query_row (self), crow);
+}
+
+/* The histogram of every track's distance, with the shown ones marked. */
+static void
+update_histogram (SaWindow *self, const double *weights, const SaHit *hits, guint n)
+{
+  guint total = sa_collection_get_n_tracks (self->collection), m = 0;
+  g_autofree double *all = g_new (double, total);
+  g_autofree double *marks = g_new (double, MAX (n, 1));
+
+  sa_search_all_distances (self->search, weights, all);
+  if (self->query >= 0)
+    {
+      /* the query itself is not a neighbour */
+      all[self->query] = all[total - 1];
+      total--;
+    }
+  for (guint i = 1; i < n; i++)
+    marks[m++] = hits[i].distance;
+  sa_histogram_set (SA_HISTOGRAM (self->histogram), all, total, marks, m);
+}
+
 /* The re-weight path: no pass over the feature matrix, one items-changed. */
 static void
 rerank (SaWindow *self)
@@ -443,9 +584,11 @@ rerank (SaWindow *self)
   g_autoptr (GPtrArray) items = NULL;
   int keep, keep_pos = -1;
 
-  if (self->search == NULL || self->query < 0)
+  if (self->search == NULL || !has_query (self))
     {
       g_list_store_remove_all (self->results);
+      sa_histogram_set (SA_HISTOGRAM (self->histogram), NULL, 0, NULL, 0);
+      update_compare (self);
       return;
     }
   current_weights (self, weights);
@@ -476,20 +619,58 @@ rerank (SaWindow *self)
                        items->pdata, items->len);
   gtk_single_selection_set_selected (self->results_selection,
                                      keep_pos >= 0 ? (guint) keep_pos : GTK_INVALID_LIST_POSITION);
+  update_histogram (self, weights, hits, n);
+  update_compare (self);
+}
+
+static void
+update_history_actions (SaWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back",
+                                 self->history->len > 0 && self->history_pos > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.forward",
+                                 self->history->len > 0
+                                     && self->history_pos + 1 < self->history->len);
+}
+
+/* Makes @q (taken over) the query; @record puts it on the history for Back and Forward. */
+static void
+go_to_query (SaWindow *self, Query *q, gboolean record)
+{
+  guint stride = sa_collection_get_stride (self->collection);
+
+  query_clear (&self->current);
+  self->current = *q;
+  memset (q, 0, sizeof *q);
+  self->query = self->current.track;
+  if (self->current.row)
+    sa_search_set_query_vector (self->search, self->current.row);
+  else if (self->query >= 0)
+    sa_search_set_query (self->search, (guint) self->query);
+  if (record)
+    {
+      Query copy;
+      if (self->history->len > 0)
+        g_array_set_size (self->history, self->history_pos + 1);
+      query_copy (&copy, &self->current, stride);
+      g_array_append_val (self->history, copy);
+      self->history_pos = self->history->len - 1;
+    }
+  gtk_single_selection_set_selected (self->results_selection, GTK_INVALID_LIST_POSITION);
+  update_query_header (self);
+  rerank (self);
+  update_playing_marks (self);
+  update_history_actions (self);
 }
 
 static void
 set_query (SaWindow *self, int track)
 {
-  if (track == self->query)
+  Query q = { .track = track };
+
+  if (track == self->query && self->current.row == NULL)
     return;
-  self->query = track;
-  if (track >= 0 && self->search)
-    sa_search_set_query (self->search, (guint) track);
-  gtk_single_selection_set_selected (self->results_selection, GTK_INVALID_LIST_POSITION);
-  update_query_header (self);
-  rerank (self);
-  update_playing_marks (self);
+  go_to_query (self, &q, TRUE);
 }
 
 static void
@@ -505,9 +686,46 @@ on_result_selected (SaWindow *self)
 {
   int track = selected_result_track (self);
 
+  update_compare (self);
   if (track >= 0 && gtk_toggle_button_get_active (self->audition_button)
       && sa_player_get_tag (self->player) != track)
     sa_window_play_track (self, (guint) track, 0);
+}
+
+/* Enter or a double click on a result: it becomes the query (a step of a walk). */
+static void
+on_result_activated (GtkColumnView *view, guint position, SaWindow *self)
+{
+  g_autoptr (SaResult) r = g_list_model_get_item (G_LIST_MODEL (self->results), position);
+  if (r)
+    set_query (self, (int) sa_result_get_index (r));
+}
+
+static void
+history_step (SaWindow *self, int delta)
+{
+  Query q;
+  guint stride;
+
+  if (self->history->len == 0 || (delta < 0 && self->history_pos == 0)
+      || (delta > 0 && self->history_pos + 1 >= self->history->len))
+    return;
+  self->history_pos += delta;
+  stride = sa_collection_get_stride (self->collection);
+  query_copy (&q, &g_array_index (self->history, Query, self->history_pos), stride);
+  go_to_query (self, &q, FALSE);
+}
+
+static void
+action_back (GtkWidget *widget, const char *name, GVariant *param)
+{
+  history_step (SA_WINDOW (widget), -1);
+}
+
+static void
+action_forward (GtkWidget *widget, const char *name, GVariant *param)
+{
+  history_step (SA_WINDOW (widget), +1);
 }
 
 static void
@@ -549,13 +767,38 @@ sa_window_play_track (SaWindow *self, guint track, double offset)
   sa_collection_get_clip_bounds (self->collection, track, &start, &end);
   gtk_label_set_label (self->now_playing, *title ? title : _ ("Untitled"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->now_playing), path);
+  if (self->walk_played)
+    g_hash_table_add (self->walk_played, GINT_TO_POINTER (track + 1));
   sa_player_play (self->player, path, start, end, offset, (int) track);
+}
+
+/* The query, whether a track or a file from outside. */
+static void
+play_query (SaWindow *self, double offset)
+{
+  if (self->current.row && self->current.path)
+    {
+      gtk_label_set_label (self->now_playing, self->current.title);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->now_playing), self->current.path);
+      sa_player_play (self->player, self->current.path, 0, 0, offset, EXAMPLE_TAG);
+    }
+  else if (self->query >= 0)
+    sa_window_play_track (self, (guint) self->query, offset);
+}
+
+static int
+query_tag (SaWindow *self)
+{
+  return self->current.row ? EXAMPLE_TAG : self->query;
 }
 
 static void
 on_query_play_clicked (SaWindow *self)
 {
-  play_or_toggle (self, self->query);
+  if (sa_player_get_tag (self->player) == query_tag (self) && query_tag (self) != -1)
+    sa_player_toggle (self->player);
+  else
+    play_query (self, 0);
 }
 
 static void
@@ -668,8 +911,8 @@ action_play_pause (GtkWidget *widget, const char *name, GVariant *param)
     sa_player_toggle (self->player);
   else if (selected_result_track (self) >= 0)
     sa_window_play_track (self, (guint) selected_result_track (self), 0);
-  else if (self->query >= 0)
-    sa_window_play_track (self, (guint) self->query, 0);
+  else if (has_query (self))
+    play_query (self, 0);
 }
 
 /* A/B: the query and the selected result, at the same position. */
@@ -681,17 +924,17 @@ action_compare (GtkWidget *widget, const char *name, GVariant *param)
   int now = sa_player_get_tag (self->player);
   double pos = sa_player_get_position (self->player);
 
-  if (self->query < 0)
+  if (!has_query (self))
     return;
   if (result < 0 && g_list_model_get_n_items (G_LIST_MODEL (self->results)) > 0)
     {
       gtk_single_selection_set_selected (self->results_selection, 0);
       result = selected_result_track (self);
     }
-  if (now == self->query && result >= 0)
+  if (now == query_tag (self) && result >= 0)
     sa_window_play_track (self, (guint) result, pos);
   else
-    sa_window_play_track (self, (guint) self->query, now >= 0 ? pos : 0);
+    play_query (self, now >= 0 ? pos : 0);
 }
 
 static void
@@ -735,6 +978,516 @@ on_key_pressed (GtkEventControllerKey *controller, guint keyval, guint keycode,
   return TRUE;
 }
 
+/* ---- similarity radio ---- */
+
+/* When a clip ends, the walk goes on to the nearest result not yet played. */
+static void
+on_player_eos (SaPlayer *player, SaWindow *self)
+{
+  GListModel *results = G_LIST_MODEL (self->results);
+
+  if (!gtk_toggle_button_get_active (self->radio_button) || self->walk_played == NULL)
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr (SaResult) r = g_list_model_get_item (results, i);
+      int track = (int) sa_result_get_index (r);
+      if (!g_hash_table_contains (self->walk_played, GINT_TO_POINTER (track + 1)))
+        {
+          set_query (self, track);
+          sa_window_play_track (self, (guint) track, 0);
+          return;
+        }
+    }
+  sa_window_show_message (self, _ ("The radio has played every neighbour of this clip"));
+}
+
+static void
+on_radio_toggled (SaWindow *self)
+{
+  g_clear_pointer (&self->walk_played, g_hash_table_unref);
+  if (!gtk_toggle_button_get_active (self->radio_button))
+    return;
+  self->walk_played = g_hash_table_new (NULL, NULL);
+  if (self->query >= 0)
+    g_hash_table_add (self->walk_played, GINT_TO_POINTER (self->query + 1));
+  if (has_query (self) && !sa_player_get_playing (self->player))
+    play_query (self, 0);
+}
+
+/* ---- analysing a folder ---- */
+
+typedef struct
+{
+  SaWindow *self;
+  gint64 start;
+} AnalysisRun;
+
+typedef struct
+{
+  SaWindow *self;
+  SaAnalyzeProgress p;
+  gint64 start;
+} AnalysisTick;
+
+static gboolean
+analysis_tick_idle (gpointer data)
+{
+  AnalysisTick *t = data;
+  SaWindow *self = t->self;
+  guint fresh = t->p.n_done - t->p.n_reused, todo = t->p.n_files - t->p.n_done;
+  double elapsed = (g_get_monotonic_time () - t->start) / 1e6;
+  g_autofree char *text = NULL;
+
+  if (self->loading)
+    {
+      gtk_progress_bar_set_fraction (self->loading_progress,
+                                     t->p.n_files ? (double) t->p.n_done / t->p.n_files : 0);
+      if (fresh > 0 && elapsed > 0.5 && todo > 0)
+        {
+          g_autofree char *left = sa_format_duration (MAX (todo * elapsed / fresh, 1));
+          /* Translators: progress of an analysis: files done, all files, time left */
+          text = g_strdup_printf (_ ("Analysing: %u of %u files, about %s left"), t->p.n_done,
+                                  t->p.n_files, left);
+        }
+      else
+        text = g_strdup_printf (_ ("Analysing: %u of %u files"), t->p.n_done, t->p.n_files);
+      gtk_label_set_label (self->loading_label, text);
+    }
+  g_object_unref (self);
+  g_free (t);
+  return G_SOURCE_REMOVE;
+}
+
+/* on the analysing thread */
+static void
+analysis_progress (const SaAnalyzeProgress *p, gpointer user_data)
+{
+  AnalysisRun *run = user_data;
+  AnalysisTick *t = g_new0 (AnalysisTick, 1);
+
+  t->self = g_object_ref (run->self);
+  t->p = *p;
+  t->p.current = NULL;
+  t->start = run->start;
+  g_main_context_invoke (NULL, analysis_tick_idle, t);
+}
+
+static void
+show_failures (SaWindow *self, GPtrArray *failures)
+{
+  GtkWidget *dialog;
+  g_autoptr (GString) list = g_string_new (NULL);
+
+  for (guint i = 0; i < MIN (failures->len, 30); i++)
+    g_string_append_printf (list, "%s%s", i ? "\n" : "", (char *) g_ptr_array_index (failures, i));
+  if (failures->len > 30)
+    g_string_append_printf (list, _ ("\n… and %u more (see errors.csv in the collection's folder)"),
+                            failures->len - 30);
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self),
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_WARNING, GTK_BUTTONS_CLOSE,
+                                   g_dngettext (GETTEXT_PACKAGE, "%u file could not be analysed",
+                                                "%u files could not be analysed", failures->len),
+                                   failures->len);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", list->str);
+  g_signal_connect (dialog, "response", G_CALLBACK (gtk_window_destroy), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+stop_loading_ui (SaWindow *self)
+{
+  gtk_spinner_stop (self->spinner);
+  gtk_widget_set_visible (GTK_WIDGET (self->loading_progress), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->loading_cancel), FALSE);
+}
+
+static void
+on_analysed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (SaWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *outdir = g_strdup (g_object_get_data (G_OBJECT (self), "analysis-outdir"));
+  SaAnalyzeProgress report;
+  gboolean ok = sa_analyze_finish (result, &report, &error);
+  g_autoptr (GPtrArray) failures = g_steal_pointer (&self->failures);
+
+  stop_loading_ui (self);
+  g_clear_object (&self->loading);
+  if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      gtk_stack_set_visible_child_name (self->stack, self->collection ? "browser" : "welcome");
+      sa_window_show_message (self, _ ("The analysis was stopped; what was done is kept and a new "
+                                       "analysis of the folder goes on from there"));
+      return;
+    }
+  if (!ok)
+    {
+      gtk_stack_set_visible_child_name (self->stack, self->collection ? "browser" : "welcome");
+      if (self->collection)
+        sa_window_show_message (self, error->message);
+      else
+        {
+          gtk_label_set_label (self->welcome_error, error->message);
+          gtk_widget_set_visible (GTK_WIDGET (self->welcome_error), TRUE);
+        }
+      return;
+    }
+  if (report.n_analysed + report.n_reused == 0)
+    {
+      gtk_stack_set_visible_child_name (self->stack, self->collection ? "browser" : "welcome");
+      sa_window_show_message (self, _ ("No audio file in the folder could be analysed"));
+    }
+  else
+    {
+      g_autofree char *npz = g_build_filename (outdir, "features.npz", NULL);
+      g_autofree char *csv = g_build_filename (outdir, "metadata.csv", NULL);
+      sa_window_open (self, npz, csv, NULL);
+    }
+  if (failures && failures->len > 0)
+    show_failures (self, failures);
+}
+
+static void
+on_loading_cancel (SaWindow *self)
+{
+  if (self->loading)
+    g_cancellable_cancel (self->loading);
+}
+
+void
+sa_window_analyze_folder (SaWindow *self, const char *folder)
+{
+  g_autofree char *base = g_path_get_basename (folder);
+  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, folder, -1);
+  g_autofree char *leaf = g_strdup_printf ("%s-%.8s", base, sum);
+  g_autofree char *outdir
+      = g_build_filename (g_get_user_data_dir (), "soundalike", "collections", leaf, NULL);
+  g_autofree char *text = g_strdup_printf (_ ("Looking for audio files in “%s”…"), base);
+  const char *inputs[] = { folder, NULL };
+  AnalysisRun *run = g_new0 (AnalysisRun, 1);
+  SaAnalyzeOptions options;
+
+  if (self->loading)
+    g_cancellable_cancel (self->loading);
+  g_clear_object (&self->loading);
+  self->loading = g_cancellable_new ();
+  g_clear_pointer (&self->failures, g_ptr_array_unref);
+  self->failures = g_ptr_array_new_with_free_func (g_free);
+  run->self = self;
+  run->start = g_get_monotonic_time ();
+  /* kept on the window while the analysis may still call back */
+  g_object_set_data_full (G_OBJECT (self), "analysis-run", run, g_free);
+  sa_analyze_options_init (&options);
+  options.progress = analysis_progress;
+  options.progress_data = run;
+  options.failures = self->failures;
+  gtk_label_set_label (self->loading_label, text);
+  gtk_progress_bar_set_fraction (self->loading_progress, 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->loading_progress), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->loading_cancel), TRUE);
+  gtk_spinner_start (self->spinner);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  g_object_set_data_full (G_OBJECT (self), "analysis-outdir", g_strdup (outdir), g_free);
+  sa_analyze_async (inputs, outdir, &options, self->loading, on_analysed, g_object_ref (self));
+}
+
+static void
+on_folder_chosen (GtkNativeDialog *chooser, int response, SaWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      if (path)
+        sa_window_analyze_folder (self, path);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+action_analyze_folder (GtkWidget *widget, const char *name, GVariant *param)
+{
+  GtkFileChooserNative *chooser
+      = gtk_file_chooser_native_new (_ ("Choose a Music Folder to Analyse"), GTK_WINDOW (widget),
+                                     GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _ ("_Analyse"), NULL);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_folder_chosen), widget);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* ---- query by example ---- */
+
+typedef struct
+{
+  char *path;
+  SaFeatures features;
+  char *title;
+  char *artist;
+} Example;
+
+static void
+example_free (Example *e)
+{
+  g_free (e->path);
+  g_free (e->title);
+  g_free (e->artist);
+  g_free (e);
+}
+
+static void
+example_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  Example *e = task_data;
+  g_autoptr (SaAudio) audio = NULL;
+  GError *error = NULL;
+
+  if (!sa_extract_file (e->path, NULL, NULL, FALSE, &e->features, &audio, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (audio->title && *audio->title)
+    e->title = g_strdup (audio->title);
+  else
+    e->title = g_path_get_basename (e->path);
+  e->artist = g_strdup (audio->artist);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_example_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  SaWindow *self = SA_WINDOW (source);
+  Example *e = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  Query q = { .track = -1 };
+  const double *mean;
+  guint stride;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_clear_object (&self->example_job);
+          sa_window_show_message (self, error->message);
+        }
+      return;
+    }
+  g_clear_object (&self->example_job);
+  if (self->collection == NULL)
+    return;
+  /* the example's features, laid out like the collection's rows */
+  stride = sa_collection_get_stride (self->collection);
+  mean = sa_collection_get_mean (self->collection);
+  q.row = g_aligned_alloc0 (stride, sizeof (float), 64);
+  for (guint si = 0; si < sa_collection_get_n_sets (self->collection); si++)
+    {
+      const SaFeatureSet *set = sa_collection_get_set (self->collection, si);
+      gboolean rp = g_str_equal (set->name, "rp") && set->length == SA_RP_LENGTH;
+      gboolean ssd = g_str_equal (set->name, "ssd") && set->length == SA_SSD_LENGTH;
+      for (guint j = 0; j < set->length; j++)
+        /* a set the extractor does not make counts as average (z = 0) */
+        q.row[set->offset + j] = rp    ? (float) e->features.rp[j]
+                                 : ssd ? (float) e->features.ssd[j]
+                                       : (float) mean[set->offset + j];
+    }
+  q.path = g_strdup (e->path);
+  q.title = g_strdup (e->title);
+  q.artist = g_strdup (e->artist);
+  hide_message (self);
+  gtk_single_selection_set_selected (self->collection_selection, GTK_INVALID_LIST_POSITION);
+  go_to_query (self, &q, TRUE);
+}
+
+void
+sa_window_query_by_example (SaWindow *self, const char *path)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *text = g_strdup_printf (_ ("Analysing “%s”…"), name);
+  Example *e;
+
+  if (self->collection == NULL)
+    {
+      sa_window_show_message (self,
+                              _ ("Open a collection first: the clips like a file are found in it"));
+      return;
+    }
+  if (self->example_job)
+    g_cancellable_cancel (self->example_job);
+  g_clear_object (&self->example_job);
+  self->example_job = g_cancellable_new ();
+  e = g_new0 (Example, 1);
+  e->path = g_strdup (path);
+  sa_window_show_message (self, text);
+  task = g_task_new (self, self->example_job, on_example_done, NULL);
+  g_task_set_task_data (task, e, (GDestroyNotify) example_free);
+  g_task_run_in_thread (task, example_thread);
+}
+
+gboolean
+sa_window_is_busy (SaWindow *self)
+{
+  return self->example_job != NULL || self->loading != NULL;
+}
+
+static void
+on_audio_chosen (GtkNativeDialog *chooser, int response, SaWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      if (path)
+        sa_window_query_by_example (self, path);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+action_open_audio (GtkWidget *widget, const char *name, GVariant *param)
+{
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (
+      _ ("Find Clips Like a File"), GTK_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_OPEN, NULL, NULL);
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _ ("Audio files"));
+  gtk_file_filter_add_mime_type (filter, "audio/*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_unref (filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_audio_chosen), widget);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* A folder dropped on the window is analysed; an audio file becomes a query by example. */
+static gboolean
+on_drop (GtkDropTarget *target, const GValue *value, double x, double y, SaWindow *self)
+{
+  GSList *files;
+  g_autofree char *path = NULL;
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+  files = gdk_file_list_get_files (g_value_get_boxed (value));
+  if (files == NULL)
+    return FALSE;
+  path = g_file_get_path (files->data);
+  g_slist_free (files);
+  if (path == NULL)
+    return FALSE;
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    sa_window_analyze_folder (self, path);
+  else
+    sa_window_query_by_example (self, path);
+  return TRUE;
+}
+
+/* ---- playlists ---- */
+
+static char *
+results_as_text (SaWindow *self, gboolean m3u)
+{
+  GListModel *results = G_LIST_MODEL (self->results);
+  GString *out = g_string_new (m3u ? "#EXTM3U\n" : NULL);
+
+  if (!m3u)
+    /* Translators: the header of the copied results, columns separated by tabs */
+    g_string_append (out, _ ("rank\tdistance\tartist\ttitle\talbum\n"));
+  if (m3u && (self->query >= 0 || self->current.path))
+    {
+      g_autofree char *path
+          = self->query >= 0 ? sa_collection_resolve_audio (self->collection, (guint) self->query)
+                             : g_strdup (self->current.path);
+      const char *title
+          = self->query >= 0
+                ? sa_collection_get_field (self->collection, (guint) self->query, SA_FIELD_TITLE)
+                : self->current.title;
+      if (path)
+        g_string_append_printf (out, "#EXTINF:-1,%s\n%s\n", title, path);
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr (SaResult) r = g_list_model_get_item (results, i);
+      guint t = sa_result_get_index (r);
+      const char *artist = sa_collection_get_field (self->collection, t, SA_FIELD_ARTIST);
+      const char *title = sa_collection_get_field (self->collection, t, SA_FIELD_TITLE);
+      if (m3u)
+        {
+          g_autofree char *path = sa_collection_resolve_audio (self->collection, t);
+          double seconds = sa_collection_get_duration (self->collection, t);
+          if (path == NULL)
+            path = g_strdup (sa_collection_get_field (self->collection, t, SA_FIELD_PATH));
+          g_string_append_printf (out, "#EXTINF:%d,%s - %s\n%s\n",
+                                  seconds > 0 ? (int) (seconds + 0.5) : -1, artist, title, path);
+        }
+      else
+        g_string_append_printf (out, "%u\t%.6f\t%s\t%s\t%s\n", sa_result_get_rank (r),
+                                sa_result_get_distance (r), artist, title,
+                                sa_collection_get_field (self->collection, t, SA_FIELD_ALBUM));
+    }
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+sa_window_export_playlist (SaWindow *self, const char *path, GError **error)
+{
+  g_autofree char *text = results_as_text (self, TRUE);
+  return sa_write_file_atomic (path, text, strlen (text), error);
+}
+
+static void
+on_export_chosen (GtkNativeDialog *chooser, int response, SaWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr (GError) error = NULL;
+      if (path && !sa_window_export_playlist (self, path, &error))
+        sa_window_show_message (self, error->message);
+      else if (path)
+        {
+          g_autofree char *name = g_path_get_basename (path);
+          g_autofree char *text = g_strdup_printf (_ ("Saved the playlist “%s”"), name);
+          sa_window_show_message (self, text);
+        }
+    }
+  g_object_unref (chooser);
+}
+
+static void
+action_export (GtkWidget *widget, const char *name, GVariant *param)
+{
+  SaWindow *self = SA_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autofree char *suggested = NULL;
+
+  if (!has_query (self))
+    return;
+  chooser = gtk_file_chooser_native_new (_ ("Export Playlist"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Save"), NULL);
+  /* Translators: the file name suggested for a playlist; %s is the query's title */
+  suggested = g_strdup_printf (_ ("Like %s.m3u"), gtk_label_get_label (self->query_title));
+  g_strdelimit (suggested, "/\\", '-');
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_export_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+action_copy (GtkWidget *widget, const char *name, GVariant *param)
+{
+  SaWindow *self = SA_WINDOW (widget);
+  g_autofree char *text = NULL;
+
+  if (!has_query (self))
+    return;
+  text = results_as_text (self, FALSE);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+  sa_window_show_message (self, _ ("Copied the results as text"));
+}
+
 /* ---- collections ---- */
 
 static void
@@ -757,6 +1510,9 @@ sa_window_set_collection (SaWindow *self, SaCollection *collection)
 
   sa_player_stop (self->player);
   self->query = -1;
+  query_clear (&self->current);
+  g_array_set_size (self->history, 0);
+  self->history_pos = 0;
   g_clear_pointer (&self->search, sa_search_free);
   g_set_object (&self->collection, collection);
   self->search = sa_search_new (collection);
@@ -780,6 +1536,8 @@ sa_window_set_collection (SaWindow *self, SaCollection *collection)
   gtk_single_selection_set_selected (self->collection_selection, GTK_INVALID_LIST_POSITION);
   g_list_store_remove_all (self->results);
   update_query_header (self);
+  update_history_actions (self);
+  rerank (self);
   update_count (self);
   gtk_widget_set_visible (GTK_WIDGET (self->welcome_error), FALSE);
   gtk_stack_set_visible_child_name (self->stack, "browser");
@@ -1064,10 +1822,12 @@ static void
 sa_window_dispose (GObject *object)
 {
   SaWindow *self = SA_WINDOW (object);
-
   if (self->loading)
     g_cancellable_cancel (self->loading);
   g_clear_object (&self->loading);
+  if (self->example_job)
+    g_cancellable_cancel (self->example_job);
+  g_clear_object (&self->example_job);
   g_clear_handle_id (&self->message_timeout, g_source_remove);
   if (self->player)
     g_signal_handlers_disconnect_by_data (self->player, self);
@@ -1085,9 +1845,12 @@ static void
 sa_window_finalize (GObject *object)
 {
   SaWindow *self = SA_WINDOW (object);
-
   g_free (self->needle);
   g_free (self->pending_audio_root);
+  query_clear (&self->current);
+  g_array_unref (self->history);
+  g_clear_pointer (&self->walk_played, g_hash_table_unref);
+  g_clear_pointer (&self->failures, g_ptr_array_unref);
   g_ptr_array_unref (self->row_buttons);
   G_OBJECT_CLASS (sa_window_parent_class)->finalize (object);
 }
@@ -1102,7 +1865,7 @@ sa_window_class_init (SaWindowClass *klass)
   object_class->dispose = sa_window_dispose;
   object_class->finalize = sa_window_finalize;
   window_class->close_request = sa_window_close_request;
-
+  g_type_ensure (SA_TYPE_FEATURE_MAP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/soundalike/Soundalike/sa-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, SaWindow, name)
@@ -1111,6 +1874,14 @@ sa_window_class_init (SaWindowClass *klass)
   BIND (welcome_buttons);
   BIND (spinner);
   BIND (loading_label);
+  BIND (loading_progress);
+  BIND (loading_cancel);
+  BIND (histogram_box);
+  BIND (results_stack);
+  BIND (compare_hint);
+  BIND (rp_map);
+  BIND (ssd_map);
+  BIND (radio_button);
   BIND (paned);
   BIND (search_entry);
   BIND (collection_view);
@@ -1140,6 +1911,19 @@ sa_window_class_init (SaWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, action_open);
   gtk_widget_class_install_action (widget_class, "win.demo", NULL, action_demo);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, action_back);
+  gtk_widget_class_install_action (widget_class, "win.forward", NULL, action_forward);
+  gtk_widget_class_install_action (widget_class, "win.analyze-folder", NULL, action_analyze_folder);
+  gtk_widget_class_install_action (widget_class, "win.open-audio", NULL, action_open_audio);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, action_export);
+  gtk_widget_class_install_action (widget_class, "win.copy", NULL, action_copy);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.forward",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.open-audio", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.export",
+                                       NULL);
   gtk_widget_class_install_action (widget_class, "win.audio-folder", NULL, action_audio_folder);
   gtk_widget_class_install_action (widget_class, "win.play-pause", NULL, action_play_pause);
   gtk_widget_class_install_action (widget_class, "win.compare", NULL, action_compare);
@@ -1190,6 +1974,12 @@ sa_window_init (SaWindow *self)
   self->query = -1;
   self->rp_set = self->ssd_set = -1;
   self->row_buttons = g_ptr_array_new ();
+  self->current.track = -1;
+  self->history = g_array_new (FALSE, TRUE, sizeof (Query));
+  g_array_set_clear_func (self->history, (GDestroyNotify) query_clear);
+  self->histogram = sa_histogram_new ();
+  gtk_widget_set_hexpand (self->histogram, TRUE);
+  gtk_box_append (self->histogram_box, self->histogram);
 
   /* the collection: sorted by the column view's sorter, filtered by the search */
   self->sort_model = gtk_sort_list_model_new (
@@ -1229,12 +2019,21 @@ sa_window_init (SaWindow *self)
   g_signal_connect_swapped (self->message_close, "clicked", G_CALLBACK (hide_message), self);
   g_signal_connect_swapped (self->audition_button, "toggled", G_CALLBACK (on_audition_toggled),
                             self);
+  g_signal_connect_swapped (self->radio_button, "toggled", G_CALLBACK (on_radio_toggled), self);
+  g_signal_connect_swapped (self->loading_cancel, "clicked", G_CALLBACK (on_loading_cancel), self);
+  g_signal_connect (self->results_view, "activate", G_CALLBACK (on_result_activated), self);
+  {
+    GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+    g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  }
   g_signal_connect (self->position_scale, "change-value", G_CALLBACK (on_position_change_value),
                     self);
 
   self->player = sa_player_new ();
   g_signal_connect (self->player, "error", G_CALLBACK (on_player_error), self);
   g_signal_connect (self->player, "warning", G_CALLBACK (on_player_error), self);
+  g_signal_connect (self->player, "eos", G_CALLBACK (on_player_eos), self);
   g_signal_connect_swapped (self->player, "notify::playing", G_CALLBACK (update_playing_marks),
                             self);
   g_signal_connect_swapped (self->player, "notify::tag", G_CALLBACK (update_playing_marks), self);
@@ -1245,10 +2044,10 @@ sa_window_init (SaWindow *self)
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
-
   bind_settings (self);
   gtk_stack_set_visible_child_name (self->stack, "welcome");
   on_page_changed (self);
+  update_history_actions (self);
 }
 
 SaWindow *

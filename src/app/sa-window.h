@@ -40,4 +40,13 @@ SaPlayer *sa_window_get_player (SaWindow *self);
 const char *sa_window_get_message (SaWindow *self);
 void sa_window_show_message (SaWindow *self, const char *text);
 
+/* Analyses a folder in the background (progress, Cancel) and opens the collection. */
+void sa_window_analyze_folder (SaWindow *self, const char *folder);
+/* Analyses an audio file and shows its neighbours in the collection (query by example). */
+void sa_window_query_by_example (SaWindow *self, const char *path);
+/* Whether a load, an analysis or a query by example is under way. */
+gboolean sa_window_is_busy (SaWindow *self);
+/* Writes the query and its results as an M3U playlist. */
+gboolean sa_window_export_playlist (SaWindow *self, const char *path, GError **error);
+
 G_END_DECLS

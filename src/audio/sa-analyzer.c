@@ -543,6 +543,10 @@ sa_analyze (const char *const *inputs, const char *outdir, const SaAnalyzeOption
 
   if (ok && !write_collection (outdir, entries, failures, error))
     ok = FALSE;
+  if (options->failures)
+    for (guint i = 0; i < failures->len; i++)
+      g_ptr_array_add (options->failures,
+                       g_strdup (((Entry *) g_ptr_array_index (failures, i))->error));
   if (ok && g_cancellable_set_error_if_cancelled (cancellable, error))
     ok = FALSE;
   p.current = NULL;

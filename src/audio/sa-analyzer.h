@@ -44,6 +44,7 @@ typedef struct
   guint checkpoint_ms; /* 0: 10 s */
   SaAnalyzeProgressFunc progress;
   gpointer progress_data;
+  GPtrArray *failures; /* if set, receives a message (char *) for every file that failed */
 } SaAnalyzeOptions;
 
 void sa_analyze_options_init (SaAnalyzeOptions *options);

@@ -109,11 +109,11 @@ struct _SaSearch
   gboolean set_scaling;
   SaExclude exclude;
 
-  int query;                 /* the query's track, or -1 (none, or a vector from outside) */
+  int query; /* the query's track, or -1 (none, or a vector from outside) */
   gboolean has_query;
   float *qbuf;               /* the query's padded row (a copy) */
   double qnorm[SA_MAX_SETS]; /* cosine: per-set squared norms of the query's z-scores */
-  gboolean stale; /* metric or standardization changed since the last pass */
+  gboolean stale;            /* metric or standardization changed since the last pass */
   guint n, ns, stride;
 
   /* per padded column */

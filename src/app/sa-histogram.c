@@ -1,0 +1,156 @@
+/* sa-histogram.c
+ *
+ * Copyright 2026 The Soundalike authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "sa-histogram.h"
+
+#define BINS 48
+
+struct _SaHistogram
+{
+  GtkWidget parent_instance;
+  guint counts[BINS];
+  guint max_count;
+  guint n;
+  double lo, hi;
+  GArray *marks; /* double */
+};
+
+G_DEFINE_FINAL_TYPE (SaHistogram, sa_histogram, GTK_TYPE_WIDGET)
+
+static void
+sa_histogram_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  SaHistogram *self = SA_HISTOGRAM (widget);
+  float w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  float label_h = 12, ph = h - label_h;
+  GdkRGBA fg, bar, mark = { 0.21, 0.52, 0.89, 1 };
+  PangoLayout *layout;
+  char lo[32], hi[32];
+  int tw, th;
+
+  if (self->n == 0 || self->max_count == 0 || w < 10)
+    return;
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  bar = fg;
+  bar.alpha = 0.35f;
+  for (guint b = 0; b < BINS; b++)
+    {
+      float bh = ph * self->counts[b] / self->max_count;
+      if (self->counts[b] > 0 && bh < 1)
+        bh = 1;
+      gtk_snapshot_append_color (snapshot, &bar,
+                                 &GRAPHENE_RECT_INIT (b * w / BINS, ph - bh, w / BINS - 1, bh));
+    }
+  for (guint i = 0; i < self->marks->len; i++)
+    {
+      double d = g_array_index (self->marks, double, i);
+      float x
+          = self->hi > self->lo ? (float) ((d - self->lo) / (self->hi - self->lo) * (w - 2)) : 0;
+      gtk_snapshot_append_color (snapshot, &mark, &GRAPHENE_RECT_INIT (x, 0, 2, ph));
+    }
+  layout = gtk_widget_create_pango_layout (widget, NULL);
+  {
+    PangoFontDescription *font = pango_font_description_from_string ("Sans 7");
+    pango_layout_set_font_description (layout, font);
+    pango_font_description_free (font);
+  }
+  g_snprintf (lo, sizeof lo, "%.3g", self->lo);
+  g_snprintf (hi, sizeof hi, "%.3g", self->hi);
+  pango_layout_set_text (layout, lo, -1);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, ph));
+  gtk_snapshot_append_layout (snapshot, layout, &fg);
+  gtk_snapshot_restore (snapshot);
+  pango_layout_set_text (layout, hi, -1);
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (w - tw, ph));
+  gtk_snapshot_append_layout (snapshot, layout, &fg);
+  gtk_snapshot_restore (snapshot);
+  g_object_unref (layout);
+}
+
+static void
+sa_histogram_measure (GtkWidget *widget, GtkOrientation orientation, int for_size, int *minimum,
+                      int *natural, int *minimum_baseline, int *natural_baseline)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *minimum = 100, *natural = 300;
+  else
+    *minimum = *natural = 52;
+}
+
+static void
+sa_histogram_finalize (GObject *object)
+{
+  g_array_unref (SA_HISTOGRAM (object)->marks);
+  G_OBJECT_CLASS (sa_histogram_parent_class)->finalize (object);
+}
+
+static void
+sa_histogram_class_init (SaHistogramClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  G_OBJECT_CLASS (klass)->finalize = sa_histogram_finalize;
+  widget_class->snapshot = sa_histogram_snapshot;
+  widget_class->measure = sa_histogram_measure;
+  gtk_widget_class_set_css_name (widget_class, "histogram");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+sa_histogram_init (SaHistogram *self)
+{
+  self->marks = g_array_new (FALSE, FALSE, sizeof (double));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self),
+                               _ ("The distances of every track from the query; the lines mark "
+                                  "the clips shown"));
+}
+
+GtkWidget *
+sa_histogram_new (void)
+{
+  return g_object_new (SA_TYPE_HISTOGRAM, NULL);
+}
+
+void
+sa_histogram_set (SaHistogram *self, const double *d, guint n, const double *marks, guint n_marks)
+{
+  memset (self->counts, 0, sizeof self->counts);
+  self->max_count = 0;
+  self->n = n;
+  g_array_set_size (self->marks, 0);
+  if (n > 0)
+    {
+      self->lo = self->hi = d[0];
+      for (guint i = 1; i < n; i++)
+        {
+          self->lo = MIN (self->lo, d[i]);
+          self->hi = MAX (self->hi, d[i]);
+        }
+      for (guint i = 0; i < n; i++)
+        {
+          guint b = self->hi > self->lo ? (guint) ((d[i] - self->lo) / (self->hi - self->lo) * BINS)
+                                        : 0;
+          b = MIN (b, BINS - 1);
+          self->counts[b]++;
+          self->max_count = MAX (self->max_count, self->counts[b]);
+        }
+      g_array_append_vals (self->marks, marks, n_marks);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+sa_histogram_get_n_values (SaHistogram *self)
+{
+  return self->n;
+}
