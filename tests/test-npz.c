@@ -265,6 +265,24 @@ test_header_limits (void)
     }
 }
 
+/* Found by fuzzing: a version 1.0 header whose dictionary is empty is 10 bytes long;
+ * the reader used to copy a 12-byte prefix into it. */
+static void
+test_empty_v1_header (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fuzz", "corpus", "npz",
+                                                 "regression-npy-v1-empty-header", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SaNpz) npz = sa_npz_open (path, &error);
+  SaNpyHeader h;
+  g_autofree double *v = NULL;
+
+  g_assert_no_error (error);
+  v = sa_npz_read_f64 (npz, sa_npz_get_array_name (npz, 0), &h, &error);
+  g_assert_null (v);
+  g_assert_error (error, SA_ERROR, SA_ERROR_BAD_HEADER);
+}
+
 static void
 test_write_roundtrip (void)
 {
@@ -349,6 +367,7 @@ main (int argc, char **argv)
   g_test_add_func ("/soundalike/npz/errors", test_errors);
   g_test_add_func ("/soundalike/npz/header-limits", test_header_limits);
   g_test_add_func ("/soundalike/npz/write-roundtrip", test_write_roundtrip);
+  g_test_add_func ("/soundalike/npz/empty-v1-header", test_empty_v1_header);
   g_test_add_func ("/soundalike/npz/writer-abort", test_writer_abort_keeps_old);
   return g_test_run ();
 }

@@ -486,7 +486,7 @@ sa_npz_open_array (SaNpz *npz, const char *name, SaNpyHeader *header, GError **e
   g_autoptr (SaNpzStream) s = NULL;
   guint8 prefix[SA_NPY_PREFIX_LEN];
   g_autofree guint8 *head = NULL;
-  gsize head_size;
+  gsize head_size, fixed;
 
   if (m == NULL)
     {
@@ -503,19 +503,27 @@ sa_npz_open_array (SaNpz *npz, const char *name, SaNpyHeader *header, GError **e
                    s->where);
       return NULL;
     }
-  if (!sa_npz_stream_read (s, prefix, MIN (m->size, sizeof prefix), error)
-      || !sa_npy_header_size (prefix, MIN (m->size, sizeof prefix), &head_size, s->where, error))
+  /* the fixed part is 10 bytes in version 1.0 and 12 in 2.0 and 3.0: read no more than it */
+  fixed = 10;
+  if (!sa_npz_stream_read (s, prefix, fixed, error))
     return NULL;
-  if (head_size > m->size)
+  if (prefix[6] >= 2 && m->size >= 12)
+    {
+      if (!sa_npz_stream_read (s, prefix + 10, 2, error))
+        return NULL;
+      fixed = 12;
+    }
+  if (!sa_npy_header_size (prefix, fixed, &head_size, s->where, error))
+    return NULL;
+  if (head_size > m->size || head_size < fixed)
     {
       g_set_error (error, SA_ERROR, SA_ERROR_TRUNCATED, _ ("%s: the .npy header is truncated"),
                    s->where);
       return NULL;
     }
   head = g_malloc (head_size);
-  memcpy (head, prefix, MIN (m->size, sizeof prefix));
-  if (head_size > sizeof prefix
-      && !sa_npz_stream_read (s, head + sizeof prefix, head_size - sizeof prefix, error))
+  memcpy (head, prefix, fixed);
+  if (head_size > fixed && !sa_npz_stream_read (s, head + fixed, head_size - fixed, error))
     return NULL;
   if (!sa_npy_header_parse (head, head_size, m->size, s->where, header, error))
     return NULL;
