@@ -1,0 +1,162 @@
+#!/usr/bin/python3
+"""Writes the catalogue of malformed inputs (tests/bad-inputs/files), deterministic.
+
+usage: /usr/bin/python3 tests/bad-inputs/make-bad-inputs.py
+
+catalogue.txt (next to this script) lists every file with the error class Soundalike
+must report for it; test-bad-inputs.c checks them.
+"""
+import io
+import math
+import os
+import struct
+import wave
+import zipfile
+
+import numpy as np
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "files")
+os.makedirs(OUT, exist_ok=True)
+rng = np.random.default_rng(99)
+rp = rng.random((4, 1440)).astype("<f4")
+ssd = rng.random((4, 168)).astype("<f4")
+ids = np.array([11, 12, 13, 14], dtype="<i8")
+
+
+def save(name, **arrays):
+    np.savez(os.path.join(OUT, name), **arrays)
+
+
+def good_bytes():
+    buf = io.BytesIO()
+    np.savez(buf, rp=rp, ssd=ssd, clip_id=ids)
+    return bytearray(buf.getvalue())
+
+
+def write(name, data):
+    with open(os.path.join(OUT, name), "wb") as f:
+        f.write(bytes(data))
+
+
+def npy_bytes(header, payload=b""):
+    h = header.encode()
+    pad = (64 - (10 + len(h) + 1) % 64) % 64
+    h = h + b" " * pad + b"\n"
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h)) + h + payload
+
+
+def zip_with(members, method=zipfile.ZIP_STORED):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", method) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return bytearray(buf.getvalue())
+
+
+def member_data_offset(data):
+    return 30 + struct.unpack("<H", data[26:28])[0] + struct.unpack("<H", data[28:30])[0]
+
+
+# ---- feature files ----
+write("empty.npz", b"")
+write("text.npz", b"rp,ssd,clip_id\n1,2,3\n")
+g = good_bytes()
+write("truncated-local-header.npz", g[:20])
+write("truncated-in-data.npz", g[: len(g) // 2])
+write("truncated-end-record.npz", g[:-10])
+g = good_bytes()
+g[member_data_offset(g) + 200] ^= 0x55
+write("crc-mismatch.npz", g)
+g = good_bytes()
+g[8] = 12
+i = g.find(b"PK\x01\x02")
+while i >= 0:
+    g[i + 10] = 12
+    i = g.find(b"PK\x01\x02", i + 4)
+write("method-bzip2.npz", g)
+g = good_bytes()
+i = g.find(b"PK\x01\x02")
+while i >= 0:
+    g[i + 8] |= 1
+    i = g.find(b"PK\x01\x02", i + 4)
+write("encrypted.npz", g)
+g = good_bytes()
+g[member_data_offset(g) + 1] = ord("X")
+write("bad-magic.npz", g)
+g = good_bytes()
+g[member_data_offset(g) + 12] = ord("(")
+write("bad-header-dict.npz", g)
+save("float16.npz", rp=rp.astype("<f2"), ssd=ssd, clip_id=ids)
+save("complex.npz", rp=rp.astype("<c8"), ssd=ssd, clip_id=ids)
+save("three-d.npz", rp=rp.reshape(4, 1440, 1), ssd=ssd, clip_id=ids)
+save("rp-integers.npz", rp=(rp * 100).astype("<i4"), ssd=ssd, clip_id=ids)
+write("huge-shape.npz", zip_with({
+    "rp.npy": npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000000, 1608), }", b"\0" * 64),
+    "clip_id.npy": npy_bytes("{'descr': '<i8', 'fortran_order': False, 'shape': (4,), }", ids.tobytes())}))
+write("overflowing-shape.npz", zip_with({
+    "rp.npy": npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (9223372036854775807, 4), }"),
+    "clip_id.npy": npy_bytes("{'descr': '<i8', 'fortran_order': False, 'shape': (4,), }", ids.tobytes())}))
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("clip_id.npy", npy_bytes("{'descr': '<i8', 'fortran_order': False, 'shape': (4,), }", ids.tobytes()))
+    z.writestr("rp.npy", b"\0" * 100)
+b = bytearray(buf.getvalue())
+i = b.find(b"PK\x01\x02", b.find(b"PK\x01\x02") + 4)  # the second entry: rp.npy
+b[i + 24:i + 28] = struct.pack("<I", 0xFFFFFFF0)  # central directory: uncompressed size 4 GB
+write("deflate-size-lie.npz", b)
+buf = io.BytesIO()
+np.savez_compressed(buf, rp=rp, ssd=ssd, clip_id=ids)
+b = bytearray(buf.getvalue())
+o = member_data_offset(b)
+for k in range(o + 20, o + 80):
+    b[k] ^= 0xA5
+write("deflate-garbled.npz", b)
+save("rows-differ.npz", rp=rp, ssd=ssd[:3], clip_id=ids)
+x = rp.copy(); x[2, 100] = np.nan
+save("nan.npz", rp=x, ssd=ssd, clip_id=ids)
+x = ssd.copy(); x[1, 7] = -np.inf
+save("inf.npz", rp=rp, ssd=x, clip_id=ids)
+save("no-clip-id.npz", rp=rp, ssd=ssd)
+save("clip-id-fractions.npz", rp=rp, ssd=ssd, clip_id=np.array([1.5, 2, 3, 4]))
+save("clip-id-two-columns.npz", rp=rp, ssd=ssd, clip_id=np.stack([ids, ids], 1))
+save("no-feature-arrays.npz", clip_id=ids, labels=np.arange(4))
+save("zero-rows.npz", rp=rp[:0], ssd=ssd[:0], clip_id=ids[:0])
+
+# ---- metadata files (joined with ../data/formats/small_f32.npz: ids 11..16) ----
+def csv(name, text):
+    write(name, text if isinstance(text, bytes) else text.encode())
+
+csv("empty.csv", b"")
+csv("no-clip-id-column.csv", ",id,title\n0,11,a\n")
+csv("too-many-fields.csv", ",clip_id,title\n0,11,a\n1,12,b,extra\n")
+csv("too-few-fields.csv", ",clip_id,title,artist\n0,11,a,x\n1,12\n")
+csv("quote-never-closed.csv", ',clip_id,title\n0,11,"open\n1,12,b\n')
+csv("stray-quote.csv", ',clip_id,title\n0,11,ab"c"d\n')
+csv("latin-1.csv", ",clip_id,title\n0,11,caf\xe9\n".encode("latin-1"))
+csv("nul-byte.csv", b",clip_id,title\n0,11,a\x00b\n")
+csv("clip-id-text.csv", ",clip_id,title\n0,eleven,a\n")
+csv("clip-id-empty.csv", ",clip_id,title\n0,,a\n")
+csv("no-common-clip-id.csv", ",clip_id,title\n0,99,a\n1,98,b\n")
+csv("only-bom.csv", b"\xef\xbb\xbf")
+
+# ---- audio files ----
+write("garbage.mp3", bytes((k * 7919 + 13) % 256 for k in range(6000)))
+write("empty.ogg", b"")
+write("text.wav", b"This is a text file with a .wav name.\n" * 20)
+
+def wav_bytes(seconds, rate=8000):
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(struct.pack("<%dh" % int(seconds * rate),
+                                  *[int(8000 * math.sin(k * 0.05)) for k in range(int(seconds * rate))]))
+    return bytearray(buf.getvalue())
+
+write("truncated-header.wav", wav_bytes(1)[:30])
+write("too-short.wav", wav_bytes(2))
+w = wav_bytes(1)
+w[40:44] = struct.pack("<I", 0x7FFFFFF0)  # the data chunk claims 2 GB
+write("size-lie.wav", w)
+print("wrote", len(os.listdir(OUT)), "files to", OUT)
