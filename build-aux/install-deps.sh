@@ -13,6 +13,7 @@ packages="
   python3 python3-numpy python3-pandas
   xvfb xauth dbus
   desktop-file-utils appstream
+  clang libclang-rt-14-dev valgrind util-linux
 "
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -47,11 +47,27 @@ save_png (SaWindow *window, const char *name)
   g_autoptr (GskRenderNode) node = NULL;
   g_autoptr (GdkTexture) texture = NULL;
   g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  int width = gtk_widget_get_width (w), height = gtk_widget_get_height (w);
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  int width, height;
 
+  /* slow builds (sanitizers) take a while to map and lay out the window */
+  while ((!gtk_widget_get_mapped (w) || gtk_widget_get_width (w) < 100)
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
   gtk_test_widget_wait_for_draw (w);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  width = gtk_widget_get_width (w);
+  height = gtk_widget_get_height (w);
+  /* the paintable is empty until the widget has been drawn once */
+  for (;;)
+    {
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+      if (node || g_get_monotonic_time () > end)
+        break;
+      snapshot = gtk_snapshot_new ();
+      gtk_widget_queue_draw (w);
+      g_main_context_iteration (NULL, TRUE);
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (w)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
@@ -286,10 +302,17 @@ render_widget_png (GtkWidget *w, const char *name, GBytes **pixels)
   g_autoptr (GskRenderNode) node = NULL;
   g_autoptr (GdkTexture) texture = NULL;
   char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  int width = gtk_widget_get_width (w), height = gtk_widget_get_height (w);
+  int width, height;
   guchar *data;
-  gsize stride = (gsize) width * 4;
+  gsize stride;
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
+  while ((!gtk_widget_get_mapped (w) || gtk_widget_get_width (w) < 100)
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  width = gtk_widget_get_width (w);
+  height = gtk_widget_get_height (w);
+  stride = (gsize) width * 4;
   g_assert_cmpint (width, >, 100);
   g_assert_cmpint (height, >, 100);
   gdk_paintable_snapshot (paintable, snapshot, width, height);
