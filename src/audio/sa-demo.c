@@ -15,6 +15,7 @@
 #include "sa-audio.h"
 #include "sa-demo.h"
 #include "sa-error.h"
+#include "sa-rng.h"
 
 #define SR      44100
 #define SECONDS 30
@@ -42,31 +43,10 @@ sa_demo_tempo (guint tempo_index)
   return tempi[tempo_index];
 }
 
-/* splitmix64: deterministic on every machine */
-typedef struct
-{
-  guint64 s;
-} Rng;
-
-static guint64
-next64 (Rng *r)
-{
-  guint64 z = (r->s += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
 static double
-uniform (Rng *r)
+noise (SaRng *r)
 {
-  return (double) (next64 (r) >> 11) * (1.0 / 9007199254740992.0);
-}
-
-static double
-noise (Rng *r)
-{
-  return 2.0 * uniform (r) - 1.0;
+  return 2.0 * sa_rng_uniform (r) - 1.0;
 }
 
 static double
@@ -126,7 +106,7 @@ add_tone (double *x, double start, double dur, double freq, double amp, int shap
 
 /* Karplus-Strong plucked string */
 static void
-add_pluck (double *x, double start, double freq, double amp, Rng *rng)
+add_pluck (double *x, double start, double freq, double amp, SaRng *rng)
 {
   guint period = (guint) (SR / freq);
   g_autofree double *buf = g_new (double, period);
@@ -160,7 +140,7 @@ add_kick (double *x, double start, double amp)
 /* noise through a one-pole low-pass (lp) or high-pass (hp) filter */
 static void
 add_noise (double *x, double start, double dur, double amp, double decay, double cutoff,
-           gboolean high, Rng *rng)
+           gboolean high, SaRng *rng)
 {
   gsize a = (gsize) (start * SR);
   double c = exp (-TWO_PI * cutoff / SR), lp = 0;
@@ -175,7 +155,7 @@ add_noise (double *x, double start, double dur, double amp, double decay, double
 static void
 synthesise (guint family, guint tempo_index, double *x)
 {
-  Rng rng = { 0x50d0a11c0ull + family * 1000 + tempo_index };
+  SaRng rng = { 0x50d0a11c0ull + family * 1000 + tempo_index };
   double beat = 60.0 / tempi[tempo_index];
   static const double chords[4][3]
       = { { 57, 60, 64 }, { 53, 57, 60 }, { 55, 59, 62 }, { 52, 55, 59 } };
@@ -205,14 +185,14 @@ synthesise (guint family, guint tempo_index, double *x)
         break;
       case 3: /* FM bells on beats */
         for (k = 0; onset_time (&g, k) < SECONDS; k++)
-          add_tone (x, onset_time (&g, k), beat * 2.0, midi_hz (72 + penta[next64 (&rng) % 5]), 0.3,
-                    3, 0.6);
+          add_tone (x, onset_time (&g, k), beat * 2.0, midi_hz (72 + penta[sa_rng_next (&rng) % 5]),
+                    0.3, 3, 0.6);
         break;
       case 4: /* plucked strings on eighths */
         g.step = 0.5;
         for (k = 0; onset_time (&g, k) < SECONDS; k++)
-          add_pluck (x, onset_time (&g, k), midi_hz (55 + penta[next64 (&rng) % 5] + 12 * (k % 2)),
-                     0.5, &rng);
+          add_pluck (x, onset_time (&g, k),
+                     midi_hz (55 + penta[sa_rng_next (&rng) % 5] + 12 * (k % 2)), 0.5, &rng);
         break;
       case 5: /* drum machine: kick on 1 and 3, snare on 2 and 4, closed hats on eighths */
         for (k = 0; onset_time (&g, k) < SECONDS; k++)

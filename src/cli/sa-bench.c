@@ -25,21 +25,13 @@
 #include "sa-error.h"
 #include "sa-metadata.h"
 #include "sa-npz.h"
+#include "sa-rng.h"
 #include "sa-search.h"
 
-static guint64
-splitmix64 (guint64 *state)
-{
-  guint64 z = (*state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
 static inline float
-uniform (guint64 *state)
+uniform (SaRng *rng)
 {
-  return (float) ((splitmix64 (state) >> 40) * (1.0 / 16777216.0));
+  return (float) ((sa_rng_next (rng) >> 40) * (1.0 / 16777216.0));
 }
 
 gboolean
@@ -56,13 +48,13 @@ sa_bench_write_synthetic (const char *dir, guint n, GError **error)
   g_autoptr (SaMetadataWriter) mw = NULL;
   const char *columns[]
       = { "clip_id", "mp3_path", "track_number", "title", "artist", "album", NULL };
-  guint64 state = 0x5eed0000ull + n;
+  SaRng state = { 0x5eed0000ull + n };
 
   for (gsize i = 0; i < (gsize) n_clusters * (n_rp + n_ssd); i++)
     centres[i] = uniform (&state);
   for (guint i = 0; i < n; i++)
     {
-      const float *c = centres + (gsize) (splitmix64 (&state) % n_clusters) * (n_rp + n_ssd);
+      const float *c = centres + (gsize) (sa_rng_next (&state) % n_clusters) * (n_rp + n_ssd);
       for (guint j = 0; j < n_rp; j++)
         rp[(gsize) i * n_rp + j] = 0.1f * c[j] + 0.02f * uniform (&state);
       for (guint j = 0; j < n_ssd; j++)
