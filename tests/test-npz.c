@@ -298,6 +298,9 @@ test_write_roundtrip (void)
     g_assert_no_error (error);
     /* 3 rows of 17 columns out of a stride of 20 */
     g_assert_true (sa_npz_writer_add_f32 (w, "rp", m, 3, 17, 20, FALSE, &error));
+    /* the same rows from one pointer each, in reverse order */
+    const float *rows[3] = { m + 40, m + 20, m };
+    g_assert_true (sa_npz_writer_add_f32_rows (w, "rows", rows, 3, 17, &error));
     g_assert_true (sa_npz_writer_add_i64 (w, "clip_id", ids, 3, &error));
     g_assert_true (sa_npz_writer_commit (w, &error));
     g_assert_no_error (error);
@@ -306,11 +309,15 @@ test_write_roundtrip (void)
     g_autoptr (SaNpz) npz = sa_npz_open (path, &error);
     SaNpyHeader h;
     g_autofree double *v = sa_npz_read_f64 (npz, "rp", &h, &error);
+    g_autofree double *r = sa_npz_read_f64 (npz, "rows", &h, &error);
     g_autofree gint64 *id = sa_npz_read_i64 (npz, "clip_id", &h, &error);
     g_assert_no_error (error);
     for (guint i = 0; i < 3; i++)
       for (guint j = 0; j < 17; j++)
-        g_assert_cmpfloat (v[i * 17 + j], ==, m[i * 20 + j]);
+        {
+          g_assert_cmpfloat (v[i * 17 + j], ==, m[i * 20 + j]);
+          g_assert_cmpfloat (r[i * 17 + j], ==, m[(2 - i) * 20 + j]);
+        }
     g_assert_cmpint (id[2], ==, G_MAXINT64);
   }
   /* the array data is 64-byte aligned in the file */

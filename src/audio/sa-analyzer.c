@@ -37,11 +37,9 @@ typedef struct
   gint64 clip_id;
   guint64 size;
   gint64 mtime_ns;
-  gboolean ok;
-  gboolean done;
+  gboolean ok; /* written by the main thread only: reused, or its result came back */
   char *error;
-  float rp[SA_RP_LENGTH];
-  float ssd[SA_SSD_LENGTH];
+  float *features; /* rp then ssd, SA_RP_LENGTH + SA_SSD_LENGTH values; only when ok */
   char *title, *artist, *album;
   int track_number;
   double duration;
@@ -52,6 +50,7 @@ entry_free (Entry *e)
 {
   g_free (e->path);
   g_free (e->error);
+  g_free (e->features);
   g_free (e->title);
   g_free (e->artist);
   g_free (e->album);
@@ -217,10 +216,16 @@ load_previous (const char *outdir)
       e->mtime_ns = g_ascii_strtoll (mtime, NULL, 10);
       {
         const gint64 *stamp = g_hash_table_lookup (stamps, &e->clip_id);
-        e->ok = e->done = *size != '\0' && *mtime != '\0' && stamp && *stamp == e->mtime_ns;
+        e->ok = *size != '\0' && *mtime != '\0' && stamp && *stamp == e->mtime_ns;
       }
-      memcpy (e->rp, row + sa_collection_get_set (c, rp)->offset, sizeof e->rp);
-      memcpy (e->ssd, row + sa_collection_get_set (c, ssd)->offset, sizeof e->ssd);
+      if (e->ok) /* only a current row is ever reused */
+        {
+          e->features = g_new (float, SA_RP_LENGTH + SA_SSD_LENGTH);
+          memcpy (e->features, row + sa_collection_get_set (c, rp)->offset,
+                  SA_RP_LENGTH * sizeof (float));
+          memcpy (e->features + SA_RP_LENGTH, row + sa_collection_get_set (c, ssd)->offset,
+                  SA_SSD_LENGTH * sizeof (float));
+        }
       e->title = g_strdup (sa_collection_get_field (c, t, SA_FIELD_TITLE));
       e->artist = g_strdup (sa_collection_get_field (c, t, SA_FIELD_ARTIST));
       e->album = g_strdup (sa_collection_get_field (c, t, SA_FIELD_ALBUM));
@@ -260,7 +265,7 @@ write_collection (const char *outdir, GPtrArray *entries, GPtrArray *failures, G
   g_autofree char *err_path = g_build_filename (outdir, "errors.csv", NULL);
   g_autoptr (SaNpzWriter) w = NULL;
   g_autoptr (SaMetadataWriter) mw = NULL;
-  g_autofree float *rp = NULL, *ssd = NULL;
+  g_autofree const float **rp = NULL, **ssd = NULL; /* rows of the entries, not copies */
   g_autofree gint64 *ids = NULL, *stamps = NULL;
   g_autoptr (GString) errors = g_string_new ("path,error\n");
 
@@ -271,8 +276,8 @@ write_collection (const char *outdir, GPtrArray *entries, GPtrArray *failures, G
         g_ptr_array_add (ok, e);
     }
   g_ptr_array_sort (ok, compare_entries);
-  rp = g_new (float, MAX ((gsize) ok->len * SA_RP_LENGTH, 1));
-  ssd = g_new (float, MAX ((gsize) ok->len * SA_SSD_LENGTH, 1));
+  rp = g_new (const float *, MAX (ok->len, 1));
+  ssd = g_new (const float *, MAX (ok->len, 1));
   ids = g_new (gint64, MAX (ok->len, 1));
   stamps = g_new (gint64, MAX (ok->len, 1));
   mw = sa_metadata_writer_new ((const char *const *) csv_columns);
@@ -300,8 +305,8 @@ write_collection (const char *outdir, GPtrArray *entries, GPtrArray *failures, G
                               size,
                               mtime };
 
-      memcpy (rp + (gsize) i * SA_RP_LENGTH, e->rp, sizeof e->rp);
-      memcpy (ssd + (gsize) i * SA_SSD_LENGTH, e->ssd, sizeof e->ssd);
+      rp[i] = e->features;
+      ssd[i] = e->features + SA_RP_LENGTH;
       ids[i] = e->clip_id;
       stamps[i] = e->mtime_ns;
       sa_metadata_writer_add_row (mw, index, cells);
@@ -320,9 +325,8 @@ write_collection (const char *outdir, GPtrArray *entries, GPtrArray *failures, G
   if (!sa_metadata_writer_save (mw, csv_path, error))
     return FALSE;
   w = sa_npz_writer_new (npz_path, error);
-  if (w == NULL
-      || !sa_npz_writer_add_f32 (w, "rp", rp, ok->len, SA_RP_LENGTH, SA_RP_LENGTH, FALSE, error)
-      || !sa_npz_writer_add_f32 (w, "ssd", ssd, ok->len, SA_SSD_LENGTH, SA_SSD_LENGTH, FALSE, error)
+  if (w == NULL || !sa_npz_writer_add_f32_rows (w, "rp", rp, ok->len, SA_RP_LENGTH, error)
+      || !sa_npz_writer_add_f32_rows (w, "ssd", ssd, ok->len, SA_SSD_LENGTH, error)
       || !sa_npz_writer_add_i64 (w, "clip_id", ids, ok->len, error)
       || !sa_npz_writer_add_i64 (w, "file_mtime_ns", stamps, ok->len, error)
       || !sa_npz_writer_commit (w, error))
@@ -369,11 +373,11 @@ analyse_one (gpointer data, gpointer user_data)
       if (sa_extract_file (e->path, &run->segments, NULL, FALSE, &f, &audio, run->cancellable,
                            &error))
         {
+          e->features = g_new (float, SA_RP_LENGTH + SA_SSD_LENGTH);
           for (guint j = 0; j < SA_RP_LENGTH; j++)
-            e->rp[j] = (float) f.rp[j];
+            e->features[j] = (float) f.rp[j];
           for (guint j = 0; j < SA_SSD_LENGTH; j++)
-            e->ssd[j] = (float) f.ssd[j];
-          e->ok = TRUE;
+            e->features[SA_RP_LENGTH + j] = (float) f.ssd[j];
           e->duration = (double) audio->n_samples / SA_SAMPLE_RATE;
           e->artist = g_strdup (audio->artist ? audio->artist : "");
           e->album = g_strdup (audio->album ? audio->album : "");
@@ -392,7 +396,6 @@ analyse_one (gpointer data, gpointer user_data)
       else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         e->error = g_strdup (error->message);
     }
-  e->done = e->ok || e->error != NULL;
   g_async_queue_push (run->results, e);
 }
 
@@ -501,6 +504,7 @@ sa_analyze (const char *const *inputs, const char *outdir, const SaAnalyzeOption
       if (e)
         {
           pending--;
+          e->ok = e->features != NULL;
           if (e->ok)
             p.n_analysed++, p.n_done++;
           else if (e->error)
@@ -534,10 +538,13 @@ sa_analyze (const char *const *inputs, const char *outdir, const SaAnalyzeOption
   {
     Entry *e;
     while ((e = g_async_queue_try_pop (run.results)))
-      if (e->error)
-        g_ptr_array_add (failures, e);
-      else if (e->ok)
-        p.n_analysed++, p.n_done++;
+      {
+        e->ok = e->features != NULL;
+        if (e->error)
+          g_ptr_array_add (failures, e);
+        else if (e->ok)
+          p.n_analysed++, p.n_done++;
+      }
   }
   g_async_queue_unref (run.results);
 

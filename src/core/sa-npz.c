@@ -799,6 +799,7 @@ add_member (SaNpzWriter *w, const char *name, GByteArray *npy_header, guint64 pa
 typedef struct
 {
   const float *data;
+  const float *const *row_data; /* or one pointer per row */
   gsize rows, cols, stride;
 } F32Payload;
 
@@ -810,7 +811,8 @@ write_f32 (SaNpzWriter *w, gconstpointer user_data, guint32 *crc, GError **error
 
   for (gsize i = 0; i < p->rows; i++)
     {
-      memcpy (row, p->data + i * p->stride, p->cols * sizeof (float));
+      memcpy (row, p->row_data ? p->row_data[i] : p->data + i * p->stride,
+              p->cols * sizeof (float));
       for (gsize j = 0; j < p->cols; j++)
         row[j] = GUINT32_TO_LE (row[j]);
       *crc = crc32_z (*crc, (const Bytef *) row, p->cols * 4);
@@ -826,7 +828,7 @@ sa_npz_writer_add_f32 (SaNpzWriter *w, const char *name, const float *data, gsiz
 {
   guint64 shape[2] = { rows, cols };
   g_autoptr (GByteArray) header = NULL;
-  F32Payload p = { data, rows, cols, row_stride ? row_stride : cols };
+  F32Payload p = { data, NULL, rows, cols, row_stride ? row_stride : cols };
 
   if (one_d)
     {
@@ -836,6 +838,17 @@ sa_npz_writer_add_f32 (SaNpzWriter *w, const char *name, const float *data, gsiz
       p.stride = p.cols;
     }
   header = sa_npy_header_build (SA_DTYPE_F32, one_d ? 1 : 2, shape);
+  return add_member (w, name, header, (guint64) rows * cols * 4, write_f32, &p, error);
+}
+
+gboolean
+sa_npz_writer_add_f32_rows (SaNpzWriter *w, const char *name, const float *const *row_data,
+                            gsize rows, gsize cols, GError **error)
+{
+  guint64 shape[2] = { rows, cols };
+  g_autoptr (GByteArray) header = sa_npy_header_build (SA_DTYPE_F32, 2, shape);
+  F32Payload p = { NULL, row_data, rows, cols, cols };
+
   return add_member (w, name, header, (guint64) rows * cols * 4, write_f32, &p, error);
 }
 

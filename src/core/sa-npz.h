@@ -45,6 +45,10 @@ SaNpzWriter *sa_npz_writer_new (const char *path, GError **error);
 gboolean sa_npz_writer_add_f32 (SaNpzWriter *writer, const char *name, const float *data,
                                 gsize rows, gsize cols, gsize row_stride, gboolean one_d,
                                 GError **error);
+/* The same for rows that are not in one block: row_data[i] points at row i's cols values. */
+gboolean sa_npz_writer_add_f32_rows (SaNpzWriter *writer, const char *name,
+                                     const float *const *row_data, gsize rows, gsize cols,
+                                     GError **error);
 gboolean sa_npz_writer_add_i64 (SaNpzWriter *writer, const char *name, const gint64 *data, gsize n,
                                 GError **error);
 gboolean sa_npz_writer_commit (SaNpzWriter *writer, GError **error);
