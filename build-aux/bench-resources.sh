@@ -3,7 +3,8 @@
 #  - a folder of N tiny files (0.5 s WAVs: each is decoded and refused as too short),
 #    analysed with --jobs 2, at N = 1,000 and N = 10,000: peak RSS must not grow with N
 #    beyond the small per-file record;
-#  - one 2-hour file (Ogg Vorbis, stereo), analysed: peak RSS against one mono float32 copy.
+#  - one 2-hour file (Ogg Vorbis, stereo), analysed: peak RSS against one mono float32 copy
+#    (which it no longer needs: files over 128 MiB of samples are decoded twice, streamed).
 # usage: build-aux/bench-resources.sh [BUILDDIR]   (needs gst-launch-1.0, /usr/bin/time, python3)
 set -eu
 build=${1:-_build}

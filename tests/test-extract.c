@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <math.h>
 #include <string.h>
@@ -332,6 +333,97 @@ test_tags (void)
   g_assert_cmpint (a->track_number, ==, 3);
 }
 
+/* Runs a gst-launch description to EOS. */
+static void
+run_pipeline (const char *desc)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstElement) pipeline = gst_parse_launch (desc, &error);
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) msg = NULL;
+
+  g_assert_no_error (error);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (bus, 120 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (msg);
+  g_assert_cmpint (GST_MESSAGE_TYPE (msg), ==, GST_MESSAGE_EOS);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+}
+
+/* A file longer than the memory limit is decoded twice and analysed segment by segment as
+ * it streams by: the very same bits as analysing it in memory, for every segment option. */
+static void
+test_long_files_stream (void)
+{
+  g_autofree char *dir = g_test_build_filename (G_TEST_BUILT, "scratch-extract", NULL);
+  g_autofree char *ogg = g_build_filename (dir, "fifty-seconds.ogg", NULL);
+  g_autofree char *other = g_build_filename (dir, "fifty-seconds-other.ogg", NULL);
+  g_autofree char *desc = NULL;
+  const SaSegmentOptions options[] = { SA_SEGMENT_OPTIONS_TUTORIAL, { 1, 2 } };
+
+  /* 50.2 s of stereo, 2,162 buffers of 1,024 frames */
+  desc = g_strdup_printf ("audiotestsrc wave=pink-noise num-buffers=2162 samplesperbuffer=1024 ! "
+                          "audio/x-raw,rate=44100,channels=2 ! audioconvert ! "
+                          "vorbisenc quality=0.3 ! oggmux ! filesink location=\"%s\"",
+                          ogg);
+  run_pipeline (desc);
+
+  for (guint o = 0; o < G_N_ELEMENTS (options); o++)
+    {
+      g_autoptr (SaAudio) kept = NULL, streamed = NULL;
+      g_autoptr (GError) error = NULL;
+      SaFeatures a, b;
+
+      sa_audio_set_memory_limit (G_MAXSIZE);
+      g_assert_true (sa_extract_file (ogg, &options[o], NULL, TRUE, &a, &kept, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_false (kept->streamed);
+      g_assert_cmpuint (kept->n_chunks, ==, 9);
+
+      sa_audio_set_memory_limit (SA_SEGMENT_SAMPLES * sizeof (float)); /* one segment */
+      g_assert_true (sa_extract_file (ogg, &options[o], NULL, TRUE, &b, &streamed, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (streamed->streamed);
+      g_assert_cmpuint (streamed->n_chunks, ==, 1);
+      g_assert_cmpuint (streamed->n_samples, ==, kept->n_samples);
+
+      g_assert_cmpuint (a.n_segments, ==, o == 0 ? 8 : 3);
+      g_assert_cmpuint (b.n_segments, ==, a.n_segments);
+      g_assert_cmpmem (b.rp, sizeof b.rp, a.rp, sizeof a.rp);
+      g_assert_cmpmem (b.ssd, sizeof b.ssd, a.ssd, sizeof a.ssd);
+      g_assert_cmpmem (b.seg_rp, a.n_segments * SA_RP_LENGTH * sizeof (double), a.seg_rp,
+                       a.n_segments * SA_RP_LENGTH * sizeof (double));
+      g_assert_cmpmem (b.seg_ssd, a.n_segments * SA_SSD_LENGTH * sizeof (double), a.seg_ssd,
+                       a.n_segments * SA_SSD_LENGTH * sizeof (double));
+      g_assert_cmpfloat (a.rp[100], >, 0.0);
+      sa_features_clear (&a);
+      sa_features_clear (&b);
+    }
+
+  /* a file replaced between the two passes is an error, not a mixture of two files */
+  {
+    g_autoptr (SaAudio) audio = NULL;
+    g_autoptr (GError) error = NULL;
+    g_autofree char *copy = g_strdup_printf (
+        "audiotestsrc wave=white-noise num-buffers=2162 samplesperbuffer=1024 ! "
+        "audio/x-raw,rate=44100,channels=1 ! audioconvert ! vorbisenc ! oggmux ! "
+        "filesink location=\"%s\"",
+        other);
+    SaFeatures f;
+
+    run_pipeline (copy);
+    audio = sa_audio_decode (ogg, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (audio->streamed);
+    g_assert_cmpint (g_rename (other, ogg), ==, 0);
+    g_assert_false (sa_audio_extract (audio, NULL, NULL, FALSE, &f, ogg, NULL, &error));
+    g_assert_error (error, SA_ERROR, SA_ERROR_DECODE);
+    g_assert_nonnull (strstr (error->message, ogg));
+  }
+  sa_audio_set_memory_limit (128 * 1024 * 1024);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -351,5 +443,6 @@ main (int argc, char **argv)
   g_test_add_func ("/soundalike/extract/decode-errors", test_decode_errors);
   g_test_add_func ("/soundalike/extract/other-formats", test_other_formats);
   g_test_add_func ("/soundalike/extract/tags", test_tags);
+  g_test_add_func ("/soundalike/extract/long-files-stream", test_long_files_stream);
   return g_test_run ();
 }

@@ -24,6 +24,15 @@ GST_DEBUG_CATEGORY_STATIC (sa_audio_debug);
 /* no sample and no message for this long: the pipeline is stuck */
 #define STALL_TIMEOUT_US (60 * G_USEC_PER_SEC)
 
+/* chunks of L samples kept per file before it is streamed instead (128 MiB) */
+static gint max_chunks = 128;
+
+void
+sa_audio_set_memory_limit (gsize bytes)
+{
+  g_atomic_int_set (&max_chunks, (gint) CLAMP (bytes / (L * sizeof (float)), 1, G_MAXINT));
+}
+
 gboolean
 sa_audio_init (GError **error)
 {
@@ -53,7 +62,70 @@ sa_audio_free (SaAudio *a)
   g_free (a->title);
   g_free (a->artist);
   g_free (a->album);
+  g_free (a->path);
   g_free (a);
+}
+
+/* The largest |x[i]| of @x and @peak; *@finite becomes FALSE on NaN or Inf. */
+static float
+block_peak (const float *x, gsize n, float peak, gboolean *finite)
+{
+  gboolean ok = TRUE;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      float v = fabsf (x[i]);
+      ok &= v <= FLT_MAX; /* false for NaN and Inf */
+      peak = v > peak ? v : peak;
+    }
+  *finite = ok;
+  return peak;
+}
+
+static gsize
+first_nonfinite (const float *x, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!isfinite (x[i]))
+      return i;
+  return G_MAXSIZE;
+}
+
+static void
+normalize_block (float *x, gsize n, float peak)
+{
+  if (peak >= FLT_MIN && peak != 1.0f)
+    for (gsize i = 0; i < n; i++)
+      x[i] = x[i] / peak; /* a float division, not a product with 1/peak */
+}
+
+/* Samples [@offset, @offset + @n) of a streamed file went by: keep only their peak. */
+static void
+scan_streamed (SaAudio *a, const float *x, gsize n, gsize offset)
+{
+  gboolean finite;
+
+  a->peak = block_peak (x, n, a->peak, &finite);
+  if (!finite && a->first_nonfinite == G_MAXSIZE)
+    a->first_nonfinite = offset + first_nonfinite (x, n);
+}
+
+/* Too long to keep: remember the peak of the chunks so far and keep one chunk as scratch. */
+static void
+start_streaming (SaAudio *a)
+{
+  a->streamed = TRUE;
+  a->peak = 0.0f;
+  a->first_nonfinite = G_MAXSIZE;
+  for (guint c = 0; c < a->n_chunks; c++)
+    {
+      scan_streamed (a, a->chunks[c], L, (gsize) c * L);
+      if (c > 0)
+        g_free (a->chunks[c]);
+    }
+  if (a->n_chunks == 0)
+    a->chunks = g_new (float *, 1), a->chunks[0] = g_new (float, L);
+  a->n_chunks = 1;
 }
 
 /* Appends frames of @channels interleaved floats, mixed to mono in float. */
@@ -66,12 +138,18 @@ append_frames (SaAudio *a, const float *data, gsize frames, guint channels)
       gsize n = MIN (frames, L - pos);
       float *out;
 
-      if (pos == 0)
+      if (pos == 0 && !a->streamed)
         {
-          a->chunks = g_renew (float *, a->chunks, a->n_chunks + 1);
-          a->chunks[a->n_chunks++] = g_new (float, L);
+          /* only a file can be streamed: it is decoded again to be analysed */
+          if (a->path && a->n_chunks >= (guint) g_atomic_int_get (&max_chunks))
+            start_streaming (a);
+          else
+            {
+              a->chunks = g_renew (float *, a->chunks, a->n_chunks + 1);
+              a->chunks[a->n_chunks++] = g_new (float, L);
+            }
         }
-      out = a->chunks[a->n_chunks - 1] + pos;
+      out = (a->streamed ? a->chunks[0] : a->chunks[a->n_chunks - 1]) + pos;
       if (channels == 1)
         memcpy (out, data, n * sizeof (float));
       else if (channels == 2)
@@ -85,9 +163,13 @@ append_frames (SaAudio *a, const float *data, gsize frames, guint channels)
               sum += data[i * channels + c];
             out[i] = sum / (float) channels;
           }
+      if (a->streamed)
+        scan_streamed (a, out, n, a->n_samples);
       data += n * channels;
       frames -= n;
       a->n_samples += n;
+      if (a->on_chunk && a->n_samples % L == 0)
+        a->on_chunk (a->on_chunk_data, a->n_samples / L - 1, a->chunks[0]);
     }
 }
 
@@ -200,10 +282,10 @@ set_decode_error (GError **error, const char *path, const GError *gst_error)
                gst_error ? gst_error->message : _ ("unknown error"));
 }
 
-SaAudio *
-sa_audio_decode (const char *path, GCancellable *cancellable, GError **error)
+/* Decodes @path into @a (appending; its streaming state and chunk hook decide what is kept). */
+static gboolean
+decode_into (const char *path, SaAudio *a, GCancellable *cancellable, GError **error)
 {
-  g_autoptr (SaAudio) a = NULL;
   g_autoptr (GstElement) pipeline = NULL;
   g_autoptr (GstBus) bus = NULL;
   g_autofree char *uri = NULL;
@@ -216,23 +298,23 @@ sa_audio_decode (const char *path, GCancellable *cancellable, GError **error)
   GError *local_error = NULL;
 
   if (!sa_audio_init (error))
-    return NULL;
+    return FALSE;
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, SA_ERROR, SA_ERROR_IO, _ ("%s: no such file"), path);
-      return NULL;
+      return FALSE;
     }
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, SA_ERROR, SA_ERROR_DECODE, _ ("%s: not a regular file"), path);
-      return NULL;
+      return FALSE;
     }
   uri = gst_filename_to_uri (path, &local_error);
   if (uri == NULL)
     {
       set_decode_error (error, path, local_error);
       g_clear_error (&local_error);
-      return NULL;
+      return FALSE;
     }
 
   pipeline = gst_object_ref_sink (gst_pipeline_new ("soundalike-decode"));
@@ -244,7 +326,7 @@ sa_audio_decode (const char *path, GCancellable *cancellable, GError **error)
     {
       g_set_error (error, SA_ERROR, SA_ERROR_DECODE,
                    _ ("%s: cannot decode: GStreamer's base plugins are missing"), path);
-      return NULL;
+      return FALSE;
     }
   caps = gst_caps_from_string ("audio/x-raw,format=F32LE,rate=44100,layout=interleaved");
   g_object_set (src, "uri", uri, NULL);
@@ -253,14 +335,12 @@ sa_audio_decode (const char *path, GCancellable *cancellable, GError **error)
   if (!gst_element_link_many (convert, resample, sink, NULL))
     {
       g_set_error (error, SA_ERROR, SA_ERROR_DECODE, _ ("%s: cannot build the decoder"), path);
-      return NULL;
+      return FALSE;
     }
   st.convert = convert;
   g_signal_connect (src, "pad-added", G_CALLBACK (on_pad_added), &st);
   g_signal_connect (src, "no-more-pads", G_CALLBACK (on_no_more_pads), &st);
 
-  a = g_new0 (SaAudio, 1);
-  a->source_rate = SA_SAMPLE_RATE;
   st.audio = a;
   {
     GstAppSinkCallbacks callbacks = { .new_sample = on_new_sample };
@@ -335,49 +415,52 @@ sa_audio_decode (const char *path, GCancellable *cancellable, GError **error)
     }
   /* the streaming thread is done with @a once the pipeline is stopped */
   gst_element_set_state (pipeline, GST_STATE_NULL);
-  return g_steal_pointer (&a);
+  return TRUE;
 
 fail:
   gst_element_set_state (pipeline, GST_STATE_NULL);
-  return NULL;
+  return FALSE;
+}
+
+SaAudio *
+sa_audio_decode (const char *path, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (SaAudio) a = g_new0 (SaAudio, 1);
+
+  a->source_rate = SA_SAMPLE_RATE;
+  a->path = g_strdup (path);
+  if (!decode_into (path, a, cancellable, error))
+    return NULL;
+  return g_steal_pointer (&a);
 }
 
 gboolean
 sa_audio_normalize (SaAudio *a, const char *where, GError **error)
 {
+  gsize bad = G_MAXSIZE;
   float peak = 0.0f;
 
-  for (guint c = 0; c < a->n_chunks; c++)
-    {
-      const float *x = a->chunks[c];
-      gsize n = MIN ((gsize) L, a->n_samples - (gsize) c * L);
-      float m = 0.0f;
-      gboolean finite = TRUE;
-
-      for (gsize i = 0; i < n; i++)
-        {
-          float v = fabsf (x[i]);
-          finite &= v <= FLT_MAX; /* false for NaN and Inf */
-          m = v > m ? v : m;
-        }
-      if (!finite)
-        for (gsize i = 0; i < n; i++)
-          if (!isfinite (x[i]))
-            {
-              g_set_error (error, SA_ERROR, SA_ERROR_DECODE,
-                           _ ("%s: sample %zu is not a finite number"), where, (gsize) c * L + i);
-              return FALSE;
-            }
-      peak = MAX (peak, m);
-    }
-  if (peak >= FLT_MIN && peak != 1.0f)
-    for (guint c = 0; c < a->n_chunks; c++)
+  if (a->streamed)
+    bad = a->first_nonfinite;
+  else
+    for (guint c = 0; c < a->n_chunks && bad == G_MAXSIZE; c++)
       {
-        float *x = a->chunks[c];
         gsize n = MIN ((gsize) L, a->n_samples - (gsize) c * L);
-        for (gsize i = 0; i < n; i++)
-          x[i] = x[i] / peak; /* a float division, not a product with 1/peak */
+        gboolean finite;
+
+        peak = block_peak (a->chunks[c], n, peak, &finite);
+        if (!finite)
+          bad = (gsize) c * L + first_nonfinite (a->chunks[c], n);
       }
+  if (bad != G_MAXSIZE)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_DECODE, _ ("%s: sample %zu is not a finite number"),
+                   where, bad);
+      return FALSE;
+    }
+  if (!a->streamed)
+    for (guint c = 0; c < a->n_chunks; c++)
+      normalize_block (a->chunks[c], MIN ((gsize) L, a->n_samples - (gsize) c * L), peak);
   return TRUE;
 }
 
@@ -386,6 +469,57 @@ sa_features_clear (SaFeatures *f)
 {
   g_clear_pointer (&f->seg_rp, g_free);
   g_clear_pointer (&f->seg_ssd, g_free);
+}
+
+typedef struct
+{
+  SaRpSsd *plan;
+  gsize first, stride;
+  guint n, n_done;
+  float peak;
+  double *seg_rp, *seg_ssd;
+} Replay;
+
+/* The second pass of a streamed file, on the streaming thread: analyse the segments as they
+ * arrive (the extracting thread waits on the bus meanwhile, so the plan is not shared). */
+static void
+replay_chunk (gpointer user_data, gsize index, float *chunk)
+{
+  Replay *r = user_data;
+  gsize start = index * L, k;
+
+  if (start < r->first || (start - r->first) % r->stride != 0)
+    return;
+  k = (start - r->first) / r->stride;
+  if (k >= r->n)
+    return;
+  normalize_block (chunk, L, r->peak);
+  sa_rpssd_segment (r->plan, chunk, r->seg_rp + k * SA_RP_LENGTH, r->seg_ssd + k * SA_SSD_LENGTH);
+  r->n_done++;
+}
+
+static gboolean
+replay_segments (SaAudio *a, Replay *r, const char *where, GCancellable *cancellable,
+                 GError **error)
+{
+  g_autoptr (SaAudio) b = g_new0 (SaAudio, 1);
+
+  b->streamed = TRUE;
+  b->first_nonfinite = G_MAXSIZE;
+  b->chunks = g_new (float *, 1);
+  b->chunks[0] = g_new (float, L);
+  b->n_chunks = 1;
+  b->on_chunk = replay_chunk;
+  b->on_chunk_data = r;
+  if (!decode_into (a->path, b, cancellable, error))
+    return FALSE;
+  if (r->n_done != r->n || b->n_samples != a->n_samples || b->peak != a->peak)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_DECODE,
+                   _ ("%s: the file decoded differently the second time (was it changed?)"), where);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -415,13 +549,21 @@ sa_audio_extract (SaAudio *a, const SaSegmentOptions *options, SaRpSsd *plan,
     plan = own_plan = sa_rpssd_new ();
   seg_rp = g_new (double, (gsize) n *SA_RP_LENGTH);
   seg_ssd = g_new (double, (gsize) n *SA_SSD_LENGTH);
-  for (guint k = 0; k < n; k++)
+  if (a->streamed)
     {
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      Replay r = { plan, first, stride, n, 0, a->peak, seg_rp, seg_ssd };
+
+      if (!replay_segments (a, &r, where, cancellable, error))
         return FALSE;
-      sa_rpssd_segment (plan, sa_audio_segment (a, first + k * stride),
-                        seg_rp + (gsize) k * SA_RP_LENGTH, seg_ssd + (gsize) k * SA_SSD_LENGTH);
     }
+  else
+    for (guint k = 0; k < n; k++)
+      {
+        if (g_cancellable_set_error_if_cancelled (cancellable, error))
+          return FALSE;
+        sa_rpssd_segment (plan, a->chunks[(first + k * stride) / L],
+                          seg_rp + (gsize) k * SA_RP_LENGTH, seg_ssd + (gsize) k * SA_SSD_LENGTH);
+      }
   sa_rpssd_combine (seg_rp, seg_ssd, n, f->rp, f->ssd);
   f->n_segments = n;
   if (keep_segments)

@@ -9,6 +9,12 @@
  * (the float sum in channel order, divided by the channel count).  The mono
  * samples are kept once, in chunks of one segment (2^18 samples), so that a
  * segment is always contiguous and nothing is copied twice.
+ *
+ * Memory stays bounded for any length: a file longer than the memory limit
+ * (sa_audio_set_memory_limit, 128 MiB of samples, 12.7 minutes, by default)
+ * is not kept.  The first pass then only counts the samples and finds their
+ * peak; extraction decodes the file a second time and analyses each segment
+ * as it arrives.  Decoding is deterministic, so both ways give the same bits.
  */
 #pragma once
 
@@ -29,22 +35,29 @@ typedef struct
   char *artist;
   char *album;
   int track_number; /* 0 when unknown */
+
+  /*< private >*/
+  char *path;            /* the file, for a second pass */
+  gboolean streamed;     /* too long to keep: only n_samples and the peak are known */
+  float peak;            /* the largest |sample|, when streamed */
+  gsize first_nonfinite; /* the first NaN or Inf sample, when streamed; G_MAXSIZE if none */
+  void (*on_chunk) (gpointer user_data, gsize index, float *chunk);
+  gpointer on_chunk_data;
 } SaAudio;
 
 gboolean sa_audio_init (GError **error);
+
+/* Keep at most @bytes of decoded samples per file (at least one segment); longer files are
+ * decoded twice instead.  Process-wide; for tests and tuning. */
+void sa_audio_set_memory_limit (gsize bytes);
 
 SaAudio *sa_audio_decode (const char *path, GCancellable *cancellable, GError **error);
 /* For tests and fuzzing: @frames interleaved frames of @channels floats at 44,100 Hz. */
 SaAudio *sa_audio_new_from_interleaved (const float *data, gsize frames, guint channels);
 void sa_audio_free (SaAudio *audio);
 
-static inline float *
-sa_audio_segment (SaAudio *audio, gsize first_sample)
-{
-  return audio->chunks[first_sample / SA_SEGMENT_SAMPLES];
-}
-
-/* Peak normalisation (float division by the largest |sample|); rejects NaN and Inf. */
+/* Peak normalisation (float division by the largest |sample|); rejects NaN and Inf.
+ * For a streamed file only the check: its segments are normalised as they are analysed. */
 gboolean sa_audio_normalize (SaAudio *audio, const char *where, GError **error);
 
 typedef struct
