@@ -246,6 +246,24 @@ test_decode_errors (void)
   expect_decode_error (truncated, SA_ERROR_TOO_SHORT);
 }
 
+/* Runs a gst-launch description to EOS. */
+static void
+run_pipeline (const char *desc)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstElement) pipeline = gst_parse_launch (desc, &error);
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) msg = NULL;
+
+  g_assert_no_error (error);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (bus, 120 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (msg);
+  g_assert_cmpint (GST_MESSAGE_TYPE (msg), ==, GST_MESSAGE_EOS);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+}
+
 /* Encodes a reference WAV with a real GStreamer pipeline. */
 static char *
 encode (const char *wav, const char *encoder, const char *ext)
@@ -257,18 +275,8 @@ encode (const char *wav, const char *encoder, const char *ext)
       = g_strdup_printf ("filesrc location=\"%s\" ! wavparse ! audioconvert ! %s ! "
                          "filesink location=\"%s\"",
                          wav, encoder, out);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GstElement) pipeline = gst_parse_launch (desc, &error);
-  g_autoptr (GstBus) bus = NULL;
-  g_autoptr (GstMessage) msg = NULL;
 
-  g_assert_no_error (error);
-  bus = gst_element_get_bus (pipeline);
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  g_assert_nonnull (msg);
-  g_assert_cmpint (GST_MESSAGE_TYPE (msg), ==, GST_MESSAGE_EOS);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
+  run_pipeline (desc);
   return out;
 }
 
@@ -315,40 +323,15 @@ test_tags (void)
       "taginject tags=\"title=Tremolo,artist=Ensemble,album=Signals,track-number=(uint)3\" ! "
       "vorbisenc ! oggmux ! filesink location=\"%s\"",
       wav, out);
-  g_autoptr (GstElement) pipeline = gst_parse_launch (desc, NULL);
-  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
-  g_autoptr (GstMessage) msg = NULL;
   g_autoptr (SaAudio) a = NULL;
 
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  g_assert_cmpint (GST_MESSAGE_TYPE (msg), ==, GST_MESSAGE_EOS);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-
+  run_pipeline (desc);
   a = sa_audio_decode (out, NULL, NULL);
   g_assert_nonnull (a);
   g_assert_cmpstr (a->title, ==, "Tremolo");
   g_assert_cmpstr (a->artist, ==, "Ensemble");
   g_assert_cmpstr (a->album, ==, "Signals");
   g_assert_cmpint (a->track_number, ==, 3);
-}
-
-/* Runs a gst-launch description to EOS. */
-static void
-run_pipeline (const char *desc)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GstElement) pipeline = gst_parse_launch (desc, &error);
-  g_autoptr (GstBus) bus = NULL;
-  g_autoptr (GstMessage) msg = NULL;
-
-  g_assert_no_error (error);
-  bus = gst_element_get_bus (pipeline);
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  msg = gst_bus_timed_pop_filtered (bus, 120 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  g_assert_nonnull (msg);
-  g_assert_cmpint (GST_MESSAGE_TYPE (msg), ==, GST_MESSAGE_EOS);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
 }
 
 /* A file longer than the memory limit is decoded twice and analysed segment by segment as
