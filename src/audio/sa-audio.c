@@ -110,7 +110,8 @@ scan_streamed (SaAudio *a, const float *x, gsize n, gsize offset)
     a->first_nonfinite = offset + first_nonfinite (x, n);
 }
 
-/* Too long to keep: remember the peak of the chunks so far and keep one chunk as scratch. */
+/* Too long to keep: remember the peak of the chunks so far (all full) and keep one chunk as
+ * scratch space. */
 static void
 start_streaming (SaAudio *a)
 {
@@ -504,11 +505,7 @@ replay_segments (SaAudio *a, Replay *r, const char *where, GCancellable *cancell
 {
   g_autoptr (SaAudio) b = g_new0 (SaAudio, 1);
 
-  b->streamed = TRUE;
-  b->first_nonfinite = G_MAXSIZE;
-  b->chunks = g_new (float *, 1);
-  b->chunks[0] = g_new (float, L);
-  b->n_chunks = 1;
+  start_streaming (b); /* from the first sample */
   b->on_chunk = replay_chunk;
   b->on_chunk_data = r;
   if (!decode_into (a->path, b, cancellable, error))
