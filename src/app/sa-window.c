@@ -345,7 +345,8 @@ setup_play (GtkSignalListItemFactory *factory, GtkListItem *item, SaWindow *self
   GtkWidget *button = gtk_button_new_from_icon_name ("media-playback-start-symbolic");
 
   gtk_widget_add_css_class (button, "flat");
-  gtk_widget_add_css_class (button, "circular");
+  gtk_widget_add_css_class (button, "row-play");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_set_focus_on_click (button, FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _ ("Play this clip"), -1);
