@@ -12,6 +12,7 @@
 
 #include <gst/gst.h>
 #include <gtk/gtk.h>
+#include <math.h>
 #include <string.h>
 
 #include "sa-feature-map.h"
@@ -246,6 +247,28 @@ close_window (SaWindow *window)
   g_object_unref (window);
 }
 
+/* The collection list follows the query: its row is selected and scrolled into view. */
+static void
+assert_collection_shows (SaWindow *window, guint track)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (child (window, "collection_view"));
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (view));
+  GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  guint pos = gtk_single_selection_get_selected (selection);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (selection));
+  double middle;
+
+  g_assert_cmpuint (pos, !=, GTK_INVALID_LIST_POSITION);
+  g_assert_cmpuint (sa_track_get_index (gtk_single_selection_get_selected_item (selection)), ==,
+                    track);
+  spin (300); /* the list scrolls when it is next laid out */
+  /* where the view is, as a fraction of the list, against where the row is */
+  middle = (gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) / 2)
+           / gtk_adjustment_get_upper (adj);
+  g_test_message ("track %u at row %u of %u; the view's middle at %.3f", track, pos, n, middle);
+  g_assert_cmpfloat (fabs (middle - (pos + 0.5) / n), <, 0.05);
+}
+
 /* Activating a result makes it the query; Back and Forward walk the history. */
 static void
 test_walk (void)
@@ -256,7 +279,7 @@ test_walk (void)
       = g_test_build_filename (G_TEST_DIST, "data", "tutorial", "metadata.csv", NULL);
   g_autoptr (SaCollection) c = sa_collection_load (npz, csv, NULL, NULL);
   SaWindow *window = new_window (1400, 900);
-  guint first = 17, second;
+  guint first = 2000, second; /* far down the list: the list must scroll to it */
 
   sa_window_set_collection (window, c);
   /* settings persist (the earlier test left rp at 1.0): back to the tutorial's weights */
@@ -271,12 +294,28 @@ test_walk (void)
   /* Enter or a double click on the third result */
   g_signal_emit_by_name (child (window, "results_view"), "activate", 2);
   g_assert_cmpint (sa_window_get_query (window), ==, second);
+  assert_collection_shows (window, second);
   assert_results_match_core (window, c, 0.5, 0.9);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
   g_assert_cmpint (sa_window_get_query (window), ==, first);
+  assert_collection_shows (window, first);
   assert_results_match_core (window, c, 0.5, 0.9);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.forward", NULL));
   g_assert_cmpint (sa_window_get_query (window), ==, second);
+  assert_collection_shows (window, second);
+  /* sorted by a column, the rows are found all the same */
+  {
+    GtkColumnView *view = GTK_COLUMN_VIEW (child (window, "collection_view"));
+    g_autoptr (GtkColumnViewColumn) title
+        = g_list_model_get_item (gtk_column_view_get_columns (view), 1);
+    gtk_column_view_sort_by_column (view, title, GTK_SORT_DESCENDING);
+    spin (100);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+    assert_collection_shows (window, first);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.forward", NULL));
+    assert_collection_shows (window, second);
+    gtk_column_view_sort_by_column (view, NULL, GTK_SORT_ASCENDING);
+  }
 
   /* the playlist of the query and its results */
   {

@@ -131,6 +131,8 @@ struct _SaWindow
   GCancellable *loading;
   char *pending_audio_root;
   guint message_timeout;
+  guint scroll_idle;   /* scrolls the collection to its selected row */
+  guint *row_of_track; /* a track's row in the sorted, filtered list; built when first needed */
 };
 
 G_DEFINE_FINAL_TYPE (SaWindow, sa_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -437,6 +439,12 @@ filter_track (gpointer item, gpointer user_data)
 }
 
 static void
+on_shown_tracks_changed (SaWindow *self)
+{
+  g_clear_pointer (&self->row_of_track, g_free); /* sorted or filtered anew */
+}
+
+static void
 update_count (SaWindow *self)
 {
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
@@ -634,6 +642,63 @@ update_history_actions (SaWindow *self)
                                      && self->history_pos + 1 < self->history->len);
 }
 
+/* GTK 4.8 has no gtk_column_view_scroll_to (4.12): the list view inside the column view has an
+ * action.  It needs the rows laid out after the selection changed, so it runs when idle. */
+static gboolean
+scroll_to_selected_cb (gpointer user_data)
+{
+  SaWindow *self = user_data;
+  guint pos = gtk_single_selection_get_selected (self->collection_selection);
+
+  self->scroll_idle = 0;
+  if (pos != GTK_INVALID_LIST_POSITION)
+    for (GtkWidget *w = gtk_widget_get_first_child (GTK_WIDGET (self->collection_view)); w;
+         w = gtk_widget_get_next_sibling (w))
+      if (GTK_IS_LIST_VIEW (w))
+        gtk_widget_activate_action (w, "list.scroll-to-item", "u", pos);
+  return G_SOURCE_REMOVE;
+}
+
+/* The collection list follows the query: a walk or a step back selects the query's row and
+ * scrolls to it; a query that is not in the list (filtered out, an example) selects nothing. */
+static void
+show_query_in_collection (SaWindow *self)
+{
+  GListModel *shown = G_LIST_MODEL (self->collection_selection);
+  SaTrack *selected = gtk_single_selection_get_selected_item (self->collection_selection);
+  guint n = g_list_model_get_n_items (shown), pos = GTK_INVALID_LIST_POSITION;
+
+  if (self->query >= 0 && selected && sa_track_get_index (selected) == (guint) self->query)
+    return; /* chosen in the list itself: it is in view */
+  if (self->query >= 0 && (guint) self->query < n)
+    {
+      /* unsorted and unfiltered, the row is the track: no search */
+      g_autoptr (SaTrack) t = g_list_model_get_item (shown, (guint) self->query);
+      if (sa_track_get_index (t) == (guint) self->query)
+        pos = (guint) self->query;
+    }
+  if (self->query >= 0 && pos == GTK_INVALID_LIST_POSITION)
+    {
+      /* one pass over the shown rows (50 ms for 100,000), kept until they change */
+      if (self->row_of_track == NULL)
+        {
+          guint n_tracks = sa_collection_get_n_tracks (self->collection);
+          self->row_of_track = g_new (guint, n_tracks);
+          for (guint i = 0; i < n_tracks; i++)
+            self->row_of_track[i] = GTK_INVALID_LIST_POSITION;
+          for (guint i = 0; i < n; i++)
+            {
+              g_autoptr (SaTrack) t = g_list_model_get_item (shown, i);
+              self->row_of_track[sa_track_get_index (t)] = i;
+            }
+        }
+      pos = self->row_of_track[self->query];
+    }
+  gtk_single_selection_set_selected (self->collection_selection, pos);
+  if (pos != GTK_INVALID_LIST_POSITION && self->scroll_idle == 0)
+    self->scroll_idle = g_idle_add (scroll_to_selected_cb, self);
+}
+
 /* Makes @q (taken over) the query; @record puts it on the history for Back and Forward. */
 static void
 go_to_query (SaWindow *self, Query *q, gboolean record)
@@ -658,6 +723,7 @@ go_to_query (SaWindow *self, Query *q, gboolean record)
       self->history_pos = self->history->len - 1;
     }
   gtk_single_selection_set_selected (self->results_selection, GTK_INVALID_LIST_POSITION);
+  show_query_in_collection (self); /* its selection handler sees the query is already set */
   update_query_header (self);
   rerank (self);
   update_playing_marks (self);
@@ -1297,7 +1363,6 @@ on_example_done (GObject *source, GAsyncResult *result, gpointer user_data)
   q.title = g_strdup (e->title);
   q.artist = g_strdup (e->artist);
   hide_message (self);
-  gtk_single_selection_set_selected (self->collection_selection, GTK_INVALID_LIST_POSITION);
   go_to_query (self, &q, TRUE);
 }
 
@@ -1717,19 +1782,7 @@ sa_window_get_query (SaWindow *self)
 void
 sa_window_select_track (SaWindow *self, guint track)
 {
-  GListModel *shown = G_LIST_MODEL (self->collection_selection);
-  guint n = g_list_model_get_n_items (shown);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (SaTrack) t = g_list_model_get_item (shown, i);
-      if (sa_track_get_index (t) == track)
-        {
-          gtk_single_selection_set_selected (self->collection_selection, i);
-          return;
-        }
-    }
-  set_query (self, (int) track); /* filtered out of the list: still the query */
+  set_query (self, (int) track); /* selected and scrolled to in the list, if it is shown */
 }
 
 GListModel *
@@ -1830,6 +1883,7 @@ sa_window_dispose (GObject *object)
     g_cancellable_cancel (self->example_job);
   g_clear_object (&self->example_job);
   g_clear_handle_id (&self->message_timeout, g_source_remove);
+  g_clear_handle_id (&self->scroll_idle, g_source_remove);
   if (self->player)
     g_signal_handlers_disconnect_by_data (self->player, self);
   g_clear_object (&self->player);
@@ -1848,6 +1902,7 @@ sa_window_finalize (GObject *object)
   SaWindow *self = SA_WINDOW (object);
   g_free (self->needle);
   g_free (self->pending_audio_root);
+  g_free (self->row_of_track);
   query_clear (&self->current);
   g_array_unref (self->history);
   g_clear_pointer (&self->walk_played, g_hash_table_unref);
@@ -1997,6 +2052,8 @@ sa_window_init (SaWindow *self)
   g_signal_connect_swapped (self->collection_selection, "notify::selected-item",
                             G_CALLBACK (on_collection_selected), self);
   g_signal_connect_swapped (self->filter_model, "items-changed", G_CALLBACK (update_count), self);
+  g_signal_connect_swapped (self->filter_model, "items-changed",
+                            G_CALLBACK (on_shown_tracks_changed), self);
 
   self->results = g_list_store_new (SA_TYPE_RESULT);
   self->results_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->results)));
