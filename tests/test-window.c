@@ -261,10 +261,18 @@ assert_collection_shows (SaWindow *window, guint track)
   g_assert_cmpuint (pos, !=, GTK_INVALID_LIST_POSITION);
   g_assert_cmpuint (sa_track_get_index (gtk_single_selection_get_selected_item (selection)), ==,
                     track);
-  spin (300); /* the list scrolls when it is next laid out */
-  /* where the view is, as a fraction of the list, against where the row is */
-  middle = (gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) / 2)
-           / gtk_adjustment_get_upper (adj);
+  /* the list scrolls once it is laid out: wait for that (slow sanitized builds take a while),
+   * then compare where the view is, as a fraction of the list, with where the row is */
+  for (gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;;)
+    {
+      spin (50);
+      middle = gtk_adjustment_get_upper (adj) > 0
+                   ? (gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) / 2)
+                         / gtk_adjustment_get_upper (adj)
+                   : -1;
+      if (fabs (middle - (pos + 0.5) / n) < 0.05 || g_get_monotonic_time () > end)
+        break;
+    }
   g_test_message ("track %u at row %u of %u; the view's middle at %.3f", track, pos, n, middle);
   g_assert_cmpfloat (fabs (middle - (pos + 0.5) / n), <, 0.05);
 }

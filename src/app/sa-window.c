@@ -132,6 +132,7 @@ struct _SaWindow
   char *pending_audio_root;
   guint message_timeout;
   guint scroll_idle;   /* scrolls the collection to its selected row */
+  guint scroll_tick;   /* waits for the collection to be laid out before that */
   guint *row_of_track; /* a track's row in the sorted, filtered list; built when first needed */
 };
 
@@ -642,20 +643,54 @@ update_history_actions (SaWindow *self)
                                      && self->history_pos + 1 < self->history->len);
 }
 
+/* The list view inside the collection's column view. */
+static GtkWidget *
+collection_list_view (SaWindow *self)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (GTK_WIDGET (self->collection_view)); w;
+       w = gtk_widget_get_next_sibling (w))
+    if (GTK_IS_LIST_VIEW (w))
+      return w;
+  return NULL;
+}
+
+static gboolean scroll_to_selected_cb (gpointer user_data);
+
+/* Waits, frame by frame, until the list has been laid out (a window not yet shown). */
+static gboolean
+scroll_tick_cb (GtkWidget *list, GdkFrameClock *clock, gpointer user_data)
+{
+  SaWindow *self = user_data;
+
+  if (gtk_adjustment_get_upper (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list))) <= 0)
+    return G_SOURCE_CONTINUE;
+  self->scroll_tick = 0;
+  if (self->scroll_idle == 0)
+    self->scroll_idle = g_idle_add (scroll_to_selected_cb, self);
+  return G_SOURCE_REMOVE;
+}
+
 /* GTK 4.8 has no gtk_column_view_scroll_to (4.12): the list view inside the column view has an
- * action.  It needs the rows laid out after the selection changed, so it runs when idle. */
+ * action.  It needs the rows laid out after the selection changed, so it runs when idle, and
+ * in a window not laid out yet it waits for a frame that has done it. */
 static gboolean
 scroll_to_selected_cb (gpointer user_data)
 {
   SaWindow *self = user_data;
   guint pos = gtk_single_selection_get_selected (self->collection_selection);
+  GtkWidget *list = collection_list_view (self);
 
   self->scroll_idle = 0;
-  if (pos != GTK_INVALID_LIST_POSITION)
-    for (GtkWidget *w = gtk_widget_get_first_child (GTK_WIDGET (self->collection_view)); w;
-         w = gtk_widget_get_next_sibling (w))
-      if (GTK_IS_LIST_VIEW (w))
-        gtk_widget_activate_action (w, "list.scroll-to-item", "u", pos);
+  if (pos == GTK_INVALID_LIST_POSITION || list == NULL)
+    return G_SOURCE_REMOVE;
+  if (!gtk_widget_get_mapped (list)
+      || gtk_adjustment_get_upper (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list))) <= 0)
+    {
+      if (self->scroll_tick == 0)
+        self->scroll_tick = gtk_widget_add_tick_callback (list, scroll_tick_cb, self, NULL);
+    }
+  else
+    gtk_widget_activate_action (list, "list.scroll-to-item", "u", pos);
   return G_SOURCE_REMOVE;
 }
 
@@ -1884,6 +1919,9 @@ sa_window_dispose (GObject *object)
   g_clear_object (&self->example_job);
   g_clear_handle_id (&self->message_timeout, g_source_remove);
   g_clear_handle_id (&self->scroll_idle, g_source_remove);
+  if (self->scroll_tick && collection_list_view (self))
+    gtk_widget_remove_tick_callback (collection_list_view (self), self->scroll_tick);
+  self->scroll_tick = 0;
   if (self->player)
     g_signal_handlers_disconnect_by_data (self->player, self);
   g_clear_object (&self->player);
