@@ -404,7 +404,7 @@ test_long_files_stream (void)
     g_assert_error (error, SA_ERROR, SA_ERROR_DECODE);
     g_assert_nonnull (strstr (error->message, ogg));
   }
-  sa_audio_set_memory_limit (128 * 1024 * 1024);
+  sa_audio_set_memory_limit (SA_AUDIO_DEFAULT_MEMORY_LIMIT);
 }
 
 int

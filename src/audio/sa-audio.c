@@ -24,8 +24,8 @@ GST_DEBUG_CATEGORY_STATIC (sa_audio_debug);
 /* no sample and no message for this long: the pipeline is stuck */
 #define STALL_TIMEOUT_US (60 * G_USEC_PER_SEC)
 
-/* chunks of L samples kept per file before it is streamed instead (128 MiB) */
-static gint max_chunks = 128;
+/* chunks of L samples kept per file before it is streamed instead */
+static gint max_chunks = SA_AUDIO_DEFAULT_MEMORY_LIMIT / (L * sizeof (float));
 
 void
 sa_audio_set_memory_limit (gsize bytes)

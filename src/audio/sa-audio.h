@@ -47,6 +47,8 @@ typedef struct
 
 gboolean sa_audio_init (GError **error);
 
+#define SA_AUDIO_DEFAULT_MEMORY_LIMIT (128 * 1024 * 1024) /* bytes of samples: 12.7 minutes */
+
 /* Keep at most @bytes of decoded samples per file (at least one segment); longer files are
  * decoded twice instead.  Process-wide; for tests and tuning. */
 void sa_audio_set_memory_limit (gsize bytes);
