@@ -16,6 +16,7 @@
 #include "sa-cli.h"
 #include "sa-collection.h"
 #include "sa-error.h"
+#include "sa-moments.h"
 #include "sa-search.h"
 
 int
@@ -136,8 +137,8 @@ cmd_query (int argc, char **argv)
   g_autofree char *features = NULL, *metadata = NULL, *title = NULL, *metric_s = NULL;
   g_autofree char *weights_s = NULL, *exclude_s = NULL, *format_s = NULL, *audio_root = NULL;
   g_autofree char *clip_id_s = NULL;
-  gboolean no_scaling = FALSE, no_standardize = FALSE;
-  int top = 10;
+  gboolean no_scaling = FALSE, no_standardize = FALSE, mutual_proximity = FALSE;
+  int top = 10, mp_sample = 0;
   GOptionEntry entries[] = {
     { "features", 0, 0, G_OPTION_ARG_FILENAME, &features, N_ ("Feature file (.npz)"), "F.npz" },
     { "metadata", 0, 0, G_OPTION_ARG_FILENAME, &metadata, N_ ("Metadata file (.csv)"), "M.csv" },
@@ -153,6 +154,10 @@ cmd_query (int argc, char **argv)
     { "no-standardize", 0, 0, G_OPTION_ARG_NONE, &no_standardize,
       N_ ("Use the raw values instead of z-scores"), NULL },
     { "top", 0, 0, G_OPTION_ARG_INT, &top, N_ ("Number of results (default 10)"), "K" },
+    { "mutual-proximity", 0, 0, G_OPTION_ARG_NONE, &mutual_proximity,
+      N_ ("Rank by mutual proximity (fewer hubs; euclidean or manhattan)"), NULL },
+    { "mp-sample", 0, 0, G_OPTION_ARG_INT, &mp_sample,
+      N_ ("Reference tracks per track for mutual proximity (default 256)"), "S" },
     { "exclude-same", 0, 0, G_OPTION_ARG_STRING, &exclude_s,
       N_ ("Leave out tracks by the query's artist or from its album"), "artist|album" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_s, N_ ("tsv (default) or m3u"), "FORMAT" },
@@ -181,6 +186,10 @@ cmd_query (int argc, char **argv)
     return sa_cli_usage_error ("query", _ ("give exactly one of --clip-id and --title"));
   if (metric_s && !sa_metric_from_string (metric_s, &metric))
     return sa_cli_usage_error ("query", _ ("--metric must be euclidean, manhattan or cosine"));
+  if (mutual_proximity && !sa_moments_supports_metric (metric))
+    return sa_cli_usage_error ("query", _ ("--mutual-proximity works with euclidean or manhattan"));
+  if (mp_sample < 0)
+    return sa_cli_usage_error ("query", _ ("--mp-sample must be positive"));
   if (exclude_s)
     {
       g_auto (GStrv) parts = g_strsplit (exclude_s, ",", -1);
@@ -265,6 +274,14 @@ cmd_query (int argc, char **argv)
   sa_search_set_standardize (s, !no_standardize);
   sa_search_set_set_scaling (s, !no_scaling);
   sa_search_set_exclude (s, exclude);
+  if (mutual_proximity)
+    {
+      g_autoptr (SaMoments) moments
+          = sa_moments_get (c, metric, !no_standardize, (guint) mp_sample, NULL, &error);
+      if (moments == NULL)
+        return sa_cli_fail (error);
+      sa_search_set_mutual_proximity (s, moments);
+    }
   sa_search_set_query (s, (guint) query);
   hits = g_new (SaHit, (gsize) top + 1);
   n_hits = sa_search_rank (s, weights, (guint) top, hits);
