@@ -335,6 +335,8 @@ static const Command commands[] = {
   { "analyze", sa_cli_analyze, N_ ("Analyse folders of audio into a collection") },
   { "demo", sa_cli_demo, N_ ("Make the built-in demo collection") },
   { "bench", sa_cli_bench, N_ ("Measure loading and search speed") },
+  { "evaluate", sa_cli_evaluate, N_ ("Measure precision@k, mAP and hubness of a setting") },
+  { "suggest-weights", sa_cli_suggest_weights, N_ ("Learn feature-set weights from marks") },
 };
 
 static void
@@ -343,7 +345,7 @@ print_usage (FILE *out)
   fprintf (out, "%s\n\n", _ ("Usage: soundalike-cli COMMAND [OPTION…]"));
   fprintf (out, "%s\n", _ ("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-10s %s\n", commands[i].name, _ (commands[i].help));
+    fprintf (out, "  %-16s %s\n", commands[i].name, _ (commands[i].help));
   fprintf (out, "\n%s\n", _ ("Run 'soundalike-cli COMMAND --help' for a command's options."));
 }
 
