@@ -15,6 +15,7 @@
 #include "sa-demo.h"
 #include "sa-feature-map.h"
 #include "sa-histogram.h"
+#include "sa-m3u.h"
 #include "sa-open-dialog.h"
 #include "sa-result.h"
 #include "sa-search.h"
@@ -1496,54 +1497,48 @@ on_drop (GtkDropTarget *target, const GValue *value, double x, double y, SaWindo
 /* ---- playlists ---- */
 
 static char *
-results_as_text (SaWindow *self, gboolean m3u)
+results_as_text (SaWindow *self)
 {
   GListModel *results = G_LIST_MODEL (self->results);
-  GString *out = g_string_new (m3u ? "#EXTM3U\n" : NULL);
+  /* Translators: the header of the copied results, columns separated by tabs */
+  GString *out = g_string_new (_ ("rank\tdistance\tartist\ttitle\talbum\n"));
 
-  if (!m3u)
-    /* Translators: the header of the copied results, columns separated by tabs */
-    g_string_append (out, _ ("rank\tdistance\tartist\ttitle\talbum\n"));
-  if (m3u && (self->query >= 0 || self->current.path))
-    {
-      g_autofree char *path
-          = self->query >= 0 ? sa_collection_resolve_audio (self->collection, (guint) self->query)
-                             : g_strdup (self->current.path);
-      const char *title
-          = self->query >= 0
-                ? sa_collection_get_field (self->collection, (guint) self->query, SA_FIELD_TITLE)
-                : self->current.title;
-      if (path)
-        g_string_append_printf (out, "#EXTINF:-1,%s\n%s\n", title, path);
-    }
   for (guint i = 0; i < g_list_model_get_n_items (results); i++)
     {
       g_autoptr (SaResult) r = g_list_model_get_item (results, i);
       guint t = sa_result_get_index (r);
-      const char *artist = sa_collection_get_field (self->collection, t, SA_FIELD_ARTIST);
-      const char *title = sa_collection_get_field (self->collection, t, SA_FIELD_TITLE);
-      if (m3u)
-        {
-          g_autofree char *path = sa_collection_resolve_audio (self->collection, t);
-          double seconds = sa_collection_get_duration (self->collection, t);
-          if (path == NULL)
-            path = g_strdup (sa_collection_get_field (self->collection, t, SA_FIELD_PATH));
-          g_string_append_printf (out, "#EXTINF:%d,%s - %s\n%s\n",
-                                  seconds > 0 ? (int) (seconds + 0.5) : -1, artist, title, path);
-        }
-      else
-        g_string_append_printf (out, "%u\t%.6f\t%s\t%s\t%s\n", sa_result_get_rank (r),
-                                sa_result_get_distance (r), artist, title,
-                                sa_collection_get_field (self->collection, t, SA_FIELD_ALBUM));
+      g_string_append_printf (out, "%u\t%.6f\t%s\t%s\t%s\n", sa_result_get_rank (r),
+                              sa_result_get_distance (r),
+                              sa_collection_get_field (self->collection, t, SA_FIELD_ARTIST),
+                              sa_collection_get_field (self->collection, t, SA_FIELD_TITLE),
+                              sa_collection_get_field (self->collection, t, SA_FIELD_ALBUM));
     }
   return g_string_free (out, FALSE);
 }
 
+/* the query (when its audio is here), then the results: the one writer in src/core/sa-m3u.c */
 gboolean
 sa_window_export_playlist (SaWindow *self, const char *path, GError **error)
 {
-  g_autofree char *text = results_as_text (self, TRUE);
-  return sa_write_file_atomic (path, text, strlen (text), error);
+  GListModel *results = G_LIST_MODEL (self->results);
+  g_autoptr (SaM3u) playlist = sa_m3u_new ();
+
+  if (self->query >= 0)
+    {
+      g_autofree char *audio
+          = sa_collection_resolve_audio (self->collection, (guint) self->query);
+      sa_m3u_add (playlist, audio, NULL,
+                  sa_collection_get_field (self->collection, (guint) self->query, SA_FIELD_TITLE),
+                  -1);
+    }
+  else if (self->current.path)
+    sa_m3u_add (playlist, self->current.path, NULL, self->current.title, -1);
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr (SaResult) r = g_list_model_get_item (results, i);
+      sa_m3u_add_track (playlist, self->collection, sa_result_get_index (r));
+    }
+  return sa_m3u_write (playlist, path, error);
 }
 
 static void
@@ -1593,7 +1588,7 @@ action_copy (GtkWidget *widget, const char *name, GVariant *param)
 
   if (!has_query (self))
     return;
-  text = results_as_text (self, FALSE);
+  text = results_as_text (self);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
   sa_window_show_message (self, _ ("Copied the results as text"));
 }
