@@ -92,12 +92,69 @@ with open(path, newline='', encoding='utf-8') as f:
 head = rows[0]
 col = head.index('mp3_path')
 if 'source' not in head:
-    head.append('source')
+    # the package, and the recording (clips of one track share it)
+    head += ['source', 'recording']
     for r in rows[1:]:
-        r.append(os.path.basename(os.path.dirname(r[col])))
+        src = os.path.basename(os.path.dirname(r[col]))
+        rec = os.path.splitext(os.path.basename(r[col]))[0].rsplit('-', 1)[0]
+        r += [src, src + '/' + rec]
 with open(path + '.tmp', 'w', newline='', encoding='utf-8') as f:
     csv.writer(f, lineterminator='\n').writerows(rows)
 os.replace(path + '.tmp', path)
 PY
 
 echo "collection: $out/collection" >&2
+
+# ---- the figures of docs/quality.md ----
+F="$out/collection/features.npz"
+M="$out/collection/metadata.csv"
+# marks made from the labels for half of the clips (every other one): the top 15
+# of each such query under the default weights, good when from the same source
+/usr/bin/python3 - "$cli" "$F" "$M" "$out/marks-half.csv" <<'PY'
+import csv, subprocess, sys
+cli, F, M, out = sys.argv[1:]
+rows = list(csv.DictReader(open(M, newline='', encoding='utf-8')))
+src = {r['clip_id']: r['source'] for r in rows}
+rec = {r['clip_id']: r['recording'] for r in rows}
+with open(out, 'w', newline='') as f:
+    w = csv.writer(f, lineterminator='\n')
+    w.writerow(['query_clip_id', 'result_clip_id', 'mark'])
+    for r in rows[::2]:
+        q = r['clip_id']
+        res = subprocess.run([cli, 'query', '--features', F, '--metadata', M, '--clip-id', q,
+                              '--top', '25'], capture_output=True, text=True, check=True)
+        n = 0
+        for line in res.stdout.splitlines()[2:]:
+            c = line.split('\t')[1]
+            if rec[c] == rec[q]:
+                continue  # the same recording says nothing about the weights
+            w.writerow([q, c, 'good' if src[c] == src[q] else 'bad'])
+            n += 1
+            if n == 15:
+                break
+PY
+suggested=$("$cli" suggest-weights --features "$F" --metadata "$M" --marks "$out/marks-half.csv" |
+  awk -F'\t' '$1=="rp"{rp=$2} $1=="ssd"{ssd=$2} END{printf "rp=%s,ssd=%s", rp, ssd}')
+echo "suggested weights: $suggested" >&2
+
+row() {
+  name=$1; shift
+  "$cli" evaluate --features "$F" --metadata "$M" --label-column source "$@" |
+    awk -F'\t' -v name="$name" '{v[$1]=$2} END{printf "| %s | %.3f | %.3f | %.2f | %.1f %% | %d |\n",
+      name, v["precision_at_k"], v["map"], v["k_occurrence_skewness"], 100*v["antihub_rate"],
+      v["max_k_occurrence"]}'
+}
+for excl in "--exclude-same-track=recording" ""; do
+  echo
+  echo "${excl:-all neighbours}:"
+  echo "| setting | P@10 | mAP | skewness | antihubs | max N10 |"
+  echo "|---|---|---|---|---|---|"
+  row "RP only" --weights rp=1,ssd=0 $excl
+  row "SSD only" --weights rp=0,ssd=1 $excl
+  row "tutorial 0.5/0.9" $excl
+  row "tutorial 0.5/0.9 + MP" --mutual-proximity $excl
+  row "L1 (manhattan) 0.5/0.9" --metric manhattan $excl
+  row "L1 0.5/0.9 + MP" --metric manhattan --mutual-proximity $excl
+  row "suggested ($suggested)" --weights "$suggested" $excl
+  row "suggested + MP" --weights "$suggested" --mutual-proximity $excl
+done
