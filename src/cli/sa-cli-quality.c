@@ -53,7 +53,9 @@ sa_cli_evaluate (int argc, char **argv)
     { "mutual-proximity", 0, 0, G_OPTION_ARG_NONE, &mutual_proximity,
       N_ ("Rank by mutual proximity (fewer hubs; euclidean or manhattan)"), NULL },
     { "mp-sample", 0, 0, G_OPTION_ARG_INT, &mp_sample,
-      N_ ("Reference tracks per track for mutual proximity (default 256)"), "S" },
+      N_ ("Reference tracks per track for mutual proximity (default: all up to 4096 tracks, else "
+          "1024)"),
+      "S" },
     { "exclude-same-track", 0, 0, G_OPTION_ARG_STRING, &exclude_column,
       N_ ("Leave out neighbours with the query's value in this column (e.g. clips of one "
           "recording)"),

@@ -158,7 +158,9 @@ cmd_query (int argc, char **argv)
     { "mutual-proximity", 0, 0, G_OPTION_ARG_NONE, &mutual_proximity,
       N_ ("Rank by mutual proximity (fewer hubs; euclidean or manhattan)"), NULL },
     { "mp-sample", 0, 0, G_OPTION_ARG_INT, &mp_sample,
-      N_ ("Reference tracks per track for mutual proximity (default 256)"), "S" },
+      N_ ("Reference tracks per track for mutual proximity (default: all up to 4096 tracks, else "
+          "1024)"),
+      "S" },
     { "exclude-same", 0, 0, G_OPTION_ARG_STRING, &exclude_s,
       N_ ("Leave out tracks by the query's artist or from its album"), "artist|album" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_s, N_ ("tsv (default) or m3u"), "FORMAT" },

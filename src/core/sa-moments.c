@@ -121,7 +121,7 @@ static guint
 effective_sample (guint sample, guint n)
 {
   if (sample == 0)
-    sample = SA_MOMENTS_DEFAULT_SAMPLE;
+    sample = n <= SA_MOMENTS_ALL_MAX ? n : SA_MOMENTS_DEFAULT_SAMPLE;
   return MIN (sample, n);
 }
 
