@@ -554,6 +554,7 @@ sa_moments_get_async (SaCollection *c, SaMetric metric, gboolean standardize, gu
   d->standardize = standardize;
   d->sample = sample;
   g_task_set_source_tag (task, sa_moments_get_async);
+  g_task_set_check_cancellable (task, FALSE); /* SA_ERROR_CANCELLED, as the sync call */
   g_task_set_task_data (task, d, get_data_free);
   g_task_run_in_thread (task, get_thread);
 }
