@@ -9,6 +9,7 @@
  *   reweight  new weights for the same query and the top 10 (no pass over the matrix)
  *   stream    one plain pass summing the whole matrix: the memory-bandwidth floor
  *   moments      the mutual-proximity moments on all cores (sa-moments.h; one run)
+ *   query_plain  a full query, timed alternately with query_mp (the same load)
  *   query_mp     a full query ranked by mutual proximity
  *   reweight_mp  new weights for the same query with mutual proximity
  */
@@ -185,6 +186,7 @@ sa_cli_bench (int argc, char **argv)
   g_autoptr (GArray) t_stream = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) t_moments = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) t_query_mp = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) t_query_plain = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) t_reweight_mp = g_array_new (FALSE, FALSE, sizeof (double));
   GError *error = NULL;
   SaHit hits[11];
@@ -266,16 +268,25 @@ sa_cli_bench (int argc, char **argv)
     if (moments == NULL)
       return sa_cli_fail (error);
     g_array_append_val (t_moments, (double){ NOW_MS () - t0 });
-    sa_search_set_mutual_proximity (s, moments);
+    /* plain and MP queries interleaved, so that both see the same machine load */
+    g_array_set_size (t_query_plain, 0);
     for (int r = 0; r < MAX (runs, 21); r++)
       {
         guint q = (guint) ((r * 7919u) % n);
         double t1 = NOW_MS ();
         sa_search_set_query (s, q);
         sa_search_rank (s, weights, MIN (10, n - 1), hits);
+        g_array_append_val (t_query_plain, (double){ NOW_MS () - t1 });
+        sink += hits[1].distance;
+        sa_search_set_mutual_proximity (s, moments);
+        t1 = NOW_MS ();
+        sa_search_set_query (s, q);
+        sa_search_rank (s, weights, MIN (10, n - 1), hits);
         g_array_append_val (t_query_mp, (double){ NOW_MS () - t1 });
         sink += hits[1].distance;
+        sa_search_set_mutual_proximity (s, NULL);
       }
+    sa_search_set_mutual_proximity (s, moments);
     for (int r = 0; r < 201; r++)
       {
         double w[SA_MAX_SETS];
@@ -297,6 +308,7 @@ sa_cli_bench (int argc, char **argv)
   report ("reweight", t_reweight);
   report ("stream", t_stream);
   report ("moments", t_moments);
+  report ("query_plain", t_query_plain);
   report ("query_mp", t_query_mp);
   report ("reweight_mp", t_reweight_mp);
 
