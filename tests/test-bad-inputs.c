@@ -24,7 +24,8 @@ static const char *const code_names[] = {
   "FAILED",      "IO",         "NOT_ZIP",   "TRUNCATED", "CORRUPT",
   "UNSUPPORTED", "BAD_HEADER", "TOO_LARGE", "SHAPE",     "NOT_FINITE",
   "MISSING",     "CSV",        "ENCODING",  "EMPTY",     "INVALID_ARGUMENT",
-  "NOT_FOUND",   "DECODE",     "TOO_SHORT", "CANCELLED",
+  "NOT_FOUND",   "DECODE",     "TOO_SHORT", "CANCELLED", "NOT_REGULAR",
+  "NO_MEMORY",
 };
 
 static int
@@ -124,7 +125,7 @@ test_made_here (void)
   expect ("audio", missing, SA_ERROR_IO);
   expect ("audio", dangling, SA_ERROR_IO);
   expect ("features", missing_npz, SA_ERROR_IO);
-  expect ("features", folder_npz, SA_ERROR_IO);
+  expect ("features", folder_npz, SA_ERROR_NOT_REGULAR);
   if (geteuid () != 0)
     {
       g_autofree char *locked = scratch ("locked.npz");
