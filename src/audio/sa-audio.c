@@ -11,8 +11,13 @@
 #include <glib/gi18n-lib.h>
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "sa-audio.h"
 #include "sa-error.h"
@@ -31,6 +36,54 @@ void
 sa_audio_set_memory_limit (gsize bytes)
 {
   g_atomic_int_set (&max_chunks, (gint) CLAMP (bytes / (L * sizeof (float)), 1, G_MAXINT));
+}
+
+/* File descriptors: a decoding pipeline holds about 4 (the file, the bus's poll, the
+ * thread wake-ups) and loading plug-ins needs a few more for a moment. */
+#define FDS_BASE         6
+#define FDS_PER_PIPELINE 4
+#define FDS_PROBE_MAX    256
+
+gboolean
+sa_audio_check_descriptors (guint n_pipelines, guint *max_pipelines, GError **error)
+{
+  guint want = FDS_BASE + FDS_PER_PIPELINE * CLAMP (n_pipelines, 1, 60);
+  int fds[FDS_PROBE_MAX];
+  guint n = 0;
+  int saved = 0;
+  struct rlimit lim;
+
+  /* first the soft limit up to the hard one: descriptors are not scarce, only limited */
+  if (getrlimit (RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max && lim.rlim_cur < 4096)
+    {
+      lim.rlim_cur = MIN (lim.rlim_max, 4096);
+      setrlimit (RLIMIT_NOFILE, &lim);
+    }
+  while (n < want)
+    {
+      int fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+      if (fd < 0)
+        {
+          saved = errno;
+          break;
+        }
+      fds[n++] = fd;
+    }
+  for (guint i = 0; i < n; i++)
+    close (fds[i]);
+  if (n < FDS_BASE + FDS_PER_PIPELINE)
+    {
+      unsigned long long limit = getrlimit (RLIMIT_NOFILE, &lim) == 0 ? lim.rlim_cur : 0;
+      g_set_error (error, SA_ERROR, SA_ERROR_NO_RESOURCES,
+                   _ ("Cannot decode audio: %s: only %u file descriptors are free (the limit, "
+                      "ulimit -n, is %llu) and decoding needs at least %d; raise the limit, "
+                      "for example with ulimit -n 1024"),
+                   g_strerror (saved ? saved : EMFILE), n, limit, FDS_BASE + FDS_PER_PIPELINE);
+      return FALSE;
+    }
+  if (max_pipelines)
+    *max_pipelines = MAX (1, (n - FDS_BASE) / FDS_PER_PIPELINE);
+  return TRUE;
 }
 
 gboolean
@@ -298,7 +351,7 @@ decode_into (const char *path, SaAudio *a, GCancellable *cancellable, GError **e
   int last_buffers;
   GError *local_error = NULL;
 
-  if (!sa_audio_init (error))
+  if (!sa_audio_check_descriptors (1, NULL, error) || !sa_audio_init (error))
     return FALSE;
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {

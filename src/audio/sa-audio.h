@@ -47,6 +47,11 @@ typedef struct
 
 gboolean sa_audio_init (GError **error);
 
+/* Whether enough file descriptors are free for @n_pipelines decoders at once; on success
+ * *@max_pipelines (if not NULL) is how many would fit (at least 1).  Fails with
+ * SA_ERROR_NO_RESOURCES, naming the limit (ulimit -n), when not even one fits. */
+gboolean sa_audio_check_descriptors (guint n_pipelines, guint *max_pipelines, GError **error);
+
 #define SA_AUDIO_DEFAULT_MEMORY_LIMIT (128 * 1024 * 1024) /* bytes of samples: 12.7 minutes */
 
 /* Keep at most @bytes of decoded samples per file (at least one segment); longer files are

@@ -37,6 +37,9 @@ typedef enum
   SA_ERROR_DECODE,           /* audio that cannot be decoded */
   SA_ERROR_TOO_SHORT,        /* audio shorter than one segment */
   SA_ERROR_CANCELLED,        /* the user stopped the work */
+  /* analysis */
+  SA_ERROR_BUSY,         /* another process is writing the same output */
+  SA_ERROR_NO_RESOURCES, /* too few file descriptors (or similar) to work at all */
 } SaError;
 
 GQuark sa_error_quark (void);
