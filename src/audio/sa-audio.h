@@ -58,6 +58,21 @@ gboolean sa_audio_check_descriptors (guint n_pipelines, guint *max_pipelines, GE
  * decoded twice instead.  Process-wide; for tests and tuning. */
 void sa_audio_set_memory_limit (gsize bytes);
 
+/* What the analysis accepts: sample rates it can resample to 44,100 Hz at a bounded cost,
+ * and audio up to a length (longer files are refused, not analysed for hours). */
+#define SA_AUDIO_MIN_RATE     4000
+#define SA_AUDIO_MAX_RATE     768000
+#define SA_AUDIO_MAX_SECONDS  (4 * 3600)
+#define SA_AUDIO_MAX_CHANNELS 64
+
+/* The cheap checks of a WAV (RIFF/WAVE) header, from the first bytes of the file: a
+ * format chunk with 0 channels, 0 Hz, a rate outside [SA_AUDIO_MIN_RATE, SA_AUDIO_MAX_RATE]
+ * or a data chunk longer than SA_AUDIO_MAX_SECONDS is an error naming @where (the data
+ * counted is what the file holds, @file_size bytes, when the header claims more).  Anything else
+ * (not a WAV, a header cut short) passes: the decoder decides.  Needs no GStreamer. */
+gboolean sa_audio_check_wav_header (const guint8 *data, gsize len, guint64 file_size,
+                                    const char *where, GError **error);
+
 SaAudio *sa_audio_decode (const char *path, GCancellable *cancellable, GError **error);
 /* For tests and fuzzing: @frames interleaved frames of @channels floats at 44,100 Hz. */
 SaAudio *sa_audio_new_from_interleaved (const float *data, gsize frames, guint channels);
