@@ -252,7 +252,7 @@ le16 (const guint8 *p)
 }
 
 static gboolean
-check_rate (guint64 rate, const char *where, GError **error)
+check_rate (guint rate, const char *where, GError **error)
 {
   if (rate == 0)
     {
@@ -263,9 +263,8 @@ check_rate (guint64 rate, const char *where, GError **error)
   if (rate < SA_AUDIO_MIN_RATE || rate > SA_AUDIO_MAX_RATE)
     {
       g_set_error (error, SA_ERROR, SA_ERROR_UNSUPPORTED,
-                   _ ("%s: the sample rate %" G_GUINT64_FORMAT
-                      " Hz cannot be analysed (from %d to %d Hz can)"),
-                   where, rate, SA_AUDIO_MIN_RATE, SA_AUDIO_MAX_RATE);
+                   _ ("%s: the sample rate %u Hz cannot be analysed (from %d to %d Hz can)"), where,
+                   rate, SA_AUDIO_MIN_RATE, SA_AUDIO_MAX_RATE);
       return FALSE;
     }
   return TRUE;
@@ -573,7 +572,7 @@ check_stream_flags (Decoder *d, const char *path, GError **error)
   int rate = g_atomic_int_get (&d->st.bad_rate);
 
   if (rate)
-    return check_rate ((guint64) rate, path, error);
+    return check_rate ((guint) rate, path, error);
   if (g_atomic_int_get (&d->st.too_long))
     return check_length (SA_AUDIO_MAX_SECONDS + 1.0, path, error);
   return TRUE;

@@ -296,11 +296,20 @@ sa_cli_analyze (int argc, char **argv)
                   r.report.n_files, r.report.n_analysed, r.report.n_reused, r.report.n_failed,
                   r.report.n_removed, shown);
       if (r.report.n_kept > 0)
-        g_printerr (_ ("%u tracks from folders not analysed in this run were kept (--prune "
-                       "removes them)\n"),
+        g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                                 "%u track from folders not analysed in this run was kept "
+                                 "(--prune removes it)\n",
+                                 "%u tracks from folders not analysed in this run were kept "
+                                 "(--prune removes them)\n",
+                                 r.report.n_kept),
                     r.report.n_kept);
       if (r.report.n_links_skipped > 0)
-        g_printerr (_ ("%u symbolic links were not followed (--follow-symlinks follows them)\n"),
+        g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                                 "%u symbolic link was not followed (--follow-symlinks follows "
+                                 "links)\n",
+                                 "%u symbolic links were not followed (--follow-symlinks "
+                                 "follows links)\n",
+                                 r.report.n_links_skipped),
                     r.report.n_links_skipped);
       if (r.report.n_failed > 0)
         {
