@@ -137,6 +137,26 @@ check(os.path.join(a, "a-01.wav") not in paths(out) and one in paths(out), "the 
 r = analyze(out, a, "--prune")
 check(r.returncode == 0 and len(joined(out)) == 2 and all(p.startswith(a) for p in paths(out)),
       "--prune mirrors the inputs: %s" % (summary(r.stderr),))
+# a collection that cannot be read is not overwritten; one made elsewhere keeps its rows
+broken = os.path.join(tmp, "broken")
+os.makedirs(broken)
+for f in ("features.npz", "metadata.csv"):
+    shutil.copy(os.path.join(out, f), os.path.join(broken, f))
+with open(os.path.join(broken, "metadata.csv"), "w") as f:
+    f.write("clip_id,mp3_path\n\"never closed\n")
+kept = snapshot(broken)
+r = analyze(broken, b)
+check(r.returncode == 1 and "cannot be read" in r.stderr and snapshot(broken) == kept,
+      "an unreadable collection is refused, not overwritten: %s" % r.stderr.strip()[:200])
+tut = os.path.join(tmp, "tutorial")
+os.makedirs(tut)
+tdata = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "tutorial")
+for f in ("features.npz", "metadata.csv"):
+    shutil.copy(os.path.join(tdata, f), os.path.join(tut, f))
+n_tut = len(joined(tut))
+r = analyze(tut, b)
+check(r.returncode == 0 and len(joined(tut)) == n_tut + 2,
+      "analysing into the tutorial's collection keeps its %d rows: %d" % (n_tut, len(joined(tut))))
 r = run("analyze", "--help")
 check("--prune" in r.stdout and "removes a track only" in r.stdout, "--help says what a run removes")
 

@@ -40,7 +40,8 @@ typedef struct
   gint64 clip_id;
   guint64 size;
   gint64 mtime_ns;
-  gboolean ok; /* written by the main thread only: reused, or its result came back */
+  gboolean ok;    /* written by the main thread only: reused, or its result came back */
+  gboolean stale; /* features not known to match the file (size and mtime unknown) */
   char *error;
   float *features; /* rp then ssd, SA_RP_LENGTH + SA_SSD_LENGTH values; only when ok */
   char *title, *artist, *album;
@@ -201,28 +202,37 @@ local_path (const char *stored)
   return g_strdup (stored);
 }
 
-/* The previous run's results, by path. */
-static GHashTable *
-load_previous (const char *outdir)
+/* The previous run's results, by path: every row that joins, with its features.  A
+ * collection that exists but cannot be read is an error (analysing into it would lose it);
+ * one with no rows is no loss. */
+static gboolean
+load_previous (const char *outdir, GHashTable **out, GError **error)
 {
   g_autofree char *npz = g_build_filename (outdir, "features.npz", NULL);
   g_autofree char *csv = g_build_filename (outdir, "metadata.csv", NULL);
-  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) local_error = NULL;
   g_autoptr (SaCollection) c = NULL;
   GHashTable *by_path
       = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) entry_free);
   g_autoptr (GHashTable) stamps = NULL;
   int rp, ssd;
 
+  *out = by_path;
   if (!g_file_test (npz, G_FILE_TEST_EXISTS) || !g_file_test (csv, G_FILE_TEST_EXISTS))
-    return by_path;
-  c = sa_collection_load (npz, csv, NULL, &error);
+    return TRUE;
+  c = sa_collection_load (npz, csv, NULL, &local_error);
+  if (c == NULL && g_error_matches (local_error, SA_ERROR, SA_ERROR_EMPTY))
+    return TRUE;
   if (c == NULL)
     {
-      g_printerr (
-          _ ("Warning: the previous results cannot be read, every file is analysed again: %s\n"),
-          error->message);
-      return by_path;
+      g_autofree char *shown = g_filename_display_name (outdir);
+      g_set_error (error, SA_ERROR,
+                   local_error->domain == SA_ERROR ? local_error->code : SA_ERROR_IO,
+                   _ ("%s: the collection there cannot be read, and analysing into it would "
+                      "lose it: %s; move features.npz and metadata.csv away, or write to "
+                      "another folder"),
+                   shown, local_error->message);
+      return FALSE;
     }
   /* the stamps the feature file recorded: a row counts only if metadata and features agree */
   {
@@ -241,7 +251,14 @@ load_previous (const char *outdir)
   ssd = sa_collection_find_set (c, "ssd");
   if (rp < 0 || ssd < 0 || sa_collection_get_set (c, rp)->length != SA_RP_LENGTH
       || sa_collection_get_set (c, ssd)->length != SA_SSD_LENGTH)
-    return by_path;
+    {
+      g_autofree char *shown = g_filename_display_name (outdir);
+      g_set_error (error, SA_ERROR, SA_ERROR_MISSING,
+                   _ ("%s: the collection there has no rp and ssd of the analysis, and "
+                      "analysing into it would lose it; write to another folder"),
+                   shown);
+      return FALSE;
+    }
   for (guint t = 0; t < sa_collection_get_n_tracks (c); t++)
     {
       const float *row = sa_collection_get_row (c, t);
@@ -255,16 +272,17 @@ load_previous (const char *outdir)
       e->mtime_ns = g_ascii_strtoll (mtime, NULL, 10);
       {
         const gint64 *stamp = g_hash_table_lookup (stamps, &e->clip_id);
-        e->ok = *size != '\0' && *mtime != '\0' && stamp && *stamp == e->mtime_ns;
+        /* only a current row is ever reused; the others are kept until analysed again */
+        e->stale = *size == '\0' || *mtime == '\0' || stamp == NULL || *stamp != e->mtime_ns;
       }
-      if (e->ok) /* only a current row is ever reused */
-        {
-          e->features = g_new (float, SA_RP_LENGTH + SA_SSD_LENGTH);
-          memcpy (e->features, row + sa_collection_get_set (c, rp)->offset,
-                  SA_RP_LENGTH * sizeof (float));
-          memcpy (e->features + SA_RP_LENGTH, row + sa_collection_get_set (c, ssd)->offset,
-                  SA_SSD_LENGTH * sizeof (float));
-        }
+      e->ok = TRUE;
+      {
+        e->features = g_new (float, SA_RP_LENGTH + SA_SSD_LENGTH);
+        memcpy (e->features, row + sa_collection_get_set (c, rp)->offset,
+                SA_RP_LENGTH * sizeof (float));
+        memcpy (e->features + SA_RP_LENGTH, row + sa_collection_get_set (c, ssd)->offset,
+                SA_SSD_LENGTH * sizeof (float));
+      }
       e->title = g_strdup (sa_collection_get_field (c, t, SA_FIELD_TITLE));
       e->artist = g_strdup (sa_collection_get_field (c, t, SA_FIELD_ARTIST));
       e->album = g_strdup (sa_collection_get_field (c, t, SA_FIELD_ALBUM));
@@ -275,7 +293,7 @@ load_previous (const char *outdir)
       else
         g_hash_table_insert (by_path, e->path, e);
     }
-  return by_path;
+  return TRUE;
 }
 
 static int
@@ -346,8 +364,8 @@ write_collection (const char *outdir, GPtrArray *entries, GPtrArray *failures, G
       g_autofree char *id = g_strdup_printf ("%" PRId64, e->clip_id);
       g_autofree char *track
           = e->track_number > 0 ? g_strdup_printf ("%d", e->track_number) : g_strdup ("");
-      g_autofree char *size = g_strdup_printf ("%" PRIu64, e->size);
-      g_autofree char *mtime = g_strdup_printf ("%" PRId64, e->mtime_ns);
+      g_autofree char *size = e->stale ? g_strdup ("") : g_strdup_printf ("%" PRIu64, e->size);
+      g_autofree char *mtime = e->stale ? g_strdup ("") : g_strdup_printf ("%" PRId64, e->mtime_ns);
       g_autofree char *path = stored_path (e->path);
       const char *cells[] = { id,
                               path,
@@ -366,7 +384,7 @@ write_collection (const char *outdir, GPtrArray *entries, GPtrArray *failures, G
       rp[i] = e->features;
       ssd[i] = e->features + SA_RP_LENGTH;
       ids[i] = e->clip_id;
-      stamps[i] = e->mtime_ns;
+      stamps[i] = e->stale ? -1 : e->mtime_ns;
       sa_metadata_writer_add_row (mw, index, cells);
     }
 
@@ -692,7 +710,8 @@ plan_entries (Analysis *a)
 
       if (g_stat (path, &st) != 0)
         continue;
-      if (old && old->ok && old->size == (guint64) st.st_size && old->mtime_ns == mtime_ns (&st))
+      if (old && !old->stale && old->size == (guint64) st.st_size
+          && old->mtime_ns == mtime_ns (&st))
         {
           g_hash_table_steal (a->previous, path);
           g_ptr_array_add (a->entries, old);
@@ -708,7 +727,6 @@ plan_entries (Analysis *a)
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       Entry *old = value;
-      GStatBuf st;
 
       if (is_removed (a, old->path))
         {
@@ -716,20 +734,8 @@ plan_entries (Analysis *a)
           continue;
         }
       g_hash_table_iter_steal (&iter);
-      if (old->ok)
-        {
-          g_ptr_array_add (a->entries, old); /* another folder's row: kept as it is */
-          a->p.n_kept++;
-        }
-      else if (g_stat (old->path, &st) == 0 && S_ISREG (st.st_mode))
-        {
-          /* a row whose features were not written (a run killed between the two files) */
-          queue_entry (a, new_entry (old->path, &st));
-          a->p.n_files++;
-          entry_free (old);
-        }
-      else
-        entry_free (old);
+      g_ptr_array_add (a->entries, old); /* another folder's row: kept as it is */
+      a->p.n_kept++;
     }
 }
 
@@ -865,7 +871,10 @@ sa_analyze (const char *const *inputs, const char *outdir, const SaAnalyzeOption
   if (ok)
     {
       list_files (&a, inputs);
-      a.previous = load_previous (outdir);
+      ok = load_previous (outdir, &a.previous, error);
+    }
+  if (ok)
+    {
       plan_entries (&a);
       if (options->progress)
         options->progress (&a.p, options->progress_data);
