@@ -1246,7 +1246,7 @@ on_analysed (GObject *source, GAsyncResult *result, gpointer user_data)
         }
       return;
     }
-  if (report.n_analysed + report.n_reused == 0)
+  if (report.n_analysed + report.n_reused + report.n_kept == 0)
     {
       gtk_stack_set_visible_child_name (self->stack, self->collection ? "browser" : "welcome");
       sa_window_show_message (self, _ ("No audio file in the folder could be analysed"));
