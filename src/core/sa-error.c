@@ -7,4 +7,7 @@
 
 #include "sa-error.h"
 
-G_DEFINE_QUARK (sa - error - quark, sa_error)
+/* clang-format reads the quark's name as a subtraction and would space it out */
+/* clang-format off */
+G_DEFINE_QUARK (sa-error-quark, sa_error)
+/* clang-format on */
