@@ -340,7 +340,7 @@ sa_demo_write_audio (const char *audio_dir, void (*progress) (guint, guint, gpoi
 
         if (g_cancellable_set_error_if_cancelled (cancellable, error))
           {
-            g_unlink (wav); /* the previous clip's */
+            g_unlink (wav); /* the previous clip's synthesis */
             return FALSE;
           }
         if (!g_file_test (path, G_FILE_TEST_EXISTS))
