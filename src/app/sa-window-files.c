@@ -345,25 +345,14 @@ on_example_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (SaWindow) self = user_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (SaExample) example = sa_example_analyze_finish (result, &error);
-  SaCollection *c = sa_window_get_collection (self);
-  SaHistoryEntry e = { .track = -1 };
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   sa_window_end_example (self);
   if (example == NULL)
-    {
-      sa_window_show_message (self, error->message);
-      return;
-    }
-  if (c == NULL)
-    return;
-  e.row = sa_example_make_row (example, c);
-  e.stride = sa_collection_get_stride (c);
-  e.path = g_strdup (sa_example_get_path (example));
-  e.title = g_strdup (sa_example_get_title (example));
-  e.artist = g_strdup (sa_example_get_artist (example));
-  sa_window_set_example (self, &e);
+    sa_window_show_message (self, error->message);
+  else if (sa_window_get_collection (self))
+    sa_window_set_example (self, example);
 }
 
 void
@@ -492,17 +481,19 @@ sa_window_export_playlist (SaWindow *self, const char *path, GError **error)
 {
   GListModel *results = sa_window_get_results (self);
   SaCollection *c = sa_window_get_collection (self);
-  const SaHistoryEntry *q = sa_window_get_current_query (self);
+  SaExample *example = sa_window_get_example (self);
+  int query = sa_window_get_query (self);
   g_autoptr (SaM3u) playlist = sa_m3u_new ();
 
-  if (q->track >= 0)
+  if (query >= 0)
     {
-      g_autofree char *audio = sa_collection_resolve_audio (c, (guint) q->track);
-      g_autofree char *title = sa_window_track_title (c, (guint) q->track);
+      g_autofree char *audio = sa_collection_resolve_audio (c, (guint) query);
+      g_autofree char *title = sa_window_track_title (c, (guint) query);
       sa_m3u_add (playlist, audio, NULL, title, -1);
     }
-  else if (q->path)
-    sa_m3u_add (playlist, q->path, NULL, q->title, -1);
+  else if (example)
+    sa_m3u_add (playlist, sa_example_get_path (example), sa_example_get_artist (example),
+                sa_example_get_title (example), sa_example_get_duration (example));
   for (guint i = 0; i < g_list_model_get_n_items (results); i++)
     {
       g_autoptr (SaResult) r = g_list_model_get_item (results, i);
@@ -532,12 +523,13 @@ static void
 action_export (GtkWidget *widget, const char *name, GVariant *param)
 {
   SaWindow *self = SA_WINDOW (widget);
-  const SaHistoryEntry *q = sa_window_get_current_query (self);
+  SaExample *example = sa_window_get_example (self);
+  int query = sa_window_get_query (self);
   GtkFileChooserNative *chooser;
   g_autofree char *title = NULL, *suggested = NULL;
   const char *music = g_get_user_special_dir (G_USER_DIRECTORY_MUSIC);
 
-  if (q->track < 0 && q->row == NULL)
+  if (query < 0 && example == NULL)
     return;
   chooser = new_chooser (self, _ ("Export Playlist"), GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Save"),
                          G_CALLBACK (on_export_chosen));
@@ -547,8 +539,8 @@ action_export (GtkWidget *widget, const char *name, GVariant *param)
       g_autoptr (GFile) dir = g_file_new_for_path (music);
       gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), dir, NULL);
     }
-  title = q->track >= 0 ? sa_window_track_title (sa_window_get_collection (self), (guint) q->track)
-                        : g_strdup (q->title);
+  title = query >= 0 ? sa_window_track_title (sa_window_get_collection (self), (guint) query)
+                     : g_strdup (sa_example_get_title (example));
   /* Translators: the file name suggested for a playlist; %s is the query's title */
   suggested = g_strdup_printf (_ ("Like %s.m3u"), title);
   g_strdelimit (suggested, "/\\", '-');

@@ -4,13 +4,14 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * sa-window.c: pages, the query, playback; sa-window-files.c: the actions that open, analyse
- * and save files; sa-window-support.c: the history of queries and small helpers.
+ * and save files; sa-window-support.c: small helpers (what a track shows, settings).
  */
 #pragma once
 
 #include <gtk/gtk.h>
 
 #include "sa-collection.h"
+#include "sa-example.h"
 #include "sa-histogram.h"
 #include "sa-loading-page.h"
 #include "sa-search.h"
@@ -18,37 +19,7 @@
 
 G_BEGIN_DECLS
 
-/* A query: a track of the collection, or a file analysed for query by example. */
-typedef struct
-{
-  int track; /* -1 for an example (or nothing) */
-  char *path;
-  char *title;
-  char *artist;
-  float *row; /* the example's padded feature row (g_aligned_free) */
-  guint stride;
-} SaHistoryEntry;
-
-/* The walk: the current query and the ones before and after it (Back, Forward). */
-typedef struct
-{
-  GArray *entries; /* SaHistoryEntry */
-  guint pos;
-  SaHistoryEntry none;
-} SaHistory;
-
 #define SA_EXAMPLE_TAG G_MAXINT /* the player's tag for a query from outside the collection */
-
-void sa_history_init (SaHistory *h);
-void sa_history_clear (SaHistory *h);
-const SaHistoryEntry *sa_history_current (SaHistory *h);
-gboolean sa_history_has_query (SaHistory *h);
-int sa_history_tag (SaHistory *h);
-void sa_history_go_to_track (SaHistory *h, int track);
-/* Takes over @entry (its strings and row). */
-void sa_history_go_to (SaHistory *h, SaHistoryEntry *entry);
-gboolean sa_history_can_go (SaHistory *h, int delta);
-gboolean sa_history_step (SaHistory *h, int delta);
 
 /* What a row shows: the title, else the file name; "artist — album", else the folder. */
 char *sa_window_track_title (SaCollection *c, guint track);
@@ -76,9 +47,9 @@ gboolean sa_window_is_working_on (SaWindow *self, GCancellable *cancellable);
 SaLoadingPage *sa_window_get_loading_page (SaWindow *self);
 GCancellable *sa_window_begin_example (SaWindow *self);
 void sa_window_end_example (SaWindow *self);
-void sa_window_set_example (SaWindow *self, SaHistoryEntry *entry);
+void sa_window_set_example (SaWindow *self, SaExample *example);
+SaExample *sa_window_get_example (SaWindow *self);
 void sa_window_set_audio_root (SaWindow *self, const char *root);
-const SaHistoryEntry *sa_window_get_current_query (SaWindow *self);
 
 /* in sa-window-files.c */
 void sa_window_class_add_file_actions (GtkWidgetClass *widget_class);

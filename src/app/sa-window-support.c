@@ -1,4 +1,4 @@
-/* sa-window-support.c: the history of queries, and what the window's parts show of a track
+/* sa-window-support.c: what the window's parts show of a track, and the window's settings
  *
  * Copyright 2026 The Soundalike authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -10,93 +10,6 @@
 
 #include "sa-result.h"
 #include "sa-window-private.h"
-
-/* ---- the history ---- */
-
-static void
-entry_clear (SaHistoryEntry *e)
-{
-  g_free (e->path);
-  g_free (e->title);
-  g_free (e->artist);
-  g_aligned_free (e->row);
-  memset (e, 0, sizeof *e);
-  e->track = -1;
-}
-
-void
-sa_history_init (SaHistory *h)
-{
-  h->entries = g_array_new (FALSE, TRUE, sizeof (SaHistoryEntry));
-  g_array_set_clear_func (h->entries, (GDestroyNotify) entry_clear);
-  h->pos = 0;
-  memset (&h->none, 0, sizeof h->none);
-  h->none.track = -1;
-}
-
-void
-sa_history_clear (SaHistory *h)
-{
-  if (h->entries)
-    g_array_set_size (h->entries, 0);
-  h->pos = 0;
-}
-
-const SaHistoryEntry *
-sa_history_current (SaHistory *h)
-{
-  if (h->entries == NULL || h->entries->len == 0)
-    return &h->none;
-  return &g_array_index (h->entries, SaHistoryEntry, h->pos);
-}
-
-gboolean
-sa_history_has_query (SaHistory *h)
-{
-  const SaHistoryEntry *e = sa_history_current (h);
-  return e->track >= 0 || e->row != NULL;
-}
-
-int
-sa_history_tag (SaHistory *h)
-{
-  const SaHistoryEntry *e = sa_history_current (h);
-  return e->row ? SA_EXAMPLE_TAG : e->track;
-}
-
-void
-sa_history_go_to (SaHistory *h, SaHistoryEntry *entry)
-{
-  if (h->entries->len > 0)
-    g_array_set_size (h->entries, h->pos + 1); /* a new step drops the ones ahead */
-  g_array_append_val (h->entries, *entry);
-  memset (entry, 0, sizeof *entry);
-  h->pos = h->entries->len - 1;
-}
-
-void
-sa_history_go_to_track (SaHistory *h, int track)
-{
-  SaHistoryEntry e = { .track = track };
-  sa_history_go_to (h, &e);
-}
-
-gboolean
-sa_history_can_go (SaHistory *h, int delta)
-{
-  if (h->entries->len == 0)
-    return FALSE;
-  return delta < 0 ? h->pos > 0 : h->pos + 1 < h->entries->len;
-}
-
-gboolean
-sa_history_step (SaHistory *h, int delta)
-{
-  if (!sa_history_can_go (h, delta))
-    return FALSE;
-  h->pos += delta;
-  return TRUE;
-}
 
 /* ---- what a track shows ---- */
 

@@ -19,6 +19,7 @@
 #include "sa-collection-pane.h"
 #include "sa-compare-view.h"
 #include "sa-demo.h"
+#include "sa-example.h"
 #include "sa-histogram.h"
 #include "sa-loading-page.h"
 #include "sa-player-bar.h"
@@ -27,6 +28,7 @@
 #include "sa-results-view.h"
 #include "sa-search.h"
 #include "sa-track.h"
+#include "sa-walk.h"
 #include "sa-weights-panel.h"
 #include "sa-welcome-page.h"
 #include "sa-window-private.h"
@@ -56,12 +58,10 @@ struct _SaWindow
   SaCollection *collection;
   SaSearch *search;
   GListStore *results;
-  SaHistory walk; /* the query and its history */
+  SaWalk *walk; /* the query, its history and the radio */
   SaPlayer *player;
   int last_heard;    /* the result auditioned last: B of A/B */
   gboolean audition; /* play each result as it is selected */
-  gboolean radio;    /* when a clip ends, go on to its nearest neighbour not yet played */
-  GHashTable *walk_played;
   GSettings *settings;
   GCancellable *loading;
   GCancellable *example_job;
@@ -138,14 +138,36 @@ sa_window_show_error (SaWindow *self, const char *text)
 static gboolean
 has_query (SaWindow *self)
 {
-  return sa_history_has_query (&self->walk);
+  return sa_walk_has_query (self->walk);
+}
+
+static int
+query_track (SaWindow *self)
+{
+  return sa_walk_get_track (self->walk);
+}
+
+/* The query from outside the collection, or NULL. */
+static SaExample *
+query_example (SaWindow *self)
+{
+  GObject *example = sa_walk_get_example (self->walk);
+  return example ? SA_EXAMPLE (example) : NULL;
+}
+
+/* What the player's tag is while the query plays. */
+static int
+query_tag (SaWindow *self)
+{
+  return query_example (self) ? SA_EXAMPLE_TAG : query_track (self);
 }
 
 static void
 update_query_header (SaWindow *self)
 {
-  const SaHistoryEntry *q = sa_history_current (&self->walk);
-  g_autofree char *subtitle = NULL;
+  SaExample *example = query_example (self);
+  int track = query_track (self);
+  g_autofree char *subtitle = NULL, *title = NULL, *path = NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.play-query", has_query (self));
   if (!has_query (self))
@@ -153,35 +175,46 @@ update_query_header (SaWindow *self)
       sa_query_header_set (self->query_header, NULL, NULL, NULL);
       return;
     }
-  if (q->track < 0)
+  if (example)
     {
-      if (q->artist && *q->artist)
+      const char *artist = sa_example_get_artist (example);
+      if (*artist)
         /* Translators: the query came from a file that is not in the collection */
-        subtitle = g_strdup_printf (_ ("%s — not in the collection"), q->artist);
-      sa_query_header_set (self->query_header, q->title,
+        subtitle = g_strdup_printf (_ ("%s — not in the collection"), artist);
+      sa_query_header_set (self->query_header, sa_example_get_title (example),
                            subtitle ? subtitle : _ ("A file that is not in the collection"),
-                           q->path);
+                           sa_example_get_path (example));
       return;
     }
-  subtitle = sa_window_track_subtitle (self->collection, (guint) q->track);
-  {
-    g_autofree char *title = sa_window_track_title (self->collection, (guint) q->track);
-    g_autofree char *path = sa_collection_resolve_audio (self->collection, (guint) q->track);
-    sa_query_header_set (
-        self->query_header, title, subtitle,
-        path ? path : sa_collection_get_field (self->collection, (guint) q->track, SA_FIELD_PATH));
-  }
+  subtitle = sa_window_track_subtitle (self->collection, (guint) track);
+  title = sa_window_track_title (self->collection, (guint) track);
+  path = sa_collection_resolve_audio (self->collection, (guint) track);
+  sa_query_header_set (
+      self->query_header, title, subtitle,
+      path ? path : sa_collection_get_field (self->collection, (guint) track, SA_FIELD_PATH));
+}
+
+/* The example's features as a row of the collection, made once. */
+static const float *
+example_row (SaWindow *self, SaExample *example)
+{
+  float *row = g_object_get_data (G_OBJECT (example), "sa-row");
+
+  if (row == NULL)
+    {
+      row = sa_example_make_row (example, self->collection);
+      g_object_set_data_full (G_OBJECT (example), "sa-row", row, g_aligned_free);
+    }
+  return row;
 }
 
 static const float *
 query_row (SaWindow *self)
 {
-  const SaHistoryEntry *q = sa_history_current (&self->walk);
-
-  if (q->row)
-    return q->row;
-  if (q->track >= 0)
-    return sa_collection_get_row (self->collection, (guint) q->track);
+  if (query_example (self))
+    return example_row (self, query_example (self));
+  if (query_track (self) >= 0)
+    return sa_collection_get_row (self->collection, (guint) query_track (self));
   return NULL;
 }
 
@@ -244,8 +277,8 @@ rerank (SaWindow *self)
                                    : _ ("The collection has no other track"));
   else
     sa_results_view_set_empty (self->similar_clips, NULL, NULL);
-  sa_window_update_histogram (self->histogram, self->search, self->collection,
-                              sa_history_current (&self->walk)->track, weights, hits, n);
+  sa_window_update_histogram (self->histogram, self->search, self->collection, query_track (self),
+                              weights, hits, n);
   update_compare (self);
 }
 
@@ -257,30 +290,27 @@ update_playing_marks (SaWindow *self)
 
   sa_results_view_set_playing (self->similar_clips, tag, playing);
   sa_query_header_set_playing (self->query_header,
-                               has_query (self) && playing && tag == sa_history_tag (&self->walk));
+                               has_query (self) && playing && tag == query_tag (self));
 }
 
 static void
 update_history_actions (SaWindow *self)
 {
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back",
-                                 sa_history_can_go (&self->walk, -1));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", sa_walk_can_go_back (self->walk));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.forward",
-                                 sa_history_can_go (&self->walk, +1));
+                                 sa_walk_can_go_forward (self->walk));
 }
 
 /* Shows the walk's current query: header, results, the collection's row. */
 static void
 show_query (SaWindow *self)
 {
-  const SaHistoryEntry *q = sa_history_current (&self->walk);
-
-  if (q->row)
-    sa_search_set_query_vector (self->search, q->row);
-  else if (q->track >= 0)
-    sa_search_set_query (self->search, (guint) q->track);
+  if (query_example (self))
+    sa_search_set_query_vector (self->search, query_row (self));
+  else if (query_track (self) >= 0)
+    sa_search_set_query (self->search, (guint) query_track (self));
   sa_results_view_select (self->similar_clips, GTK_INVALID_LIST_POSITION);
-  sa_collection_pane_show_track (self->collection_pane, q->track);
+  sa_collection_pane_show_track (self->collection_pane, query_track (self));
   update_query_header (self);
   rerank (self);
   update_playing_marks (self);
@@ -290,18 +320,14 @@ show_query (SaWindow *self)
 static void
 set_query (SaWindow *self, int track)
 {
-  const SaHistoryEntry *q = sa_history_current (&self->walk);
-
-  if (track == q->track && q->row == NULL)
-    return;
-  sa_history_go_to_track (&self->walk, track);
-  show_query (self);
+  if (sa_walk_push (self->walk, track, NULL))
+    show_query (self);
 }
 
 int
 sa_window_get_query (SaWindow *self)
 {
-  return sa_history_current (&self->walk)->track;
+  return query_track (self);
 }
 
 void
@@ -311,10 +337,16 @@ sa_window_select_track (SaWindow *self, guint track)
 }
 
 void
-sa_window_set_example (SaWindow *self, SaHistoryEntry *q)
+sa_window_set_example (SaWindow *self, SaExample *example)
 {
-  sa_history_go_to (&self->walk, q);
+  sa_walk_push (self->walk, -1, G_OBJECT (example));
   show_query (self);
+}
+
+SaExample *
+sa_window_get_example (SaWindow *self)
+{
+  return query_example (self);
 }
 
 static void
@@ -373,7 +405,7 @@ action_history (GtkWidget *widget, const char *name, GVariant *param)
 {
   SaWindow *self = SA_WINDOW (widget);
 
-  if (sa_history_step (&self->walk, g_str_equal (name, "win.back") ? -1 : +1))
+  if (g_str_equal (name, "win.back") ? sa_walk_back (self->walk) : sa_walk_forward (self->walk))
     show_query (self);
 }
 
@@ -401,9 +433,8 @@ sa_window_play_track (SaWindow *self, guint track, double offset)
     }
   sa_collection_get_clip_bounds (self->collection, track, &start, &end);
   sa_player_bar_set_title (self->player_bar, title, path);
-  if (self->walk_played)
-    g_hash_table_add (self->walk_played, GINT_TO_POINTER (track + 1));
-  if ((int) track != sa_history_current (&self->walk)->track)
+  sa_walk_mark_played (self->walk, track);
+  if ((int) track != query_track (self))
     self->last_heard = (int) track;
   sa_player_play (self->player, path, start, end, offset, (int) track);
 }
@@ -412,15 +443,16 @@ sa_window_play_track (SaWindow *self, guint track, double offset)
 static void
 play_query (SaWindow *self, double offset)
 {
-  const SaHistoryEntry *q = sa_history_current (&self->walk);
+  SaExample *example = query_example (self);
 
-  if (q->row && q->path)
+  if (example)
     {
-      sa_player_bar_set_title (self->player_bar, q->title, q->path);
-      sa_player_play (self->player, q->path, 0, 0, offset, sa_history_tag (&self->walk));
+      sa_player_bar_set_title (self->player_bar, sa_example_get_title (example),
+                               sa_example_get_path (example));
+      sa_player_play (self->player, sa_example_get_path (example), 0, 0, offset, SA_EXAMPLE_TAG);
     }
-  else if (q->track >= 0)
-    sa_window_play_track (self, (guint) q->track, offset);
+  else if (query_track (self) >= 0)
+    sa_window_play_track (self, (guint) query_track (self), offset);
 }
 
 static void
@@ -428,7 +460,7 @@ action_play_query (GtkWidget *widget, const char *name, GVariant *param)
 {
   SaWindow *self = SA_WINDOW (widget);
 
-  if (sa_player_get_tag (self->player) == sa_history_tag (&self->walk) && has_query (self))
+  if (sa_player_get_tag (self->player) == query_tag (self) && has_query (self))
     sa_player_toggle (self->player);
   else
     play_query (self, 0);
@@ -466,7 +498,7 @@ action_compare (GtkWidget *widget, const char *name, GVariant *param)
       g_autoptr (SaResult) r = g_list_model_get_item (G_LIST_MODEL (self->results), 0);
       b = (int) sa_result_get_index (r);
     }
-  if (now == sa_history_tag (&self->walk) && b >= 0)
+  if (now == query_tag (self) && b >= 0)
     {
       sa_results_view_select_track (self->similar_clips, b);
       sa_window_play_track (self, (guint) b, pos);
@@ -495,19 +527,11 @@ set_audition (SaWindow *self, gboolean on)
 static void
 set_radio (SaWindow *self, gboolean on)
 {
-  const SaHistoryEntry *q = sa_history_current (&self->walk);
-
-  if (self->radio == !!on)
+  if (sa_walk_get_radio (self->walk) == !!on)
     return;
-  self->radio = !!on;
+  sa_walk_set_radio (self->walk, on);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RADIO]);
-  g_clear_pointer (&self->walk_played, g_hash_table_unref);
-  if (!on)
-    return;
-  self->walk_played = g_hash_table_new (NULL, NULL);
-  if (q->track >= 0)
-    g_hash_table_add (self->walk_played, GINT_TO_POINTER (q->track + 1));
-  if (has_query (self) && !sa_player_get_playing (self->player))
+  if (on && has_query (self) && !sa_player_get_playing (self->player))
     play_query (self, 0);
 }
 
@@ -515,22 +539,18 @@ set_radio (SaWindow *self, gboolean on)
 static void
 on_player_eos (SaPlayer *player, SaWindow *self)
 {
-  GListModel *results = G_LIST_MODEL (self->results);
+  int next;
 
-  if (!self->radio || self->walk_played == NULL)
+  if (!sa_walk_get_radio (self->walk))
     return;
-  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+  next = sa_walk_radio_advance (self->walk, G_LIST_MODEL (self->results));
+  if (next < 0)
     {
-      g_autoptr (SaResult) r = g_list_model_get_item (results, i);
-      int track = (int) sa_result_get_index (r);
-      if (!g_hash_table_contains (self->walk_played, GINT_TO_POINTER (track + 1)))
-        {
-          set_query (self, track);
-          sa_window_play_track (self, (guint) track, 0);
-          return;
-        }
+      sa_window_show_message (self, _ ("The radio has played every neighbour of this clip"));
+      return;
     }
-  sa_window_show_message (self, _ ("The radio has played every neighbour of this clip"));
+  show_query (self);
+  sa_window_play_track (self, (guint) next, 0);
 }
 
 static void
@@ -567,7 +587,7 @@ sa_window_set_collection (SaWindow *self, SaCollection *collection)
   g_return_if_fail (SA_IS_COLLECTION (collection));
 
   sa_player_stop (self->player);
-  sa_history_clear (&self->walk);
+  sa_walk_clear (self->walk);
   self->last_heard = -1;
   g_clear_pointer (&self->search, sa_search_free);
   g_set_object (&self->collection, collection);
@@ -708,12 +728,6 @@ sa_window_get_player (SaWindow *self)
   return self->player;
 }
 
-const SaHistoryEntry *
-sa_window_get_current_query (SaWindow *self)
-{
-  return sa_history_current (&self->walk);
-}
-
 /* ---- actions that only hand over to a part ---- */
 
 static void
@@ -764,7 +778,7 @@ sa_window_get_property (GObject *object, guint id, GValue *value, GParamSpec *ps
         g_value_set_boolean (value, self->audition);
         break;
       case PROP_RADIO:
-        g_value_set_boolean (value, self->radio);
+        g_value_set_boolean (value, sa_walk_get_radio (self->walk));
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
@@ -808,6 +822,7 @@ sa_window_dispose (GObject *object)
   g_clear_object (&self->player);
   gtk_widget_dispose_template (GTK_WIDGET (self), SA_TYPE_WINDOW);
   g_clear_object (&self->results);
+  g_clear_object (&self->walk);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->search, sa_search_free);
   g_clear_object (&self->collection);
@@ -820,8 +835,6 @@ sa_window_finalize (GObject *object)
   SaWindow *self = SA_WINDOW (object);
 
   g_free (self->pending_audio_root);
-  sa_history_clear (&self->walk);
-  g_clear_pointer (&self->walk_played, g_hash_table_unref);
   G_OBJECT_CLASS (sa_window_parent_class)->finalize (object);
 }
 
@@ -904,9 +917,9 @@ sa_window_init (SaWindow *self)
 {
   GtkEventController *keys;
 
+  self->walk = sa_walk_new (); /* before the template: the Radio toggle reads its state */
   gtk_widget_init_template (GTK_WIDGET (self));
   sa_window_load_css (GTK_WIDGET (self));
-  sa_history_init (&self->walk);
   self->last_heard = -1;
   self->results = g_list_store_new (SA_TYPE_RESULT);
   sa_results_view_set_model (self->similar_clips, G_LIST_MODEL (self->results));
