@@ -15,7 +15,10 @@
 #include <math.h>
 #include <string.h>
 
+#include "sa-compare-view.h"
 #include "sa-feature-map.h"
+#include "sa-player.h"
+#include "sa-results-view.h"
 #include "sa-histogram.h"
 #include "sa-result.h"
 #include "sa-search.h"
@@ -137,6 +140,9 @@ test_window (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
   gtk_window_present (GTK_WINDOW (window));
   sa_window_set_collection (window, c);
+  /* the tutorial's features and metadata match in part: the window says what was left out */
+  g_assert_nonnull (sa_window_get_message (window));
+  g_assert_nonnull (strstr (sa_window_get_message (window), "left out"));
   spin (300);
 
   /* selecting a track makes it the query; results equal the core search */
@@ -481,6 +487,71 @@ test_analysis_and_example (void)
     g_assert_nonnull (strstr (tip, "BPM"));
   }
   save_png (window, "window-compare.png");
+
+  /* item 5: the compare view names the compared clip; with nothing selected, the nearest */
+  {
+    const char *heading
+        = sa_compare_view_get_heading (SA_COMPARE_VIEW (child (window, "compare_view")));
+    g_autoptr (SaResult) r = g_list_model_get_item (results, 3);
+    g_assert_nonnull (strstr (heading, "compared with"));
+    g_assert_nonnull (strstr (heading, sa_track_get_title (sa_result_get_track (r))));
+    sa_results_view_select (SA_RESULTS_VIEW (child (window, "similar_clips")),
+                            GTK_INVALID_LIST_POSITION);
+    heading = sa_compare_view_get_heading (SA_COMPARE_VIEW (child (window, "compare_view")));
+    g_assert_nonnull (strstr (heading, "(no. 1)"));
+  }
+  gtk_stack_set_visible_child_name (GTK_STACK (child (window, "results_stack")), "list");
+
+  /* item 6: an untagged track shows its file name and folder */
+  sa_window_select_track (window, 1);
+  {
+    const char *subtitle = gtk_label_get_label (GTK_LABEL (child (window, "subtitle")));
+    g_assert_null (strstr (subtitle, "Unknown"));
+    g_assert_nonnull (strstr (subtitle, "window-music"));
+  }
+
+  /* item 2: a row's play button selects its row, and A/B compares the query with the clip
+   * heard last, not with the row selected since */
+  {
+    SaResultsView *view = SA_RESULTS_VIEW (child (window, "similar_clips"));
+    SaPlayer *player = sa_window_get_player (window);
+    g_autoptr (SaResult) r = g_list_model_get_item (results, 2);
+    guint b = sa_result_get_index (r);
+    g_signal_emit_by_name (view, "play", b);
+    g_assert_cmpint (sa_results_view_get_selected_track (view), ==, b);
+    g_assert_cmpint (sa_window_get_last_heard (window), ==, b);
+    g_assert_cmpint (sa_player_get_tag (player), ==, b);
+    sa_results_view_select (view, 0);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.compare", NULL));
+    g_assert_cmpint (sa_player_get_tag (player), ==, sa_window_get_query (window));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.compare", NULL));
+    g_assert_cmpint (sa_player_get_tag (player), ==, b);
+    g_assert_cmpint (sa_results_view_get_selected_track (view), ==, b);
+    spin (300);
+    save_png (window, "window-playing.png");
+    sa_player_stop (player);
+  }
+
+  /* item 1: the rows' play buttons take no focus, so that Enter on a row walks */
+  {
+    GtkWidget *rv = child (window, "results_view");
+    GtkWidget *button = NULL;
+    for (GtkWidget *w = rv; w && button == NULL;)
+      {
+        if (GTK_IS_BUTTON (w) && gtk_widget_has_css_class (w, "row-play"))
+          button = w;
+        else if (gtk_widget_get_first_child (w))
+          w = gtk_widget_get_first_child (w);
+        else
+          {
+            while (w && w != rv && gtk_widget_get_next_sibling (w) == NULL)
+              w = gtk_widget_get_parent (w);
+            w = w && w != rv ? gtk_widget_get_next_sibling (w) : NULL;
+          }
+      }
+    g_assert_nonnull (button);
+    g_assert_false (gtk_widget_get_focusable (button));
+  }
   close_window (window);
 }
 

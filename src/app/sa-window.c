@@ -374,6 +374,8 @@ on_result_walk (SaWindow *self, guint track)
 static void
 on_result_play (SaWindow *self, guint track)
 {
+  /* what plays is what is selected: A/B, the heat maps and Audition follow it */
+  sa_results_view_select_track (self->similar_clips, (int) track);
   if (sa_player_get_tag (self->player) == (int) track)
     sa_player_toggle (self->player);
   else
