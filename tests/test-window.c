@@ -351,6 +351,28 @@ test_walk (void)
     assert_collection_shows (window, first);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.forward", NULL));
     assert_collection_shows (window, second);
+    /* item 4: titles sort naturally ("no. 9" before "no. 10") */
+    gtk_column_view_sort_by_column (view, title, GTK_SORT_ASCENDING);
+    spin (100);
+    {
+      GListModel *shown = sa_window_get_shown_tracks (window);
+      const char *prefix = "Made-up \"track\", no. ";
+      long last = -1;
+      guint seen = 0;
+      for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+        {
+          g_autoptr (SaTrack) t = g_list_model_get_item (shown, i);
+          const char *tt = sa_track_get_title (t);
+          if (g_str_has_prefix (tt, prefix))
+            {
+              long number = strtol (tt + strlen (prefix), NULL, 10);
+              g_assert_cmpint (number, >=, last);
+              last = number;
+              seen++;
+            }
+        }
+      g_assert_cmpuint (seen, >, 10);
+    }
     gtk_column_view_sort_by_column (view, NULL, GTK_SORT_ASCENDING);
   }
 

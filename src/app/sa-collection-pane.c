@@ -29,6 +29,7 @@ struct _SaCollectionPane
   GtkCustomFilter *filter;
   GtkSingleSelection *selection;
   GtkLabel *count_label;
+  GtkColumnViewColumn *folder_column;
 
   SaCollection *collection;
   char *needle;        /* casefolded search text */
@@ -47,14 +48,6 @@ enum
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (SaCollectionPane, sa_collection_pane, GTK_TYPE_WIDGET)
-
-/* ---- the rows (closures used by the template's factories) ---- */
-
-static char *
-format_length (gpointer unused, double seconds)
-{
-  return sa_format_duration (seconds);
-}
 
 /* ---- the search ---- */
 
@@ -234,6 +227,13 @@ sa_collection_pane_set_collection (SaCollectionPane *self, SaCollection *collect
   update_count (self);
 }
 
+void
+sa_collection_pane_set_show_folder (SaCollectionPane *self, gboolean show)
+{
+  g_return_if_fail (SA_IS_COLLECTION_PANE (self));
+  gtk_column_view_column_set_visible (self->folder_column, show);
+}
+
 GListModel *
 sa_collection_pane_get_shown (SaCollectionPane *self)
 {
@@ -308,7 +308,7 @@ sa_collection_pane_class_init (SaCollectionPaneClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_shown_changed);
-  gtk_widget_class_bind_template_callback (widget_class, format_length);
+  gtk_widget_class_bind_template_child (widget_class, SaCollectionPane, folder_column);
 }
 
 static void

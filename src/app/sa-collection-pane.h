@@ -19,6 +19,8 @@ void sa_collection_pane_set_collection (SaCollectionPane *self, SaCollection *co
 void sa_collection_pane_show_track (SaCollectionPane *self, int track);
 /* The tracks as shown: sorted and filtered (SaTrack items). */
 GListModel *sa_collection_pane_get_shown (SaCollectionPane *self);
+/* The Folder column: for collections without tags. */
+void sa_collection_pane_set_show_folder (SaCollectionPane *self, gboolean show);
 void sa_collection_pane_focus_search (SaCollectionPane *self);
 void sa_collection_pane_focus_list (SaCollectionPane *self);
 

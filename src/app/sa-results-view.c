@@ -29,8 +29,8 @@ struct _SaResultsView
   GtkSingleSelection *selection;
   GtkColumnViewColumn *play_column;
   GtkColumnViewColumn *share_column;
+  GtkColumnViewColumn *folder_column;
 
-  int rhythm_set;
   int playing_track;
   gboolean playing;
   GPtrArray *row_buttons; /* the bound play buttons */
@@ -154,7 +154,7 @@ static void
 bind_share (GtkSignalListItemFactory *factory, GtkListItem *item, SaResultsView *self)
 {
   SaResult *r = gtk_list_item_get_item (item);
-  double rhythm = self->rhythm_set >= 0 ? sa_result_get_part (r, (guint) self->rhythm_set) : 0;
+  double rhythm = sa_result_get_share (r, "rp");
   sa_contribution_bar_set_share (SA_CONTRIBUTION_BAR (gtk_list_item_get_child (item)), rhythm);
 }
 
@@ -180,10 +180,10 @@ sa_results_view_set_model (SaResultsView *self, GListModel *results)
 }
 
 void
-sa_results_view_set_rhythm_set (SaResultsView *self, int set)
+sa_results_view_set_show_folder (SaResultsView *self, gboolean show)
 {
   g_return_if_fail (SA_IS_RESULTS_VIEW (self));
-  self->rhythm_set = set;
+  gtk_column_view_column_set_visible (self->folder_column, show);
 }
 
 void
@@ -322,6 +322,7 @@ sa_results_view_class_init (SaResultsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaResultsView, selection);
   gtk_widget_class_bind_template_child (widget_class, SaResultsView, play_column);
   gtk_widget_class_bind_template_child (widget_class, SaResultsView, share_column);
+  gtk_widget_class_bind_template_child (widget_class, SaResultsView, folder_column);
   gtk_widget_class_bind_template_callback (widget_class, on_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_activate);
   gtk_widget_class_bind_template_callback (widget_class, format_rank);
@@ -334,7 +335,7 @@ sa_results_view_init (SaResultsView *self)
   g_autoptr (GtkListItemFactory) play = NULL, share = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->rhythm_set = self->playing_track = -1;
+  self->playing_track = -1;
   self->row_buttons = g_ptr_array_new ();
   play = signal_factory (G_CALLBACK (setup_play), G_CALLBACK (bind_play), G_CALLBACK (unbind_play),
                          self);

@@ -14,8 +14,8 @@ G_DECLARE_FINAL_TYPE (SaResultsView, sa_results_view, SA, RESULTS_VIEW, GtkWidge
 
 /* @results: SaResult items, owned by the window. */
 void sa_results_view_set_model (SaResultsView *self, GListModel *results);
-/* The set whose share is drawn blue in the contribution bars (-1: none). */
-void sa_results_view_set_rhythm_set (SaResultsView *self, int set);
+/* The Folder column: for collections without tags. */
+void sa_results_view_set_show_folder (SaResultsView *self, gboolean show);
 /* Which track the player has (-1: none) and whether it plays: the rows' play icons. */
 void sa_results_view_set_playing (SaResultsView *self, int track, gboolean playing);
 /* What to say when the list is empty; NULL title: the list is shown. */

@@ -24,6 +24,7 @@ G_BEGIN_DECLS
 /* What a row shows: the title, else the file name; "artist — album", else the folder. */
 char *sa_window_track_title (SaCollection *c, guint track);
 char *sa_window_track_subtitle (SaCollection *c, guint track);
+gboolean sa_window_collection_is_untagged (SaCollection *c);
 void sa_window_fill_results (GListStore *results, SaSearch *search, SaCollection *c,
                              const double *weights, const SaHit *hits, guint n);
 void sa_window_update_histogram (SaHistogram *histogram, SaSearch *search, SaCollection *c,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sa-result.h"
+#include "sa-track.h"
 #include "sa-window-private.h"
 
 /* ---- what a track shows ---- */
@@ -16,14 +17,7 @@
 char *
 sa_window_track_title (SaCollection *c, guint track)
 {
-  const char *title = sa_collection_get_field (c, track, SA_FIELD_TITLE);
-  const char *path = sa_collection_get_field (c, track, SA_FIELD_PATH);
-
-  if (title && *title)
-    return g_strdup (title);
-  if (path && *path)
-    return g_filename_display_basename (path);
-  return g_strdup (_ ("Untitled"));
+  return sa_collection_dup_display_title (c, track);
 }
 
 char *
@@ -31,19 +25,30 @@ sa_window_track_subtitle (SaCollection *c, guint track)
 {
   const char *artist = sa_collection_get_field (c, track, SA_FIELD_ARTIST);
   const char *album = sa_collection_get_field (c, track, SA_FIELD_ALBUM);
-  const char *path = sa_collection_get_field (c, track, SA_FIELD_PATH);
+  g_autofree char *path = NULL;
 
   if (*artist && *album)
     /* Translators: artist — album */
     return g_strdup_printf (_ ("%s — %s"), artist, album);
   if (*artist || *album)
     return g_strdup (*artist ? artist : album);
+  /* untagged: where the file is */
+  path = sa_collection_dup_display_path (c, track);
   if (path && *path)
-    {
-      g_autofree char *dir = g_path_get_dirname (path);
-      return g_filename_display_name (dir);
-    }
+    return g_path_get_dirname (path);
   return g_strdup (_ ("Unknown artist"));
+}
+
+/* No artist anywhere among the first tracks: the lists show the folder instead. */
+gboolean
+sa_window_collection_is_untagged (SaCollection *c)
+{
+  guint n = MIN (sa_collection_get_n_tracks (c), 200);
+
+  for (guint i = 0; i < n; i++)
+    if (*sa_collection_get_field (c, i, SA_FIELD_ARTIST))
+      return FALSE;
+  return n > 0;
 }
 
 void

@@ -586,6 +586,8 @@ on_key_pressed (GtkEventControllerKey *controller, guint keyval, guint keycode,
 void
 sa_window_set_collection (SaWindow *self, SaCollection *collection)
 {
+  gboolean untagged;
+
   g_return_if_fail (SA_IS_COLLECTION (collection));
 
   sa_player_stop (self->player);
@@ -595,7 +597,9 @@ sa_window_set_collection (SaWindow *self, SaCollection *collection)
   g_set_object (&self->collection, collection);
   self->search = sa_search_new (collection);
   sa_weights_panel_set_collection (self->weights_panel, collection);
-  sa_results_view_set_rhythm_set (self->similar_clips, sa_collection_find_set (collection, "rp"));
+  untagged = sa_window_collection_is_untagged (collection);
+  sa_results_view_set_show_folder (self->similar_clips, untagged);
+  sa_collection_pane_set_show_folder (self->collection_pane, untagged);
   on_metric_changed (self);
   sa_window_settle_audio_root (self->settings, collection, self->pending_audio_root);
   g_clear_pointer (&self->pending_audio_root, g_free);
