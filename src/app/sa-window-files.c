@@ -65,6 +65,66 @@ chosen_path (GtkNativeDialog *chooser, int response)
 
 /* ---- opening a collection ---- */
 
+static void
+on_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (SaWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SaCollection) collection = sa_collection_load_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  sa_loading_page_stop (self->loading_page);
+  g_clear_object (&self->loading);
+  if (collection == NULL)
+    {
+      g_clear_pointer (&self->pending_audio_root, g_free);
+      sa_window_show_error (self, error->message);
+      return;
+    }
+  sa_window_set_collection (self, collection);
+}
+
+void
+sa_window_open (SaWindow *self, const char *features, const char *metadata, const char *audio_root)
+{
+  g_autofree char *name = g_path_get_basename (features);
+  g_autofree char *text = g_strdup_printf (_ ("Loading “%s”…"), name);
+  GCancellable *cancellable = sa_window_begin_work (self, text, -1, TRUE);
+
+  g_free (self->pending_audio_root);
+  self->pending_audio_root = g_strdup (audio_root);
+  sa_collection_load_async (features, metadata, cancellable, on_loaded, g_object_ref (self));
+}
+
+void
+sa_window_set_audio_root (SaWindow *self, const char *root)
+{
+  if (self->collection == NULL)
+    return;
+  sa_collection_set_audio_root (self->collection, root);
+  sa_window_settle_audio_root (self->settings, self->collection, NULL);
+  sa_window_show_query (self);
+}
+
+GCancellable *
+sa_window_begin_example (SaWindow *self)
+{
+  if (self->example_job)
+    g_cancellable_cancel (self->example_job);
+  g_clear_object (&self->example_job);
+  self->example_job = g_cancellable_new ();
+  return self->example_job;
+}
+
+void
+sa_window_end_example (SaWindow *self)
+{
+  g_clear_object (&self->example_job);
+  if (self->toast)
+    adw_toast_dismiss (self->toast);
+}
+
 /* The metadata of @features: metadata.csv beside it, else NAME.csv, else the only .csv there. */
 static char *
 find_metadata_beside (const char *features)

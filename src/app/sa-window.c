@@ -36,39 +36,6 @@
 
 #define MESSAGE_SECONDS 6
 
-struct _SaWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  /* template children */
-  AdwToastOverlay *toast_overlay;
-  GtkStack *stack;
-  SaWelcomePage *welcome_page;
-  SaLoadingPage *loading_page;
-  SaCollectionPane *collection_pane;
-  SaQueryHeader *query_header;
-  SaWeightsPanel *weights_panel;
-  SaHistogram *histogram;
-  GtkStack *results_stack;
-  SaResultsView *similar_clips;
-  SaCompareView *compare_view;
-  SaPlayerBar *player_bar;
-  GtkWidget *player_separator;
-
-  SaCollection *collection;
-  SaSearch *search;
-  GListStore *results;
-  SaWalk *walk; /* the query, its history and the radio */
-  SaPlayer *player;
-  int last_heard;    /* the result auditioned last: B of A/B */
-  gboolean audition; /* play each result as it is selected */
-  GSettings *settings;
-  GCancellable *loading;
-  GCancellable *example_job;
-  char *pending_audio_root;
-  AdwToast *toast; /* the message shown, until it is dismissed */
-};
-
 enum
 {
   PROP_0,
@@ -135,42 +102,42 @@ sa_window_show_error (SaWindow *self, const char *text)
 
 /* ---- the query and its results ---- */
 
-static gboolean
-has_query (SaWindow *self)
+gboolean
+sa_window_has_query (SaWindow *self)
 {
   return sa_walk_has_query (self->walk);
 }
 
-static int
-query_track (SaWindow *self)
+int
+sa_window_query_track (SaWindow *self)
 {
   return sa_walk_get_track (self->walk);
 }
 
 /* The query from outside the collection, or NULL. */
-static SaExample *
-query_example (SaWindow *self)
+SaExample *
+sa_window_get_example (SaWindow *self)
 {
   GObject *example = sa_walk_get_example (self->walk);
   return example ? SA_EXAMPLE (example) : NULL;
 }
 
 /* What the player's tag is while the query plays. */
-static int
-query_tag (SaWindow *self)
+int
+sa_window_query_tag (SaWindow *self)
 {
-  return query_example (self) ? SA_EXAMPLE_TAG : query_track (self);
+  return sa_window_get_example (self) ? SA_EXAMPLE_TAG : sa_window_query_track (self);
 }
 
 static void
 update_query_header (SaWindow *self)
 {
-  SaExample *example = query_example (self);
-  int track = query_track (self);
+  SaExample *example = sa_window_get_example (self);
+  int track = sa_window_query_track (self);
   g_autofree char *subtitle = NULL, *title = NULL, *path = NULL;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.play-query", has_query (self));
-  if (!has_query (self))
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.play-query", sa_window_has_query (self));
+  if (!sa_window_has_query (self))
     {
       sa_query_header_set (self->query_header, NULL, NULL, NULL);
       return;
@@ -211,10 +178,10 @@ example_row (SaWindow *self, SaExample *example)
 static const float *
 query_row (SaWindow *self)
 {
-  if (query_example (self))
-    return example_row (self, query_example (self));
-  if (query_track (self) >= 0)
-    return sa_collection_get_row (self->collection, (guint) query_track (self));
+  if (sa_window_get_example (self))
+    return example_row (self, sa_window_get_example (self));
+  if (sa_window_query_track (self) >= 0)
+    return sa_collection_get_row (self->collection, (guint) sa_window_query_track (self));
   return NULL;
 }
 
@@ -246,7 +213,7 @@ rerank (SaWindow *self)
   g_autofree SaHit *hits = NULL;
   int keep = sa_results_view_get_selected_track (self->similar_clips);
 
-  if (self->search == NULL || !has_query (self))
+  if (self->search == NULL || !sa_window_has_query (self))
     {
       g_list_store_remove_all (self->results);
       sa_histogram_set (self->histogram, NULL, 0, NULL, 0);
@@ -277,20 +244,20 @@ rerank (SaWindow *self)
                                    : _ ("The collection has no other track"));
   else
     sa_results_view_set_empty (self->similar_clips, NULL, NULL);
-  sa_window_update_histogram (self->histogram, self->search, self->collection, query_track (self),
-                              weights, hits, n);
+  sa_window_update_histogram (self->histogram, self->search, self->collection,
+                              sa_window_query_track (self), weights, hits, n);
   update_compare (self);
 }
 
-static void
-update_playing_marks (SaWindow *self)
+void
+sa_window_update_playing_marks (SaWindow *self)
 {
   int tag = sa_player_get_tag (self->player);
   gboolean playing = sa_player_get_playing (self->player);
 
   sa_results_view_set_playing (self->similar_clips, tag, playing);
-  sa_query_header_set_playing (self->query_header,
-                               has_query (self) && playing && tag == query_tag (self));
+  sa_query_header_set_playing (self->query_header, sa_window_has_query (self) && playing
+                                                       && tag == sa_window_query_tag (self));
 }
 
 static void
@@ -302,84 +269,67 @@ update_history_actions (SaWindow *self)
 }
 
 /* Shows the walk's current query: header, results, the collection's row. */
-static void
-show_query (SaWindow *self)
+void
+sa_window_show_query (SaWindow *self)
 {
-  if (query_example (self))
+  if (sa_window_get_example (self))
     sa_search_set_query_vector (self->search, query_row (self));
-  else if (query_track (self) >= 0)
-    sa_search_set_query (self->search, (guint) query_track (self));
+  else if (sa_window_query_track (self) >= 0)
+    sa_search_set_query (self->search, (guint) sa_window_query_track (self));
   sa_results_view_select (self->similar_clips, GTK_INVALID_LIST_POSITION);
-  sa_collection_pane_show_track (self->collection_pane, query_track (self));
+  sa_collection_pane_show_track (self->collection_pane, sa_window_query_track (self));
   update_query_header (self);
   rerank (self);
-  update_playing_marks (self);
+  sa_window_update_playing_marks (self);
   update_history_actions (self);
 }
 
-static void
-set_query (SaWindow *self, int track)
+void
+sa_window_set_query (SaWindow *self, int track)
 {
   if (sa_walk_push (self->walk, track, NULL))
-    show_query (self);
+    sa_window_show_query (self);
 }
 
 int
 sa_window_get_query (SaWindow *self)
 {
-  return query_track (self);
+  return sa_window_query_track (self);
 }
 
 void
 sa_window_select_track (SaWindow *self, guint track)
 {
-  set_query (self, (int) track); /* selected and scrolled to in the list, if it is shown */
+  sa_window_set_query (self,
+                       (int) track); /* selected and scrolled to in the list, if it is shown */
 }
 
 void
 sa_window_set_example (SaWindow *self, SaExample *example)
 {
   sa_walk_push (self->walk, -1, G_OBJECT (example));
-  show_query (self);
-}
-
-SaExample *
-sa_window_get_example (SaWindow *self)
-{
-  return query_example (self);
+  sa_window_show_query (self);
 }
 
 static void
 on_track_selected (SaWindow *self, guint track)
 {
-  set_query (self, (int) track);
+  sa_window_set_query (self, (int) track);
 }
 
-static void
-on_result_selected (SaWindow *self)
+void
+sa_window_on_result_selected (SaWindow *self)
 {
   int track = sa_results_view_get_selected_track (self->similar_clips);
 
   update_compare (self);
-  if (track >= 0 && self->audition && sa_player_get_tag (self->player) != track)
-    sa_window_play_track (self, (guint) track, 0);
+  sa_window_audition (self, track);
 }
 
 static void
 on_result_walk (SaWindow *self, guint track)
 {
-  set_query (self, (int) track);
-}
-
-static void
-on_result_play (SaWindow *self, guint track)
-{
-  /* what plays is what is selected: A/B, the heat maps and Audition follow it */
-  sa_results_view_select_track (self->similar_clips, (int) track);
-  if (sa_player_get_tag (self->player) == (int) track)
-    sa_player_toggle (self->player);
-  else
-    sa_window_play_track (self, track, 0);
+  sa_window_set_query (self, (int) track);
 }
 
 static void
@@ -408,177 +358,7 @@ action_history (GtkWidget *widget, const char *name, GVariant *param)
   SaWindow *self = SA_WINDOW (widget);
 
   if (g_str_equal (name, "win.back") ? sa_walk_back (self->walk) : sa_walk_forward (self->walk))
-    show_query (self);
-}
-
-/* ---- playback ---- */
-
-void
-sa_window_play_track (SaWindow *self, guint track, double offset)
-{
-  g_autofree char *path = NULL, *title = NULL;
-  double start = 0, end = 0;
-
-  g_return_if_fail (self->collection && track < sa_collection_get_n_tracks (self->collection));
-  title = sa_window_track_title (self->collection, track);
-  path = sa_collection_resolve_audio (self->collection, track);
-  if (path == NULL)
-    {
-      g_autofree char *text = NULL;
-      if (sa_collection_get_audio_root (self->collection) == NULL)
-        text = g_strdup_printf (_ ("The audio of “%s” is not on this computer"), title);
-      else
-        text = g_strdup_printf (_ ("The audio of “%s” is not in the audio folder"), title);
-      /* Translators: the button of the message that a clip's audio is missing */
-      sa_window_show_toast (self, text, _ ("Choose _Folder…"), "win.audio-folder");
-      return;
-    }
-  sa_collection_get_clip_bounds (self->collection, track, &start, &end);
-  sa_player_bar_set_title (self->player_bar, title, path);
-  sa_walk_mark_played (self->walk, track);
-  if ((int) track != query_track (self))
-    self->last_heard = (int) track;
-  sa_player_play (self->player, path, start, end, offset, (int) track);
-}
-
-/* The query, whether a track or a file from outside. */
-static void
-play_query (SaWindow *self, double offset)
-{
-  SaExample *example = query_example (self);
-
-  if (example)
-    {
-      sa_player_bar_set_title (self->player_bar, sa_example_get_title (example),
-                               sa_example_get_path (example));
-      sa_player_play (self->player, sa_example_get_path (example), 0, 0, offset, SA_EXAMPLE_TAG);
-    }
-  else if (query_track (self) >= 0)
-    sa_window_play_track (self, (guint) query_track (self), offset);
-}
-
-static void
-action_play_query (GtkWidget *widget, const char *name, GVariant *param)
-{
-  SaWindow *self = SA_WINDOW (widget);
-
-  if (sa_player_get_tag (self->player) == query_tag (self) && has_query (self))
-    sa_player_toggle (self->player);
-  else
-    play_query (self, 0);
-}
-
-static void
-action_play_pause (GtkWidget *widget, const char *name, GVariant *param)
-{
-  SaWindow *self = SA_WINDOW (widget);
-  int selected = sa_results_view_get_selected_track (self->similar_clips);
-
-  if (sa_player_get_tag (self->player) >= 0 || sa_player_get_path (self->player))
-    sa_player_toggle (self->player);
-  else if (selected >= 0)
-    sa_window_play_track (self, (guint) selected, 0);
-  else if (has_query (self))
-    play_query (self, 0);
-}
-
-/* A/B: the query and the result heard last (else the selected one, else the nearest), at
- * the same position. */
-static void
-action_compare (GtkWidget *widget, const char *name, GVariant *param)
-{
-  SaWindow *self = SA_WINDOW (widget);
-  int b = self->last_heard, now = sa_player_get_tag (self->player);
-  double pos = sa_player_get_position (self->player);
-
-  if (!has_query (self))
-    return;
-  if (b < 0)
-    b = sa_results_view_get_selected_track (self->similar_clips);
-  if (b < 0 && g_list_model_get_n_items (G_LIST_MODEL (self->results)) > 0)
-    {
-      g_autoptr (SaResult) r = g_list_model_get_item (G_LIST_MODEL (self->results), 0);
-      b = (int) sa_result_get_index (r);
-    }
-  if (now == query_tag (self) && b >= 0)
-    {
-      sa_results_view_select_track (self->similar_clips, b);
-      sa_window_play_track (self, (guint) b, pos);
-    }
-  else
-    play_query (self, now >= 0 ? pos : 0);
-}
-
-int
-sa_window_get_last_heard (SaWindow *self)
-{
-  return self->last_heard;
-}
-
-static void
-set_audition (SaWindow *self, gboolean on)
-{
-  if (self->audition == !!on)
-    return;
-  self->audition = !!on;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUDITION]);
-  if (on)
-    on_result_selected (self);
-}
-
-static void
-set_radio (SaWindow *self, gboolean on)
-{
-  if (sa_walk_get_radio (self->walk) == !!on)
-    return;
-  sa_walk_set_radio (self->walk, on);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RADIO]);
-  if (on && has_query (self) && !sa_player_get_playing (self->player))
-    play_query (self, 0);
-}
-
-/* When a clip ends, the radio walks on to the nearest result not yet played. */
-static void
-on_player_eos (SaPlayer *player, SaWindow *self)
-{
-  int next;
-
-  if (!sa_walk_get_radio (self->walk))
-    return;
-  next = sa_walk_radio_advance (self->walk, G_LIST_MODEL (self->results));
-  if (next < 0)
-    {
-      sa_window_show_message (self, _ ("The radio has played every neighbour of this clip"));
-      return;
-    }
-  show_query (self);
-  sa_window_play_track (self, (guint) next, 0);
-}
-
-static void
-on_player_error (SaPlayer *player, const char *message, SaWindow *self)
-{
-  sa_window_show_message (self, message);
-  update_playing_marks (self);
-}
-
-/* Space plays and pauses everywhere, except where it types a space. */
-static gboolean
-on_key_pressed (GtkEventControllerKey *controller, guint keyval, guint keycode,
-                GdkModifierType state, SaWindow *self)
-{
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
-
-  if (keyval != GDK_KEY_space || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)))
-    return FALSE;
-  if (focus
-      && (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT (focus)
-          || gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER)))
-    return FALSE;
-  if (!g_str_equal (gtk_stack_get_visible_child_name (self->stack), "browser"))
-    return FALSE; /* nothing to play: Space presses the focused button */
-  action_play_pause (GTK_WIDGET (self), NULL, NULL);
-  return TRUE;
+    sa_window_show_query (self);
 }
 
 /* ---- the collection ---- */
@@ -605,7 +385,7 @@ sa_window_set_collection (SaWindow *self, SaCollection *collection)
   g_clear_pointer (&self->pending_audio_root, g_free);
   sa_collection_pane_set_collection (self->collection_pane, collection);
   g_list_store_remove_all (self->results);
-  show_query (self);
+  sa_window_show_query (self);
   sa_welcome_page_set_error (self->welcome_page, NULL);
   gtk_stack_set_visible_child_name (self->stack, "browser");
   sa_window_remember_collection (self->settings, collection);
@@ -617,26 +397,6 @@ SaCollection *
 sa_window_get_collection (SaWindow *self)
 {
   return self->collection;
-}
-
-static void
-on_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (SaWindow) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (SaCollection) collection = sa_collection_load_finish (result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  sa_loading_page_stop (self->loading_page);
-  g_clear_object (&self->loading);
-  if (collection == NULL)
-    {
-      g_clear_pointer (&self->pending_audio_root, g_free);
-      sa_window_show_error (self, error->message);
-      return;
-    }
-  sa_window_set_collection (self, collection);
 }
 
 GCancellable *
@@ -670,50 +430,10 @@ sa_window_get_loading_page (SaWindow *self)
   return self->loading_page;
 }
 
-void
-sa_window_open (SaWindow *self, const char *features, const char *metadata, const char *audio_root)
-{
-  g_autofree char *name = g_path_get_basename (features);
-  g_autofree char *text = g_strdup_printf (_ ("Loading “%s”…"), name);
-  GCancellable *cancellable = sa_window_begin_work (self, text, -1, TRUE);
-
-  g_free (self->pending_audio_root);
-  self->pending_audio_root = g_strdup (audio_root);
-  sa_collection_load_async (features, metadata, cancellable, on_loaded, g_object_ref (self));
-}
-
-void
-sa_window_set_audio_root (SaWindow *self, const char *root)
-{
-  if (self->collection == NULL)
-    return;
-  sa_collection_set_audio_root (self->collection, root);
-  sa_window_settle_audio_root (self->settings, self->collection, NULL);
-  update_query_header (self);
-}
-
 gboolean
 sa_window_is_busy (SaWindow *self)
 {
   return self->example_job != NULL || self->loading != NULL;
-}
-
-GCancellable *
-sa_window_begin_example (SaWindow *self)
-{
-  if (self->example_job)
-    g_cancellable_cancel (self->example_job);
-  g_clear_object (&self->example_job);
-  self->example_job = g_cancellable_new ();
-  return self->example_job;
-}
-
-void
-sa_window_end_example (SaWindow *self)
-{
-  g_clear_object (&self->example_job);
-  if (self->toast)
-    adw_toast_dismiss (self->toast);
 }
 
 GListModel *
@@ -799,10 +519,10 @@ sa_window_set_property (GObject *object, guint id, const GValue *value, GParamSp
   switch (id)
     {
       case PROP_AUDITION:
-        set_audition (self, g_value_get_boolean (value));
+        sa_window_set_audition (self, g_value_get_boolean (value));
         break;
       case PROP_RADIO:
-        set_radio (self, g_value_get_boolean (value));
+        sa_window_set_radio (self, g_value_get_boolean (value));
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
@@ -893,36 +613,28 @@ sa_window_class_init (SaWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_track_selected);
   gtk_widget_class_bind_template_callback (widget_class, rerank);
   gtk_widget_class_bind_template_callback (widget_class, on_metric_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_result_selected);
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_result_selected",
+                                                G_CALLBACK (sa_window_on_result_selected));
   gtk_widget_class_bind_template_callback (widget_class, on_result_walk);
-  gtk_widget_class_bind_template_callback (widget_class, on_result_play);
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_result_play",
+                                                G_CALLBACK (sa_window_on_result_play));
   gtk_widget_class_bind_template_callback (widget_class, on_compare_step);
 
   gtk_widget_class_install_action (widget_class, "win.back", NULL, action_history);
   gtk_widget_class_install_action (widget_class, "win.forward", NULL, action_history);
-  gtk_widget_class_install_action (widget_class, "win.play-pause", NULL, action_play_pause);
-  gtk_widget_class_install_action (widget_class, "win.play-query", NULL, action_play_query);
-  gtk_widget_class_install_action (widget_class, "win.compare", NULL, action_compare);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, action_search);
-  gtk_widget_class_install_property_action (widget_class, "win.audition", "audition");
-  gtk_widget_class_install_property_action (widget_class, "win.radio", "radio");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.forward",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search",
                                        NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_CONTROL_MASK, "win.compare",
-                                       NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_u, GDK_CONTROL_MASK, "win.audition",
-                                       NULL);
   sa_window_class_add_file_actions (widget_class);
+  sa_window_class_add_playback_actions (widget_class);
 }
 
 static void
 sa_window_init (SaWindow *self)
 {
-  GtkEventController *keys;
-
   self->walk = sa_walk_new (); /* before the template: the Radio toggle reads its state */
   gtk_widget_init_template (GTK_WIDGET (self));
   sa_window_load_css (GTK_WIDGET (self));
@@ -930,24 +642,12 @@ sa_window_init (SaWindow *self)
   self->results = g_list_store_new (SA_TYPE_RESULT);
   sa_results_view_set_model (self->similar_clips, G_LIST_MODEL (self->results));
 
-  self->player = sa_player_new ();
-  sa_player_bar_set_player (self->player_bar, self->player);
-  g_signal_connect (self->player, "error", G_CALLBACK (on_player_error), self);
-  g_signal_connect (self->player, "warning", G_CALLBACK (on_player_error), self);
-  g_signal_connect (self->player, "eos", G_CALLBACK (on_player_eos), self);
-  g_signal_connect_swapped (self->player, "notify::playing", G_CALLBACK (update_playing_marks),
-                            self);
-  g_signal_connect_swapped (self->player, "notify::tag", G_CALLBACK (update_playing_marks), self);
-
-  keys = gtk_event_controller_key_new ();
-  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  sa_window_init_playback (self);
   sa_window_add_drop_target (self);
   self->settings = sa_window_open_settings (GTK_WINDOW (self));
   gtk_stack_set_visible_child_name (self->stack, "welcome");
   on_page_changed (self);
-  show_query (self);
+  sa_window_show_query (self);
 }
 
 SaWindow *
