@@ -30,6 +30,8 @@ struct _SaCollectionPane
   GtkSingleSelection *selection;
   GtkLabel *count_label;
   GtkColumnViewColumn *folder_column;
+  GtkColumnViewColumn *artist_column;
+  GtkColumnViewColumn *album_column;
 
   SaCollection *collection;
   char *needle;        /* casefolded search text */
@@ -231,7 +233,10 @@ void
 sa_collection_pane_set_show_folder (SaCollectionPane *self, gboolean show)
 {
   g_return_if_fail (SA_IS_COLLECTION_PANE (self));
+  /* no tags: the folder instead of empty Artist and Album columns */
   gtk_column_view_column_set_visible (self->folder_column, show);
+  gtk_column_view_column_set_visible (self->artist_column, !show);
+  gtk_column_view_column_set_visible (self->album_column, !show);
 }
 
 GListModel *
@@ -309,6 +314,8 @@ sa_collection_pane_class_init (SaCollectionPaneClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_shown_changed);
   gtk_widget_class_bind_template_child (widget_class, SaCollectionPane, folder_column);
+  gtk_widget_class_bind_template_child (widget_class, SaCollectionPane, artist_column);
+  gtk_widget_class_bind_template_child (widget_class, SaCollectionPane, album_column);
 }
 
 static void

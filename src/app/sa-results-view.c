@@ -30,6 +30,8 @@ struct _SaResultsView
   GtkColumnViewColumn *play_column;
   GtkColumnViewColumn *share_column;
   GtkColumnViewColumn *folder_column;
+  GtkColumnViewColumn *artist_column;
+  GtkColumnViewColumn *album_column;
 
   int playing_track;
   gboolean playing;
@@ -183,7 +185,10 @@ void
 sa_results_view_set_show_folder (SaResultsView *self, gboolean show)
 {
   g_return_if_fail (SA_IS_RESULTS_VIEW (self));
+  /* no tags: the folder instead of empty Artist and Album columns */
   gtk_column_view_column_set_visible (self->folder_column, show);
+  gtk_column_view_column_set_visible (self->artist_column, !show);
+  gtk_column_view_column_set_visible (self->album_column, !show);
 }
 
 void
@@ -323,6 +328,8 @@ sa_results_view_class_init (SaResultsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaResultsView, play_column);
   gtk_widget_class_bind_template_child (widget_class, SaResultsView, share_column);
   gtk_widget_class_bind_template_child (widget_class, SaResultsView, folder_column);
+  gtk_widget_class_bind_template_child (widget_class, SaResultsView, artist_column);
+  gtk_widget_class_bind_template_child (widget_class, SaResultsView, album_column);
   gtk_widget_class_bind_template_callback (widget_class, on_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_activate);
   gtk_widget_class_bind_template_callback (widget_class, format_rank);

@@ -65,6 +65,8 @@ chosen_path (GtkNativeDialog *chooser, int response)
 
 /* ---- opening a collection ---- */
 
+static char *find_metadata_beside (const char *features);
+
 static void
 on_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -91,10 +93,13 @@ sa_window_open (SaWindow *self, const char *features, const char *metadata, cons
   g_autofree char *name = g_path_get_basename (features);
   g_autofree char *text = g_strdup_printf (_ ("Loading “%s”…"), name);
   GCancellable *cancellable = sa_window_begin_work (self, text, -1, TRUE);
+  /* no metadata named: the one beside the features, as Open Collection finds it */
+  g_autofree char *beside = metadata ? NULL : find_metadata_beside (features);
 
   g_free (self->pending_audio_root);
   self->pending_audio_root = g_strdup (audio_root);
-  sa_collection_load_async (features, metadata, cancellable, on_loaded, g_object_ref (self));
+  sa_collection_load_async (features, metadata ? metadata : beside, cancellable, on_loaded,
+                            g_object_ref (self));
 }
 
 void

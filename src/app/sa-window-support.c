@@ -39,14 +39,15 @@ sa_window_track_subtitle (SaCollection *c, guint track)
   return g_strdup (_ ("Unknown artist"));
 }
 
-/* No artist anywhere among the first tracks: the lists show the folder instead. */
+/* No artist and no album anywhere: the lists show the folder instead. */
 gboolean
 sa_window_collection_is_untagged (SaCollection *c)
 {
-  guint n = MIN (sa_collection_get_n_tracks (c), 200);
+  guint n = sa_collection_get_n_tracks (c);
 
   for (guint i = 0; i < n; i++)
-    if (*sa_collection_get_field (c, i, SA_FIELD_ARTIST))
+    if (*sa_collection_get_field (c, i, SA_FIELD_ARTIST)
+        || *sa_collection_get_field (c, i, SA_FIELD_ALBUM))
       return FALSE;
   return n > 0;
 }
