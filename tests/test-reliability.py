@@ -175,9 +175,42 @@ order, _ = reference([rp, ssd, tags], (0.5, 0.9, 1.0), 3, 10)
 rc, got, _, err = query(f, ids[3], "--weights", "tags=1")
 check(rc == 0 and got[1:] == [int(x) for x in ids[order]], "--weights tags=1 turns the extra set on")
 
+# the next class: archives that are large in members, odd names, a FIFO behind a symlink
+f = path("many-members.npz")
+with zipfile.ZipFile(f, "w") as z:
+    z.writestr("rp.npy", npy(rp))
+    z.writestr("ssd.npy", npy(ssd))
+    z.writestr("clip_id.npy", npy(ids))
+    for k in range(5000):
+        z.writestr("x%d" % k, b"")
+rc, out, err = run("info", "--features", f)
+check(rc == 1 and "5003 members" in err and f in err, "5,003 members are refused: %s" % err.strip())
+f = path("latin1-member-name.npz")
+with zipfile.ZipFile(f, "w") as z:
+    z.writestr("rp.npy", npy(rp))
+    z.writestr("ssd.npy", npy(ssd))
+    z.writestr("clip_id.npy", npy(ids))
+    info = zipfile.ZipInfo("caf\xe9.npy")
+    z.writestr(info, npy(tags))
+raw = bytearray(open(f, "rb").read())
+for sig in (b"PK\x03\x04", b"PK\x01\x02"):
+    i = raw.find(sig + b"", 0)
+    while i >= 0:
+        j = raw.find("caf\xe9".encode("utf-8"), i, i + 200)
+        if j > 0:
+            raw[j:j + 5] = b"caf\xe9" + b"_"  # same length, not UTF-8
+        i = raw.find(sig, i + 4)
+open(f, "wb").write(bytes(raw))
+rc, out, err = run("info", "--features", f)
+check(rc == 0 and "feature set\trp\t1440" in out, "a member name that is not UTF-8 does not stop the file: %s" % err.strip())
+
 # ---- 4. not regular files, and unclear inputs ----
 fifo = path("features.fifo")
 os.mkfifo(fifo)
+link = path("link-to-fifo.npz")
+os.symlink(fifo, link)
+rc, out, err = run("info", "--features", link, timeout=20)
+check(rc == 1 and "pipe" in err, "a symlink to a FIFO is refused: %s" % err.strip())
 for opt in ["--features", "--metadata"]:
     args = ["info", "--features", good] if opt == "--metadata" else ["info"]
     for special, word in [(fifo, "pipe"), ("/dev/zero", "device"), ("/proc/self/status", "special file"),
