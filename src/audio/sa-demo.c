@@ -339,7 +339,10 @@ sa_demo_write_audio (const char *audio_dir, void (*progress) (guint, guint, gpoi
         g_autofree char *album = g_strdup_printf ("%u BPM", tempi[t]);
 
         if (g_cancellable_set_error_if_cancelled (cancellable, error))
-          return FALSE;
+          {
+            g_unlink (wav); /* the previous clip's synthesis */
+            return FALSE;
+          }
         if (!g_file_test (path, G_FILE_TEST_EXISTS))
           {
             synthesise (f, t, x);
@@ -357,6 +360,8 @@ sa_demo_write_audio (const char *audio_dir, void (*progress) (guint, guint, gpoi
                 int saved = errno;
                 g_set_error (error, SA_ERROR, SA_ERROR_IO, _ ("%s: cannot write: %s"), path,
                              g_strerror (saved));
+                g_unlink (wav);
+                g_unlink (tmp);
                 return FALSE;
               }
           }

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "sa-error.h"
+#include "sa-moments.h"
+#include "sa-search-mp.h"
 #include "sa-search.h"
 
 /* Four-lane float vectors (SSE on x86-64, NEON on arm64, plain code elsewhere).
@@ -28,24 +30,34 @@ hsum (v4sf a0, v4sf a1, v4sf a2, v4sf a3)
   return ((double) s[0] + (double) s[1]) + ((double) s[2] + (double) s[3]);
 }
 
+/* values per float block of the kernels (a multiple of 16) */
+#define KERNEL_BLOCK 128
+
 /* sum_j w_j (x_j - q_j)^2 */
 static double
 kernel_sq (const float *restrict x, const float *restrict q, const float *restrict w, guint n)
 {
-  v4sf a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+  double acc = 0;
 
-  for (guint j = 0; j < n; j += 16)
+  /* float lanes over blocks of KERNEL_BLOCK values, the blocks summed in double: the
+   * rounding of a float running sum over 1,440 values would reach ~1e-6 relative */
+  for (guint b = 0; b < n; b += KERNEL_BLOCK)
     {
-      v4sf d0 = V (x, j) - V (q, j);
-      v4sf d1 = V (x, j + 4) - V (q, j + 4);
-      v4sf d2 = V (x, j + 8) - V (q, j + 8);
-      v4sf d3 = V (x, j + 12) - V (q, j + 12);
-      a0 += d0 * d0 * V (w, j);
-      a1 += d1 * d1 * V (w, j + 4);
-      a2 += d2 * d2 * V (w, j + 8);
-      a3 += d3 * d3 * V (w, j + 12);
+      v4sf a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+      for (guint j = b, end = MIN (n, b + KERNEL_BLOCK); j < end; j += 16)
+        {
+          v4sf d0 = V (x, j) - V (q, j);
+          v4sf d1 = V (x, j + 4) - V (q, j + 4);
+          v4sf d2 = V (x, j + 8) - V (q, j + 8);
+          v4sf d3 = V (x, j + 12) - V (q, j + 12);
+          a0 += d0 * d0 * V (w, j);
+          a1 += d1 * d1 * V (w, j + 4);
+          a2 += d2 * d2 * V (w, j + 8);
+          a3 += d3 * d3 * V (w, j + 12);
+        }
+      acc += hsum (a0, a1, a2, a3);
     }
-  return hsum (a0, a1, a2, a3);
+  return acc;
 }
 
 /* sum_j w_j |x_j - q_j| */
@@ -53,20 +65,25 @@ static double
 kernel_abs (const float *restrict x, const float *restrict q, const float *restrict w, guint n)
 {
   const v4si mask = { 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff };
-  v4sf a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+  double acc = 0;
 
-  for (guint j = 0; j < n; j += 16)
+  for (guint b = 0; b < n; b += KERNEL_BLOCK) /* as kernel_sq */
     {
-      v4sf d0 = (v4sf) ((v4si) (V (x, j) - V (q, j)) & mask);
-      v4sf d1 = (v4sf) ((v4si) (V (x, j + 4) - V (q, j + 4)) & mask);
-      v4sf d2 = (v4sf) ((v4si) (V (x, j + 8) - V (q, j + 8)) & mask);
-      v4sf d3 = (v4sf) ((v4si) (V (x, j + 12) - V (q, j + 12)) & mask);
-      a0 += d0 * V (w, j);
-      a1 += d1 * V (w, j + 4);
-      a2 += d2 * V (w, j + 8);
-      a3 += d3 * V (w, j + 12);
+      v4sf a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+      for (guint j = b, end = MIN (n, b + KERNEL_BLOCK); j < end; j += 16)
+        {
+          v4sf d0 = (v4sf) ((v4si) (V (x, j) - V (q, j)) & mask);
+          v4sf d1 = (v4sf) ((v4si) (V (x, j + 4) - V (q, j + 4)) & mask);
+          v4sf d2 = (v4sf) ((v4si) (V (x, j + 8) - V (q, j + 8)) & mask);
+          v4sf d3 = (v4sf) ((v4si) (V (x, j + 12) - V (q, j + 12)) & mask);
+          a0 += d0 * V (w, j);
+          a1 += d1 * V (w, j + 4);
+          a2 += d2 * V (w, j + 8);
+          a3 += d3 * V (w, j + 12);
+        }
+      acc += hsum (a0, a1, a2, a3);
     }
-  return hsum (a0, a1, a2, a3);
+  return acc;
 }
 
 /* sum_j (x_j - m_j) c_j */
@@ -127,6 +144,8 @@ struct _SaSearch
   double *partial; /* n x ns: the query's per-set sums */
   double *norms;   /* n x ns, cosine only: per-set squared norms of the z-scored rows */
   gboolean norms_ready;
+
+  SaMoments *mp; /* mutual proximity, or NULL (sa-search-mp.c) */
 };
 
 /* The per-dimension factors, computed in double: 1/sigma^2 (Euclidean, cosine) and
@@ -213,6 +232,7 @@ sa_search_free (SaSearch *s)
   g_aligned_free (s->qbuf);
   g_free (s->partial);
   g_free (s->norms);
+  g_clear_pointer (&s->mp, sa_moments_unref);
   g_object_unref (s->c);
   g_free (s);
 }
@@ -501,6 +521,8 @@ sa_search_rank (SaSearch *s, const double *weights, guint k, SaHit *hits)
   gboolean ea, eb, ef;
 
   g_return_val_if_fail (s->has_query, 0);
+  if (sa_search_get_mutual_proximity (s))
+    return sa_search_mp_rank (s, weights, k, hits);
   ensure_fresh (s);
   inside = s->query >= 0;
   q = inside ? (guint) s->query : G_MAXUINT;
@@ -557,6 +579,8 @@ sa_search_distance (SaSearch *s, const double *weights, guint track)
   double coef[SA_MAX_SETS];
 
   g_return_val_if_fail (s->has_query && track < s->n, NAN);
+  if (sa_search_get_mutual_proximity (s))
+    return sa_search_mp_distance (s, weights, track);
   ensure_fresh (s);
   set_coefficients (s, weights, coef);
   return distance_of_key (s, key_of (s, coef, track, query_norm_of (s, coef)));
@@ -569,6 +593,11 @@ sa_search_all_distances (SaSearch *s, const double *weights, double *out)
   double qn;
 
   g_return_if_fail (s->has_query);
+  if (sa_search_get_mutual_proximity (s))
+    {
+      sa_search_mp_all (s, weights, out, TRUE);
+      return;
+    }
   ensure_fresh (s);
   set_coefficients (s, weights, coef);
   qn = query_norm_of (s, coef);
@@ -725,4 +754,94 @@ sa_metric_to_string (SaMetric metric)
 {
   static const char *names[] = { "euclidean", "manhattan", "cosine" };
   return names[metric];
+}
+
+/* ---- mutual proximity hooks and internals (the MP maths is in sa-search-mp.c) ---- */
+
+gboolean
+sa_search_set_mutual_proximity (SaSearch *s, SaMoments *moments)
+{
+  if (moments)
+    sa_moments_ref (moments);
+  g_clear_pointer (&s->mp, sa_moments_unref);
+  s->mp = moments;
+  return sa_search_get_mutual_proximity (s) != NULL;
+}
+
+SaMoments *
+sa_search_get_mutual_proximity (SaSearch *s)
+{
+  if (s->mp == NULL || sa_moments_get_metric (s->mp) != s->metric
+      || sa_moments_get_standardize (s->mp) != s->standardize
+      || sa_moments_get_n_tracks (s->mp) != s->n || sa_moments_get_n_sets (s->mp) != s->ns)
+    return NULL;
+  return s->mp;
+}
+
+void
+sa_search_all_keys (SaSearch *s, const double *weights, double *out)
+{
+  double coef[SA_MAX_SETS];
+  double qn;
+
+  g_return_if_fail (s->has_query);
+  if (sa_search_get_mutual_proximity (s))
+    {
+      sa_search_mp_all (s, weights, out, FALSE);
+      return;
+    }
+  ensure_fresh (s);
+  set_coefficients (s, weights, coef);
+  qn = query_norm_of (s, coef);
+  for (guint i = 0; i < s->n; i++)
+    out[i] = key_of (s, coef, i, qn);
+}
+
+void
+sa_search_pair_partials (SaSearch *s, const float *x, const float *y, double *partials)
+{
+  for (guint si = 0; si < s->ns; si++)
+    {
+      const SaFeatureSet *set = sa_collection_get_set (s->c, si);
+      /* as compute_partials: the float factors are scaled to at most 1 per set */
+      if (s->metric == SA_METRIC_MANHATTAN)
+        partials[si]
+            = kernel_abs (x + set->offset, y + set->offset, s->inv_std + set->offset, set->padded)
+              * s->std_factor[si];
+      else
+        partials[si]
+            = kernel_sq (x + set->offset, y + set->offset, s->inv_var + set->offset, set->padded)
+              * s->var_factor[si];
+    }
+}
+
+const double *
+sa_search_get_partials (SaSearch *s)
+{
+  ensure_fresh (s);
+  return s->partial;
+}
+
+const float *
+sa_search_get_query_row (SaSearch *s)
+{
+  return s->qbuf;
+}
+
+void
+sa_search_get_coefficients (SaSearch *s, const double *weights, double *coef)
+{
+  set_coefficients (s, weights, coef);
+}
+
+SaExclude
+sa_search_get_exclude (SaSearch *s)
+{
+  return s->exclude;
+}
+
+gboolean
+sa_search_get_standardize (SaSearch *s)
+{
+  return s->standardize;
 }
