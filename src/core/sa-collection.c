@@ -312,21 +312,27 @@ not_finite (SaNpz *npz, const SaFeatureSet *set, double v, guint64 file_row, gin
   return FALSE;
 }
 
-/* Checks a converted float row and widens the columns' ranges. */
+/* Checks a converted float row and widens the columns' ranges (branch-free, so that
+ * the loop vectorises: v - v is NaN exactly when v is NaN or infinite). */
 static gboolean
 check_row_f32 (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, const float *row,
                guint64 file_row, gint64 clip_id, GError **error)
 {
-  double *lo = self->lo + set->offset, *hi = self->hi + set->offset;
+  double *restrict lo = self->lo + set->offset, *restrict hi = self->hi + set->offset;
+  int bad = 0;
 
   for (guint j = 0; j < set->length; j++)
     {
       double v = row[j];
-      if (G_UNLIKELY (!isfinite (v)))
-        return not_finite (npz, set, v, file_row, clip_id, j, error);
-      lo[j] = MIN (lo[j], v);
-      hi[j] = MAX (hi[j], v);
+      double z = v - v;
+      bad |= z != z;
+      lo[j] = v < lo[j] ? v : lo[j];
+      hi[j] = v > hi[j] ? v : hi[j];
     }
+  if (G_UNLIKELY (bad))
+    for (guint j = 0; j < set->length; j++)
+      if (!isfinite (row[j]))
+        return not_finite (npz, set, row[j], file_row, clip_id, j, error);
   return TRUE;
 }
 
