@@ -57,6 +57,7 @@ sig_short = os.path.join(signals, "short_7s.wav")
 def check(cond, what):
     global n_checks
     n_checks += 1
+    what = " ".join(what.split())  # one TAP line
     print(("ok %d - " if cond else "not ok %d - ") % n_checks + what, flush=True)
     if not cond:
         failures.append(what)
