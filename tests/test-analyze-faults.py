@@ -160,6 +160,10 @@ n_tut = len(joined(tut))
 r = analyze(tut, b)
 check(r.returncode == 0 and len(joined(tut)) == n_tut + 2,
       "analysing into the tutorial's collection keeps its %d rows: %d" % (n_tut, len(joined(tut))))
+kept = snapshot(out)
+r = analyze(out, os.path.join(tmp, "empty"), "--prune")
+check(r.returncode == 1 and "no track would be left" in r.stderr and snapshot(out) == kept,
+      "--prune to nothing leaves the collection as it was: %s" % r.stderr.strip())
 r = run("analyze", "--help")
 check("--prune" in r.stdout and "removes a track only" in r.stdout, "--help says what a run removes")
 
