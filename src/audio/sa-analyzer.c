@@ -838,6 +838,21 @@ stop_workers (Analysis *a)
   g_mutex_clear (&a->run.lock);
 }
 
+/* Nothing would be left of a collection (--prune of folders with no audio): it stays. */
+static gboolean
+no_track_left (Analysis *a, GError **error)
+{
+  g_autofree char *shown = g_filename_display_name (a->outdir);
+
+  if (a->p.n_removed == 0)
+    return FALSE;
+  g_set_error (error, SA_ERROR, SA_ERROR_EMPTY,
+               _ ("%s: no track would be left (%u removed, none analysed); the collection is "
+                  "left as it was"),
+               shown, a->p.n_removed);
+  return TRUE;
+}
+
 gboolean
 sa_analyze (const char *const *inputs, const char *outdir, const SaAnalyzeOptions *options,
             SaAnalyzeProgress *report, GCancellable *cancellable, GError **error)
@@ -883,7 +898,7 @@ sa_analyze (const char *const *inputs, const char *outdir, const SaAnalyzeOption
       if (ok && count_ok (a.entries) > 0)
         ok = write_collection (outdir, a.entries, a.failures, error);
       else if (ok)
-        ok = write_errors (outdir, a.failures, error);
+        ok = write_errors (outdir, a.failures, error) && !no_track_left (&a, error);
       if (options->failures)
         for (guint i = 0; i < a.failures->len; i++)
           g_ptr_array_add (options->failures,

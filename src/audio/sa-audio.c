@@ -644,15 +644,29 @@ run_pipeline (Decoder *d, const char *path, GCancellable *cancellable, GError **
 {
   gboolean done = FALSE;
 
+  guint immediate = 0;
+
   d->last_progress = g_get_monotonic_time ();
   while (!done)
     {
       g_autoptr (GstMessage) msg = NULL;
+      gint64 before = g_get_monotonic_time ();
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
       msg = gst_bus_timed_pop_filtered (d->bus, 100 * GST_MSECOND,
                                         GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_TAG);
+      /* a bus that cannot wait (its poll could not be made: no file descriptor left) returns
+       * at once: stop instead of spinning */
+      immediate = msg == NULL && g_get_monotonic_time () - before < 1000 ? immediate + 1 : 0;
+      if (immediate > 100)
+        {
+          g_set_error (error, SA_ERROR, SA_ERROR_NO_RESOURCES,
+                       _ ("%s: cannot decode: GStreamer cannot wait for the decoder (are file "
+                          "descriptors exhausted? see ulimit -n)"),
+                       path);
+          return FALSE;
+        }
       if (msg && !handle_message (d, msg, path, &done, error))
         return FALSE;
       if (!done && !check_progress (d, path, error))
