@@ -14,6 +14,7 @@ packages="
   xvfb xauth dbus
   desktop-file-utils appstream
   clang libclang-rt-14-dev valgrind util-linux
+  python3-scipy
 "
 # the window: libadwaita (GNOME's widgets and style: toasts, status pages, dark mode)
 packages="$packages

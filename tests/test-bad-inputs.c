@@ -26,7 +26,7 @@ static const char *const code_names[] = {
   "UNSUPPORTED", "BAD_HEADER", "TOO_LARGE", "SHAPE",     "NOT_FINITE",
   "MISSING",     "CSV",        "ENCODING",  "EMPTY",     "INVALID_ARGUMENT",
   "NOT_FOUND",   "DECODE",     "TOO_SHORT", "CANCELLED", "NOT_REGULAR",
-  "NO_MEMORY",
+  "NO_MEMORY",   "BUSY",       "NO_RESOURCES",
 };
 
 static int

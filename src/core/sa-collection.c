@@ -1128,6 +1128,16 @@ sa_collection_resolve_audio (SaCollection *self, guint track)
 
   if (*path == '\0')
     return NULL;
+  /* a path that is not UTF-8 is stored as a file:// URI (soundalike-cli analyze) */
+  if (g_str_has_prefix (path, "file://"))
+    {
+      g_autofree char *local = g_filename_from_uri (path, NULL, NULL);
+      if (local)
+        {
+          g_free (path);
+          path = g_steal_pointer (&local);
+        }
+    }
   g_strdelimit (path, "\\", '/');
   if (self->audio_root)
     {
@@ -1140,6 +1150,9 @@ sa_collection_resolve_audio (SaCollection *self, guint track)
           g_autofree char *candidate = NULL;
           if (*tail == '\0' || (k == n && g_path_is_absolute (path)))
             continue;
+          /* never out of the audio folder: only the parts after the last ".." */
+          if (g_strv_contains ((const char *const *) parts + (n - k), ".."))
+            continue;
           candidate = g_build_filename (self->audio_root, tail, NULL);
           if (g_file_test (candidate, G_FILE_TEST_IS_REGULAR))
             return g_steal_pointer (&candidate);
@@ -1147,6 +1160,8 @@ sa_collection_resolve_audio (SaCollection *self, guint track)
     }
   if (g_path_is_absolute (path))
     return g_file_test (path, G_FILE_TEST_IS_REGULAR) ? g_steal_pointer (&path) : NULL;
+  if (parts && g_strv_contains ((const char *const *) parts, ".."))
+    return NULL; /* with an audio folder chosen, a relative path does not climb out of it */
   if (self->metadata_dir)
     {
       g_autofree char *candidate = g_build_filename (self->metadata_dir, path, NULL);

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "sa-error.h"
+#include "sa-moments.h"
+#include "sa-search-mp.h"
 #include "sa-search.h"
 
 /* Four-lane float vectors (SSE on x86-64, NEON on arm64, plain code elsewhere).
@@ -127,6 +129,8 @@ struct _SaSearch
   double *partial; /* n x ns: the query's per-set sums */
   double *norms;   /* n x ns, cosine only: per-set squared norms of the z-scored rows */
   gboolean norms_ready;
+
+  SaMoments *mp; /* mutual proximity, or NULL (sa-search-mp.c) */
 };
 
 /* The per-dimension factors, computed in double: 1/sigma^2 (Euclidean, cosine) and
@@ -215,6 +219,7 @@ sa_search_free (SaSearch *s)
   g_aligned_free (s->qbuf);
   g_free (s->partial);
   g_free (s->norms);
+  g_clear_pointer (&s->mp, sa_moments_unref);
   g_object_unref (s->c);
   g_free (s);
 }
@@ -522,6 +527,8 @@ sa_search_rank (SaSearch *s, const double *weights, guint k, SaHit *hits)
   gboolean ea, eb, ef;
 
   g_return_val_if_fail (s->has_query, 0);
+  if (sa_search_get_mutual_proximity (s))
+    return sa_search_mp_rank (s, weights, k, hits);
   ensure_fresh (s);
   inside = s->query >= 0;
   q = inside ? (guint) s->query : G_MAXUINT;
@@ -578,6 +585,8 @@ sa_search_distance (SaSearch *s, const double *weights, guint track)
   double coef[SA_MAX_SETS];
 
   g_return_val_if_fail (s->has_query && track < s->n, NAN);
+  if (sa_search_get_mutual_proximity (s))
+    return sa_search_mp_distance (s, weights, track);
   ensure_fresh (s);
   set_coefficients (s, weights, coef);
   return distance_of_key (s, key_of (s, coef, track, query_norm_of (s, coef)));
@@ -590,6 +599,11 @@ sa_search_all_distances (SaSearch *s, const double *weights, double *out)
   double qn;
 
   g_return_if_fail (s->has_query);
+  if (sa_search_get_mutual_proximity (s))
+    {
+      sa_search_mp_all (s, weights, out, TRUE);
+      return;
+    }
   ensure_fresh (s);
   set_coefficients (s, weights, coef);
   qn = query_norm_of (s, coef);
@@ -752,4 +766,91 @@ sa_metric_to_string (SaMetric metric)
   g_return_val_if_fail ((guint) metric <= SA_METRIC_COSINE, NULL);
 
   return names[metric];
+}
+
+/* ---- mutual proximity hooks and internals (the MP maths is in sa-search-mp.c) ---- */
+
+gboolean
+sa_search_set_mutual_proximity (SaSearch *s, SaMoments *moments)
+{
+  if (moments)
+    sa_moments_ref (moments);
+  g_clear_pointer (&s->mp, sa_moments_unref);
+  s->mp = moments;
+  return sa_search_get_mutual_proximity (s) != NULL;
+}
+
+SaMoments *
+sa_search_get_mutual_proximity (SaSearch *s)
+{
+  if (s->mp == NULL || sa_moments_get_metric (s->mp) != s->metric
+      || sa_moments_get_standardize (s->mp) != s->standardize
+      || sa_moments_get_n_tracks (s->mp) != s->n || sa_moments_get_n_sets (s->mp) != s->ns)
+    return NULL;
+  return s->mp;
+}
+
+void
+sa_search_all_keys (SaSearch *s, const double *weights, double *out)
+{
+  double coef[SA_MAX_SETS];
+  double qn;
+
+  g_return_if_fail (s->has_query);
+  if (sa_search_get_mutual_proximity (s))
+    {
+      sa_search_mp_all (s, weights, out, FALSE);
+      return;
+    }
+  ensure_fresh (s);
+  set_coefficients (s, weights, coef);
+  qn = query_norm_of (s, coef);
+  for (guint i = 0; i < s->n; i++)
+    out[i] = key_of (s, coef, i, qn);
+}
+
+void
+sa_search_pair_partials (SaSearch *s, const float *x, const float *y, double *partials)
+{
+  for (guint si = 0; si < s->ns; si++)
+    {
+      const SaFeatureSet *set = sa_collection_get_set (s->c, si);
+      if (s->metric == SA_METRIC_MANHATTAN)
+        partials[si]
+            = kernel_abs (x + set->offset, y + set->offset, s->inv_std + set->offset, set->padded);
+      else
+        partials[si]
+            = kernel_sq (x + set->offset, y + set->offset, s->inv_var + set->offset, set->padded);
+    }
+}
+
+const double *
+sa_search_get_partials (SaSearch *s)
+{
+  ensure_fresh (s);
+  return s->partial;
+}
+
+const float *
+sa_search_get_query_row (SaSearch *s)
+{
+  return s->qbuf;
+}
+
+void
+sa_search_get_coefficients (SaSearch *s, const double *weights, double *coef)
+{
+  set_coefficients (s, weights, coef);
+}
+
+SaExclude
+sa_search_get_exclude (SaSearch *s)
+{
+  return s->exclude;
+}
+
+gboolean
+sa_search_get_standardize (SaSearch *s)
+{
+  return s->standardize;
 }
