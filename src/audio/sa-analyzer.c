@@ -64,6 +64,8 @@ entry_free (Entry *e)
 void
 sa_analyze_options_init (SaAnalyzeOptions *options)
 {
+  g_return_if_fail (options != NULL);
+
   memset (options, 0, sizeof *options);
   options->segments = SA_SEGMENT_OPTIONS_TUTORIAL;
 }
@@ -71,6 +73,8 @@ sa_analyze_options_init (SaAnalyzeOptions *options)
 gint64
 sa_clip_id_for_path (const char *path)
 {
+  g_return_val_if_fail (path != NULL, 0);
+
   g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   guint8 digest[32];
   gsize len = sizeof digest;
@@ -862,6 +866,11 @@ sa_analyze (const char *const *inputs, const char *outdir, const SaAnalyzeOption
   gulong handler = 0;
   gboolean ok;
 
+  g_return_val_if_fail (inputs != NULL, FALSE);
+  g_return_val_if_fail (outdir != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
   if (options == NULL)
     {
       sa_analyze_options_init (&defaults);
@@ -948,6 +957,10 @@ void
 sa_analyze_async (const char *const *inputs, const char *outdir, const SaAnalyzeOptions *options,
                   GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
+  g_return_if_fail (inputs != NULL);
+  g_return_if_fail (outdir != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   AsyncData *d = g_new0 (AsyncData, 1);
 
@@ -968,6 +981,9 @@ gboolean
 sa_analyze_finish (GAsyncResult *result, SaAnalyzeProgress *report, GError **error)
 {
   AsyncData *d = g_task_get_task_data (G_TASK (result));
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (report)
     {

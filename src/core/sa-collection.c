@@ -881,6 +881,9 @@ sa_collection_load_async (const char *features_path, const char *metadata_path,
                           GCancellable *cancellable, GAsyncReadyCallback callback,
                           gpointer user_data)
 {
+  g_return_if_fail (features_path != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   char **paths = g_new0 (char *, 3);
 
@@ -894,36 +897,49 @@ sa_collection_load_async (const char *features_path, const char *metadata_path,
 SaCollection *
 sa_collection_load_finish (GAsyncResult *result, GError **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 const char *
 sa_collection_get_features_path (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+
   return self->features_path;
 }
 
 const char *
 sa_collection_get_metadata_path (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+
   return self->metadata_path;
 }
 
 const SaCollectionReport *
 sa_collection_get_report (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+
   return &self->report;
 }
 
 guint
 sa_collection_get_n_tracks (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), 0);
+
   return self->n_tracks;
 }
 
 guint
 sa_collection_get_n_sets (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), 0);
+
   return self->n_sets;
 }
 
@@ -937,6 +953,9 @@ sa_collection_get_set (SaCollection *self, guint index)
 int
 sa_collection_find_set (SaCollection *self, const char *name)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), -1);
+  g_return_val_if_fail (name != NULL, -1);
+
   for (guint i = 0; i < self->n_sets; i++)
     if (g_str_equal (self->sets[i].name, name))
       return i;
@@ -946,18 +965,24 @@ sa_collection_find_set (SaCollection *self, const char *name)
 guint
 sa_collection_get_n_dims (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), 0);
+
   return self->n_dims;
 }
 
 guint
 sa_collection_get_stride (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), 0);
+
   return self->stride;
 }
 
 const float *
 sa_collection_get_matrix (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+
   return self->matrix;
 }
 
@@ -971,12 +996,16 @@ sa_collection_get_row (SaCollection *self, guint track)
 const double *
 sa_collection_get_mean (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+
   return self->mean;
 }
 
 const double *
 sa_collection_get_std (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+
   return self->std;
 }
 
@@ -1039,6 +1068,8 @@ sa_collection_get_clip_id (SaCollection *self, guint track)
 int
 sa_collection_find_clip_id (SaCollection *self, gint64 clip_id)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), -1);
+
   return (int) GPOINTER_TO_UINT (g_hash_table_lookup (self->by_clip_id, &clip_id)) - 1;
 }
 
@@ -1064,6 +1095,8 @@ sa_collection_get_column (SaCollection *self, guint track, const char *column)
 SaMetadata *
 sa_collection_get_metadata (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+
   return self->metadata;
 }
 
@@ -1078,6 +1111,8 @@ sa_collection_get_group (SaCollection *self, guint track, SaField field)
 void
 sa_collection_set_audio_root (SaCollection *self, const char *audio_root)
 {
+  g_return_if_fail (SA_IS_COLLECTION (self));
+
   g_free (self->audio_root);
   self->audio_root = audio_root && *audio_root ? g_strdup (audio_root) : NULL;
 }
@@ -1085,6 +1120,8 @@ sa_collection_set_audio_root (SaCollection *self, const char *audio_root)
 const char *
 sa_collection_get_audio_root (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+
   return self->audio_root;
 }
 

@@ -202,6 +202,8 @@ sa_search_new (SaCollection *collection)
 {
   SaSearch *s = g_new0 (SaSearch, 1);
 
+  g_return_val_if_fail (SA_IS_COLLECTION (collection), NULL);
+
   s->c = g_object_ref (collection);
   s->metric = SA_METRIC_EUCLIDEAN;
   s->standardize = TRUE;
@@ -240,12 +242,16 @@ sa_search_free (SaSearch *s)
 SaCollection *
 sa_search_get_collection (SaSearch *s)
 {
+  g_return_val_if_fail (s != NULL, NULL);
+
   return s->c;
 }
 
 void
 sa_search_set_metric (SaSearch *s, SaMetric metric)
 {
+  g_return_if_fail (s != NULL);
+
   if (s->metric != metric)
     s->stale = TRUE;
   s->metric = metric;
@@ -254,12 +260,16 @@ sa_search_set_metric (SaSearch *s, SaMetric metric)
 SaMetric
 sa_search_get_metric (SaSearch *s)
 {
+  g_return_val_if_fail (s != NULL, SA_METRIC_EUCLIDEAN);
+
   return s->metric;
 }
 
 void
 sa_search_set_standardize (SaSearch *s, gboolean standardize)
 {
+  g_return_if_fail (s != NULL);
+
   if (s->standardize == !!standardize)
     return;
   s->standardize = !!standardize;
@@ -270,18 +280,24 @@ sa_search_set_standardize (SaSearch *s, gboolean standardize)
 void
 sa_search_set_set_scaling (SaSearch *s, gboolean set_scaling)
 {
+  g_return_if_fail (s != NULL);
+
   s->set_scaling = !!set_scaling;
 }
 
 void
 sa_search_set_exclude (SaSearch *s, SaExclude exclude)
 {
+  g_return_if_fail (s != NULL);
+
   s->exclude = exclude;
 }
 
 int
 sa_search_get_query (SaSearch *s)
 {
+  g_return_val_if_fail (s != NULL, -1);
+
   return s->query;
 }
 
@@ -380,6 +396,9 @@ sa_search_set_query (SaSearch *s, guint track)
 void
 sa_search_set_query_vector (SaSearch *s, const float *row)
 {
+  g_return_if_fail (s != NULL);
+  g_return_if_fail (row != NULL);
+
   s->query = -1;
   s->has_query = TRUE;
   memcpy (s->qbuf, row, s->stride * sizeof (float));
@@ -389,6 +408,8 @@ sa_search_set_query_vector (SaSearch *s, const float *row)
 gboolean
 sa_search_has_query (SaSearch *s)
 {
+  g_return_val_if_fail (s != NULL, FALSE);
+
   return s->has_query;
 }
 
@@ -738,6 +759,9 @@ sa_search_parse_weights (SaCollection *c, const char *text, double *weights, GEr
 gboolean
 sa_metric_from_string (const char *text, SaMetric *metric)
 {
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (metric != NULL, FALSE);
+
   if (g_ascii_strcasecmp (text, "euclidean") == 0)
     *metric = SA_METRIC_EUCLIDEAN;
   else if (g_ascii_strcasecmp (text, "manhattan") == 0)
@@ -753,6 +777,9 @@ const char *
 sa_metric_to_string (SaMetric metric)
 {
   static const char *names[] = { "euclidean", "manhattan", "cosine" };
+
+  g_return_val_if_fail ((guint) metric <= SA_METRIC_COSINE, NULL);
+
   return names[metric];
 }
 
