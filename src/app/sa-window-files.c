@@ -354,7 +354,7 @@ on_analysed (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   else if (!ok)
     sa_window_show_error (self, error->message);
-  else if (report.n_analysed + report.n_reused == 0)
+  else if (report.n_analysed + report.n_reused + report.n_kept == 0)
     sa_window_show_error (self, _ ("No audio file in the folder could be analysed"));
   else
     {
