@@ -408,6 +408,7 @@ sa_analyze (const char *const *inputs, const char *outdir, const SaAnalyzeOption
   g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
   g_autoptr (GPtrArray) failures = g_ptr_array_new ();
   g_autoptr (GCancellable) own_cancellable = NULL;
+  g_autoptr (GPtrArray) roots = g_ptr_array_new_with_free_func (g_free);
   Walk walk = { 0 };
   SaAnalyzeProgress p = { 0 };
   Run run = { 0 };
@@ -443,10 +444,13 @@ sa_analyze (const char *const *inputs, const char *outdir, const SaAnalyzeOption
   for (guint i = 0; inputs[i]; i++)
     {
       g_autofree char *abs = absolute (inputs[i]);
+      guint first = walk.files->len;
       if (g_file_test (abs, G_FILE_TEST_IS_DIR))
         walk_dir (&walk, abs, cancellable);
       else
         add_file (&walk, abs); /* named explicitly: analysed whatever its extension */
+      sa_shard_filter (&options->shard, walk.files, first, abs);
+      g_ptr_array_add (roots, g_steal_pointer (&abs));
     }
 
   previous = load_previous (outdir);
@@ -493,6 +497,18 @@ sa_analyze (const char *const *inputs, const char *outdir, const SaAnalyzeOption
       g_thread_pool_push (pool, e, NULL);
       pending++;
     }
+  {
+    /* with --shard, the other shards' rows stay */
+    GHashTableIter iter;
+    Entry *old;
+    g_hash_table_iter_init (&iter, previous);
+    while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &old))
+      if (sa_shard_excludes (&options->shard, roots, old->path))
+        {
+          g_hash_table_iter_steal (&iter);
+          g_ptr_array_add (entries, old);
+        }
+  }
   p.n_removed = g_hash_table_size (previous);
   if (options->progress)
     options->progress (&p, options->progress_data);

@@ -20,6 +20,7 @@
 #include <gio/gio.h>
 
 #include "sa-rpssd.h"
+#include "sa-shard.h"
 
 G_BEGIN_DECLS
 
@@ -45,6 +46,7 @@ typedef struct
   SaAnalyzeProgressFunc progress;
   gpointer progress_data;
   GPtrArray *failures; /* if set, receives a message (char *) for every file that failed */
+  SaShard shard; /* count 0: every file; else only this shard's files, and only its rows removed */
 } SaAnalyzeOptions;
 
 void sa_analyze_options_init (SaAnalyzeOptions *options);

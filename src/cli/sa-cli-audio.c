@@ -15,6 +15,7 @@
 #include "sa-cli-private.h"
 #include "sa-demo.h"
 #include "sa-error.h"
+#include "sa-merge.h"
 
 static void
 print_vector (const char *set, const char *segment, const double *v, guint n, gboolean rows)
@@ -153,6 +154,7 @@ int
 sa_cli_analyze (int argc, char **argv)
 {
   g_autofree char *output = NULL;
+  g_autofree char *shard = NULL;
   int jobs = 0, skip = 0, step = 1;
   double checkpoint = 10;
   gboolean progress = FALSE, quiet = FALSE;
@@ -170,6 +172,10 @@ sa_cli_analyze (int argc, char **argv)
       N_ ("Analyse every K-th segment (rp_extract's step_width; default 1)"), "K" },
     { "checkpoint", 0, 0, G_OPTION_ARG_DOUBLE, &checkpoint,
       N_ ("Save the results so far every N seconds (default 10)"), "N" },
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &shard,
+      N_ ("Analyse only shard K of N (1 <= K <= N), split by a hash of each file's path in the "
+          "folder; join the shards with 'soundalike-cli merge'"),
+      "K/N" },
     { NULL },
   };
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
@@ -194,6 +200,12 @@ sa_cli_analyze (int argc, char **argv)
   if (skip < 0 || step < 1)
     return sa_cli_usage_error ("analyze", _ ("--skip must be >= 0 and --step >= 1"));
   sa_analyze_options_init (&opts);
+  if (shard)
+    {
+      g_autoptr (GError) shard_error = NULL;
+      if (!sa_shard_parse (shard, &opts.shard, &shard_error))
+        return sa_cli_usage_error ("analyze", shard_error->message);
+    }
   opts.n_jobs = (guint) jobs;
   opts.segments.skip_segments = (guint) skip;
   opts.segments.step = (guint) step;
@@ -233,6 +245,42 @@ sa_cli_analyze (int argc, char **argv)
                      "continue.\n"));
       g_error_free (r.error);
       return 130;
+    }
+  return 0;
+}
+
+int
+sa_cli_merge (int argc, char **argv)
+{
+  gboolean quiet = FALSE;
+  GOptionEntry entries[] = {
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_ ("Print no summary"), NULL },
+    { NULL },
+  };
+  GError *error = NULL;
+  SaMergeReport r;
+  int status = 0;
+
+  if (!sa_cli_parse ("merge", "OUTDIR SHARD_OUTDIR…",
+                     _ ("Join collections written by 'soundalike-cli analyze --shard K/N' (or any "
+                        "analyze runs) into OUTDIR. A file in several inputs is one row, the "
+                        "newest analysis of it; the failure lists are joined; rows already in "
+                        "OUTDIR stay unless an input has the same file."),
+                     entries, &argc, &argv, &status))
+    return status;
+  if (argc < 3)
+    return sa_cli_usage_error ("merge", _ ("give the output folder and at least one input folder"));
+  if (!sa_merge (argv[1], (const char *const *) argv + 2, &r, &error))
+    return sa_cli_fail (error);
+  if (!quiet)
+    {
+      g_printerr (_ ("%u inputs: %u tracks, %u failed files, %u duplicates joined; results in "
+                     "%s\n"),
+                  r.n_inputs, r.n_rows, r.n_failures, r.n_duplicates, argv[1]);
+      if (r.n_incomplete > 0)
+        g_printerr (_ ("Left out %u rows whose features and metadata disagree (an interrupted "
+                       "run?): run that shard's analyze again, then merge.\n"),
+                    r.n_incomplete);
     }
   return 0;
 }
