@@ -14,6 +14,7 @@ packages="
   xvfb xauth dbus
   desktop-file-utils appstream
   clang libclang-rt-14-dev valgrind util-linux
+  parallel
 "
 
 if [ "$(id -u)" -eq 0 ]; then
