@@ -100,9 +100,9 @@ read_f32 (SaNpz *npz, const char *dir, const char *name, guint cols, guint64 *ro
   out = g_try_malloc (MAX (h.data_size, 1));
   if (raw == NULL || out == NULL)
     {
-      g_set_error (error, SA_ERROR, SA_ERROR_TOO_LARGE,
-                   _ ("%s: not enough memory for '%s' (%" G_GUINT64_FORMAT " bytes)"), dir, name,
-                   h.data_size);
+      g_autofree char *size = g_format_size (h.data_size);
+      g_set_error (error, SA_ERROR, SA_ERROR_TOO_LARGE, _ ("%s: not enough memory for '%s' (%s)"),
+                   dir, name, size);
       return NULL;
     }
   if (!sa_npz_stream_read (s, raw, h.data_size, error) || !sa_npz_stream_finish (s, error))
@@ -501,10 +501,11 @@ sa_merge (const char *outdir, const char *const *inputs, SaMergeReport *report, 
 
       if (other)
         {
+          g_autofree char *text = g_strdup_printf ("%" PRId64, *id);
           g_set_error (error, SA_ERROR, SA_ERROR_CORRUPT,
-                       _ ("clip id %" PRId64 " stands for two files, %s (in %s) and %s (in %s); "
-                          "nothing was written"),
-                       *id, row_path (other), other->in->dir, row_path (row), row->in->dir);
+                       _ ("clip id %s stands for two files, %s (in %s) and %s (in %s); nothing "
+                          "was written"),
+                       text, row_path (other), other->in->dir, row_path (row), row->in->dir);
           return FALSE;
         }
       g_hash_table_insert (by_id, id, row);
