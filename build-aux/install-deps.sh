@@ -16,6 +16,10 @@ packages="
   clang libclang-rt-14-dev valgrind util-linux
   parallel
 "
+# the window: libadwaita (GNOME's widgets and style: toasts, status pages, dark mode)
+packages="$packages
+  libadwaita-1-dev
+"
 
 if [ "$(id -u)" -eq 0 ]; then
   sudo=""
