@@ -20,28 +20,32 @@ for s in chord_tremolo_4hz clicks_120bpm pink_am_2hz sine440_m6dBFS white_noise;
   done
 done
 
-# $1: label, rest: the command (wall time of the whole command, median of 3)
-measure() {
-  label=$1
-  shift
-  : >"$tmp/times"
-  for r in 1 2 3; do
+# The machine may be shared: the three runs are interleaved, 5 rounds, medians reported;
+# CPU time (user + sys, all processes) shows what sharding costs, whatever the load.
+one="'$cli' analyze '$tmp/clips' --output '$tmp/out' --jobs 1 --quiet"
+two="parallel --will-cite -j2 '$cli' analyze '$tmp/clips' --output '$tmp/s{}' --jobs 1 --quiet --shard {}/2 ::: 1 2 && '$cli' merge '$tmp/merged' '$tmp/s1' '$tmp/s2' --quiet"
+threads="'$cli' analyze '$tmp/clips' --output '$tmp/out' --jobs 2 --quiet"
+: >"$tmp/times"
+for r in 1 2 3 4 5; do
+  for run in one two threads; do
     rm -rf "$tmp/out" "$tmp/s1" "$tmp/s2" "$tmp/merged"
-    /usr/bin/time -f "%e" -o "$tmp/t" sh -c "$*"
-    cat "$tmp/t" >>"$tmp/times"
+    eval "cmd=\$$run"
+    /usr/bin/time -f "$run %e %U %S" -a -o "$tmp/times" sh -c "$cmd"
   done
-  wall=$(median <"$tmp/times")
-  echo "| $label | $wall | $(awk "BEGIN{printf \"%.0f\", 1200 / $wall}")x | $(awk "BEGIN{printf \"%.2f\", 40 / $wall}") |"
+done
+row() {
+  wall=$(awk -v r="$1" '$1==r{print $2}' "$tmp/times" | median)
+  cpu=$(awk -v r="$1" '$1==r{print $3 + $4}' "$tmp/times" | median)
+  echo "| $2 | $wall | $(awk "BEGIN{printf \"%.0f\", 1200 / $wall}")x | $(awk "BEGIN{printf \"%.2f\", 40 / $wall}") | $cpu |"
 }
-
-echo "| run | wall time (s, median of 3) | x real time | files/s |"
-echo "|---|---:|---:|---:|"
-measure "1 shard (plain analyze, --jobs 1)" \
-  "'$cli' analyze '$tmp/clips' --output '$tmp/out' --jobs 1 --quiet"
-measure "2 shards at once (parallel -j2, --jobs 1 each) + merge" \
-  "parallel --will-cite -j2 '$cli' analyze '$tmp/clips' --output '$tmp/s{}' --jobs 1 --quiet --shard {}/2 ::: 1 2 && '$cli' merge '$tmp/merged' '$tmp/s1' '$tmp/s2' --quiet"
-measure "plain analyze, --jobs 2 (threads in one process)" \
-  "'$cli' analyze '$tmp/clips' --output '$tmp/out' --jobs 2 --quiet"
+echo "| run | wall time (s, median of 5) | x real time | files/s | CPU time (s, median) |"
+echo "|---|---:|---:|---:|---:|"
+row one "1 shard (plain analyze, --jobs 1)"
+row two "2 shards at once (parallel -j2, --jobs 1 each) + merge"
+row threads "plain analyze, --jobs 2 (threads in one process)"
+echo
+echo "Load average during the runs: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores."
+echo
 
 # the merge alone, and that it equals the plain run
 "$cli" analyze "$tmp/clips" --output "$tmp/out" --jobs 2 --quiet
