@@ -11,6 +11,7 @@ written; overlapping shards and an existing output merge to the same result; a m
 or non-collection input is refused, naming the folder, and nothing is written; a shard's
 re-run removes only its own files' rows.
 """
+import fcntl
 import hashlib
 import os
 import shutil
@@ -162,10 +163,15 @@ check(r.returncode == 0 and same(plain, grow) is None, "merging more shards into
 r = run("merge", grow, shards[2])
 check(r.returncode == 0 and same(plain, grow) is None, "merging a shard again changes nothing")
 leftovers = [n for n in os.listdir(grow) if ".tmp-" in n]
+check(".analyze.lock" in os.listdir(grow), "merge holds the output with analyze's lock file")
 check(leftovers == [], "no temporary files left: %s" % leftovers)
 
 # 5. inputs that are not collections: refused, naming the folder, nothing written
-before = {n: open(os.path.join(grow, n), "rb").read() for n in os.listdir(grow)}
+def snapshot(d):
+    return {n: open(os.path.join(d, n), "rb").read() for n in os.listdir(d) if n != ".analyze.lock"}
+
+
+before = snapshot(grow)
 missing = os.path.join(tmp, "shard5")
 empty = os.path.join(tmp, "empty")
 os.makedirs(empty)
@@ -182,8 +188,7 @@ for bad_input, what in [(missing, "no such folder"), (empty, "not a collection")
     r = run("merge", grow, shards[0], bad_input, shards[1])
     check(r.returncode == 1 and bad_input in r.stderr and what in r.stderr,
           "merge with %s: refused naming it: %s" % (os.path.basename(bad_input), r.stderr.strip()))
-    after = {n: open(os.path.join(grow, n), "rb").read() for n in os.listdir(grow)}
-    check(after == before, "... and the output is untouched")
+    check(snapshot(grow) == before, "... and the output is untouched")
     r = run("merge", os.path.join(tmp, "never"), bad_input)
     check(r.returncode == 1 and not os.path.exists(os.path.join(tmp, "never")),
           "... and a new output is not created")
@@ -191,6 +196,18 @@ r = run("merge", os.path.join(tmp, "x"))
 check(r.returncode == 2, "merge without inputs is a usage error")
 r = run("merge", broken, shards[0])
 check(r.returncode == 1 and broken in r.stderr, "an output that is a damaged collection is refused")
+
+# the lock analyze takes on its output (OUTDIR/.analyze.lock): a shard still being written is
+# not merged, and an output being written is not merged into
+for locked, what in [(shards[0], "still writing"), (grow, "is writing this collection")]:
+    with open(os.path.join(locked, ".analyze.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        r = run("merge", grow, shards[0], shards[1])
+    check(r.returncode == 1 and locked in r.stderr and what in r.stderr
+          and snapshot(grow) == before,
+          "merge refuses while %s is locked: %s" % (os.path.basename(locked), r.stderr.strip()))
+r = run("merge", grow, shards[0], shards[1])
+check(r.returncode == 0, "and merges once the lock is released")
 
 # 6. with --shard, a re-run removes only its own files' rows
 victim = files[0]

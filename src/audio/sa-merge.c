@@ -9,8 +9,12 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "sa-error.h"
 #include "sa-merge.h"
@@ -196,6 +200,85 @@ read_failures (Input *in, GError **error)
       }
   return TRUE;
 }
+
+/* analyze's lock (see sa-analyzer.h): OUTDIR/.analyze.lock, flock()ed for the whole run */
+#define LOCK_NAME ".analyze.lock"
+
+/* Holds OUTDIR for the merge, as analyze does (with the pid, for a second writer's message). */
+static int
+lock_output (const char *outdir, GError **error)
+{
+  g_autofree char *path = g_build_filename (outdir, LOCK_NAME, NULL);
+  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  char pid[32];
+  int n;
+
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, SA_ERROR, SA_ERROR_IO, _ ("%s: cannot lock the folder for the merge: %s"),
+                   outdir, g_strerror (saved));
+      return -1;
+    }
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      int saved = errno;
+      close (fd);
+      if (saved == EWOULDBLOCK)
+        g_set_error (error, SA_ERROR, SA_ERROR_IO,
+                     _ ("%s: another analysis or merge is writing this collection; wait for it "
+                        "to finish"),
+                     outdir);
+      else
+        g_set_error (error, SA_ERROR, SA_ERROR_IO,
+                     _ ("%s: cannot lock the folder for the merge: %s"), outdir,
+                     g_strerror (saved));
+      return -1;
+    }
+  n = g_snprintf (pid, sizeof pid, "%d\n", (int) getpid ());
+  if (ftruncate (fd, 0) != 0 || pwrite (fd, pid, (size_t) n, 0) != n)
+    {
+      /* the pid is only shown to a second writer */
+    }
+  return fd;
+}
+
+/* An input that an analyze still writes is refused; one without a lock file has none running. */
+static gboolean
+check_input_idle (const char *dir, int *fd_out, GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, LOCK_NAME, NULL);
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+
+  *fd_out = -1;
+  if (fd < 0)
+    return TRUE;
+  if (flock (fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK)
+    {
+      close (fd);
+      g_set_error (error, SA_ERROR, SA_ERROR_IO,
+                   _ ("%s: an analysis is still writing this folder; merge when it has finished"),
+                   dir);
+      return FALSE;
+    }
+  *fd_out = fd; /* held (shared) until the merge is written */
+  return TRUE;
+}
+
+static void
+close_fd (gpointer data)
+{
+  close (GPOINTER_TO_INT (data));
+}
+
+typedef int SaFd;
+static void
+sa_fd_clear (SaFd *fd)
+{
+  if (*fd >= 0)
+    close (*fd);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SaFd, sa_fd_clear)
 
 static const char *const required_columns[] = { "clip_id", "mp3_path", "file_mtime_ns", NULL };
 
@@ -442,12 +525,20 @@ sa_merge (const char *outdir, const char *const *inputs, SaMergeReport *report, 
   g_autoptr (GPtrArray) sorted = NULL;
   g_autofree char *out_npz = g_build_filename (outdir, "features.npz", NULL);
   g_autofree char *out_csv = g_build_filename (outdir, "metadata.csv", NULL);
+  g_autoptr (GPtrArray) input_locks = g_ptr_array_new_with_free_func (close_fd);
+  g_auto (SaFd) out_lock = -1;
   SaMergeReport r = { 0 };
 
   if (inputs == NULL || inputs[0] == NULL)
     {
       g_set_error (error, SA_ERROR, SA_ERROR_INVALID_ARGUMENT, _ ("nothing to merge"));
       return FALSE;
+    }
+  if (g_file_test (outdir, G_FILE_TEST_IS_DIR))
+    {
+      out_lock = lock_output (outdir, error);
+      if (out_lock < 0)
+        return FALSE;
     }
   /* an existing result is the first input: merging adds and updates */
   if (g_file_test (outdir, G_FILE_TEST_EXISTS)
@@ -464,7 +555,14 @@ sa_merge (const char *outdir, const char *const *inputs, SaMergeReport *report, 
     }
   for (guint i = 0; inputs[i]; i++)
     {
-      Input *in = read_input (inputs[i], error);
+      Input *in;
+      int fd = -1;
+
+      if (g_file_test (inputs[i], G_FILE_TEST_IS_DIR) && !check_input_idle (inputs[i], &fd, error))
+        return FALSE;
+      if (fd >= 0)
+        g_ptr_array_add (input_locks, GINT_TO_POINTER (fd));
+      in = read_input (inputs[i], error);
       if (in == NULL)
         return FALSE;
       g_ptr_array_add (ins, in);
@@ -523,6 +621,8 @@ sa_merge (const char *outdir, const char *const *inputs, SaMergeReport *report, 
                    g_strerror (saved));
       return FALSE;
     }
+  if (out_lock < 0 && (out_lock = lock_output (outdir, error)) < 0)
+    return FALSE;
   if (!write_merged (outdir, g_ptr_array_index (ins, 0), sorted, failed, error))
     return FALSE;
   r.n_rows = sorted->len;

@@ -19,7 +19,9 @@
  * Rows are sorted by path and written as analyze writes them, metadata.csv,
  * then features.npz, then errors.csv, each to a temporary file renamed over
  * the old one.  Two different paths with the same clip id are an error, and
- * nothing is written.
+ * nothing is written.  OUTDIR is locked as analyze locks it (flock on
+ * OUTDIR/.analyze.lock) while the merge runs, and an input whose lock an analyze
+ * still holds is refused.
  */
 #pragma once
 
