@@ -8,6 +8,9 @@
  *   query     a full query (one pass over the matrix) and the top 10
  *   reweight  new weights for the same query and the top 10 (no pass over the matrix)
  *   stream    one plain pass summing the whole matrix: the memory-bandwidth floor
+ *   moments      the mutual-proximity moments on all cores (sa-moments.h; one run)
+ *   query_mp     a full query ranked by mutual proximity
+ *   reweight_mp  new weights for the same query with mutual proximity
  */
 #include "config.h"
 
@@ -24,6 +27,7 @@
 #include "sa-collection.h"
 #include "sa-error.h"
 #include "sa-metadata.h"
+#include "sa-moments.h"
 #include "sa-npz.h"
 #include "sa-rng.h"
 #include "sa-search.h"
@@ -179,6 +183,9 @@ sa_cli_bench (int argc, char **argv)
   g_autoptr (GArray) t_query = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) t_reweight = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) t_stream = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) t_moments = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) t_query_mp = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) t_reweight_mp = g_array_new (FALSE, FALSE, sizeof (double));
   GError *error = NULL;
   SaHit hits[11];
   double weights[SA_MAX_SETS];
@@ -251,6 +258,36 @@ sa_cli_bench (int argc, char **argv)
       double t1 = NOW_MS ();
       g_array_append_val (t_stream, (double){ t1 - t0 });
     }
+  {
+    /* mutual proximity (issue 14) */
+    g_autoptr (SaMoments) moments = NULL;
+    double t0 = NOW_MS ();
+    moments = sa_moments_compute (c, SA_METRIC_EUCLIDEAN, TRUE, 0, 0, NULL, &error);
+    if (moments == NULL)
+      return sa_cli_fail (error);
+    g_array_append_val (t_moments, (double){ NOW_MS () - t0 });
+    sa_search_set_mutual_proximity (s, moments);
+    for (int r = 0; r < MAX (runs, 21); r++)
+      {
+        guint q = (guint) ((r * 7919u) % n);
+        double t1 = NOW_MS ();
+        sa_search_set_query (s, q);
+        sa_search_rank (s, weights, MIN (10, n - 1), hits);
+        g_array_append_val (t_query_mp, (double){ NOW_MS () - t1 });
+        sink += hits[1].distance;
+      }
+    for (int r = 0; r < 201; r++)
+      {
+        double w[SA_MAX_SETS];
+        for (guint i = 0; i < sa_collection_get_n_sets (c); i++)
+          w[i] = weights[i] * (0.5 + (r % 10) / 10.0);
+        double t1 = NOW_MS ();
+        sa_search_rank (s, w, MIN (10, n - 1), hits);
+        g_array_append_val (t_reweight_mp, (double){ NOW_MS () - t1 });
+        sink += hits[1].distance;
+      }
+    sa_search_set_mutual_proximity (s, NULL);
+  }
   (void) sink;
 
   g_print ("# %u tracks x %u dimensions (%u with padding), %s\n", n, sa_collection_get_n_dims (c),
@@ -259,6 +296,9 @@ sa_cli_bench (int argc, char **argv)
   report ("query", t_query);
   report ("reweight", t_reweight);
   report ("stream", t_stream);
+  report ("moments", t_moments);
+  report ("query_mp", t_query_mp);
+  report ("reweight_mp", t_reweight_mp);
 
   if (tmpdir)
     {

@@ -18,5 +18,8 @@ int sa_cli_extract (int argc, char **argv);
 int sa_cli_analyze (int argc, char **argv);
 int sa_cli_merge (int argc, char **argv);
 int sa_cli_demo (int argc, char **argv);
+/* issue 14: sa-cli-quality.c */
+int sa_cli_evaluate (int argc, char **argv);
+int sa_cli_suggest_weights (int argc, char **argv);
 
 G_END_DECLS

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "sa-error.h"
+#include "sa-moments.h"
+#include "sa-search-mp.h"
 #include "sa-search.h"
 
 /* Four-lane float vectors (SSE on x86-64, NEON on arm64, plain code elsewhere).
@@ -120,13 +122,22 @@ struct _SaSearch
   float *inv_var; /* 1/sigma^2, or 1 without standardization; 0 for padding and constants */
   float *inv_std;
   float *mean;
-  float *coef; /* cosine: (q_j - mu_j) / sigma_j^2 */
+  float *coef;                    /* cosine: (q_j - mu_j) / sigma_j^2 */
+  double var_factor[SA_MAX_SETS]; /* per set: what inv_var was divided by */
+  double std_factor[SA_MAX_SETS]; /* per set: what inv_std was divided by */
 
   double *partial; /* n x ns: the query's per-set sums */
   double *norms;   /* n x ns, cosine only: per-set squared norms of the z-scored rows */
   gboolean norms_ready;
+
+  SaMoments *mp; /* mutual proximity, or NULL (sa-search-mp.c) */
 };
 
+/* The per-dimension factors, computed in double: 1/sigma^2 (Euclidean, cosine) and
+ * 1/sigma (Manhattan) of the stored values, or of the raw ones without standardization
+ * (a scaled column: 1/scale^2, 1/scale).  Each set's factors are divided by the set's
+ * largest, which is applied to its partial sum in double: the float factors are at
+ * most 1 and never overflow, whatever the column's magnitude. */
 static void
 fill_column_weights (SaSearch *s)
 {
@@ -137,20 +148,36 @@ fill_column_weights (SaSearch *s)
   for (guint si = 0; si < s->ns; si++)
     {
       const SaFeatureSet *set = sa_collection_get_set (s->c, si);
-      for (guint j = set->offset; j < set->offset + set->padded; j++)
-        {
-          gboolean used = j < set->offset + set->length;
-          if (!used || (s->standardize && zero[j]))
-            s->inv_var[j] = s->inv_std[j] = 0.0f;
-          else if (s->standardize)
-            {
-              s->inv_var[j] = (float) (1.0 / (std[j] * std[j]));
-              s->inv_std[j] = (float) (1.0 / std[j]);
-            }
-          else
-            s->inv_var[j] = s->inv_std[j] = 1.0f;
-          s->mean[j] = used && s->standardize ? (float) mean[j] : 0.0f;
-        }
+      guint end = set->offset + set->padded;
+      double max_var = 0, max_std = 0;
+
+      for (guint pass = 0; pass < 2; pass++)
+        for (guint j = set->offset; j < end; j++)
+          {
+            gboolean used = j < set->offset + set->length;
+            double iv = 0, is = 0;
+            if (used && !(s->standardize && zero[j]))
+              {
+                double scale = 1;
+                if (s->standardize)
+                  scale = std[j];
+                else
+                  sa_collection_get_column_scaling (s->c, j, NULL, &scale);
+                is = 1 / scale;
+                iv = is * is;
+              }
+            if (pass == 0)
+              {
+                max_var = MAX (max_var, iv);
+                max_std = MAX (max_std, is);
+                continue;
+              }
+            s->inv_var[j] = max_var > 0 ? (float) (iv / max_var) : 0.0f;
+            s->inv_std[j] = max_std > 0 ? (float) (is / max_std) : 0.0f;
+            s->mean[j] = used && s->standardize ? (float) mean[j] : 0.0f;
+          }
+      s->var_factor[si] = max_var;
+      s->std_factor[si] = max_std;
     }
   s->norms_ready = FALSE;
 }
@@ -190,6 +217,7 @@ sa_search_free (SaSearch *s)
   g_aligned_free (s->qbuf);
   g_free (s->partial);
   g_free (s->norms);
+  g_clear_pointer (&s->mp, sa_moments_unref);
   g_object_unref (s->c);
   g_free (s);
 }
@@ -258,7 +286,8 @@ ensure_norms (SaSearch *s)
         {
           const SaFeatureSet *set = sa_collection_get_set (s->c, si);
           s->norms[(gsize) i * s->ns + si] = kernel_sq (x + set->offset, s->mean + set->offset,
-                                                        s->inv_var + set->offset, set->padded);
+                                                        s->inv_var + set->offset, set->padded)
+                                             * s->var_factor[si];
         }
     }
   s->norms_ready = TRUE;
@@ -285,7 +314,8 @@ compute_partials (SaSearch *s)
             double *p = s->partial + (gsize) i * s->ns;
             for (guint si = 0; si < s->ns; si++)
               p[si] = kernel_sq (x + sets[si].offset, q + sets[si].offset,
-                                 s->inv_var + sets[si].offset, sets[si].padded);
+                                 s->inv_var + sets[si].offset, sets[si].padded)
+                      * s->var_factor[si];
           }
         break;
       case SA_METRIC_MANHATTAN:
@@ -295,14 +325,16 @@ compute_partials (SaSearch *s)
             double *p = s->partial + (gsize) i * s->ns;
             for (guint si = 0; si < s->ns; si++)
               p[si] = kernel_abs (x + sets[si].offset, q + sets[si].offset,
-                                  s->inv_std + sets[si].offset, sets[si].padded);
+                                  s->inv_std + sets[si].offset, sets[si].padded)
+                      * s->std_factor[si];
           }
         break;
       case SA_METRIC_COSINE:
         ensure_norms (s);
         for (guint si = 0; si < s->ns; si++)
           s->qnorm[si] = kernel_sq (q + sets[si].offset, s->mean + sets[si].offset,
-                                    s->inv_var + sets[si].offset, sets[si].padded);
+                                    s->inv_var + sets[si].offset, sets[si].padded)
+                         * s->var_factor[si];
         for (guint j = 0; j < s->stride; j++)
           s->coef[j] = (q[j] - s->mean[j]) * s->inv_var[j];
         for (guint i = 0; i < s->n; i++)
@@ -311,7 +343,8 @@ compute_partials (SaSearch *s)
             double *p = s->partial + (gsize) i * s->ns;
             for (guint si = 0; si < s->ns; si++)
               p[si] = kernel_dot (x + sets[si].offset, s->mean + sets[si].offset,
-                                  s->coef + sets[si].offset, sets[si].padded);
+                                  s->coef + sets[si].offset, sets[si].padded)
+                      * s->var_factor[si];
           }
         break;
       default:
@@ -473,6 +506,8 @@ sa_search_rank (SaSearch *s, const double *weights, guint k, SaHit *hits)
   gboolean ea, eb, ef;
 
   g_return_val_if_fail (s->has_query, 0);
+  if (sa_search_get_mutual_proximity (s))
+    return sa_search_mp_rank (s, weights, k, hits);
   ensure_fresh (s);
   inside = s->query >= 0;
   q = inside ? (guint) s->query : G_MAXUINT;
@@ -529,6 +564,8 @@ sa_search_distance (SaSearch *s, const double *weights, guint track)
   double coef[SA_MAX_SETS];
 
   g_return_val_if_fail (s->has_query && track < s->n, NAN);
+  if (sa_search_get_mutual_proximity (s))
+    return sa_search_mp_distance (s, weights, track);
   ensure_fresh (s);
   set_coefficients (s, weights, coef);
   return distance_of_key (s, key_of (s, coef, track, query_norm_of (s, coef)));
@@ -541,6 +578,11 @@ sa_search_all_distances (SaSearch *s, const double *weights, double *out)
   double qn;
 
   g_return_if_fail (s->has_query);
+  if (sa_search_get_mutual_proximity (s))
+    {
+      sa_search_mp_all (s, weights, out, TRUE);
+      return;
+    }
   ensure_fresh (s);
   set_coefficients (s, weights, coef);
   qn = query_norm_of (s, coef);
@@ -563,23 +605,63 @@ sa_search_contributions (SaSearch *s, const double *weights, guint track, double
 void
 sa_search_default_weights (SaCollection *c, double *weights)
 {
+  g_return_if_fail (SA_IS_COLLECTION (c) && weights != NULL);
   for (guint si = 0; si < sa_collection_get_n_sets (c); si++)
+    weights[si] = sa_collection_get_set (c, si)->default_weight;
+}
+
+/* A plain decimal number: digits, one point, an exponent; no sign, hex, inf or nan. */
+gboolean
+sa_parse_decimal (const char *text, double *value)
+{
+  const char *p = text;
+  gboolean digits = FALSE;
+  char *end = NULL;
+
+  g_return_val_if_fail (text != NULL && value != NULL, FALSE);
+  while (g_ascii_isdigit (*p))
+    p++, digits = TRUE;
+  if (*p == '.')
+    for (p++; g_ascii_isdigit (*p); p++)
+      digits = TRUE;
+  if (!digits)
+    return FALSE;
+  if (*p == 'e' || *p == 'E')
     {
-      const char *name = sa_collection_get_set (c, si)->name;
-      weights[si] = g_str_equal (name, "rp") ? 0.5 : g_str_equal (name, "ssd") ? 0.9 : 1.0;
+      p++;
+      if (*p == '+' || *p == '-')
+        p++;
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
     }
+  if (*p != '\0')
+    return FALSE;
+  *value = g_ascii_strtod (text, &end);
+  return *end == '\0' && isfinite (*value);
 }
 
 gboolean
 sa_search_parse_weights (SaCollection *c, const char *text, double *weights, GError **error)
 {
-  g_auto (GStrv) items = g_strsplit (text, ",", -1);
+  g_auto (GStrv) items = NULL;
+  gboolean given[SA_MAX_SETS] = { FALSE };
 
+  g_return_val_if_fail (SA_IS_COLLECTION (c), FALSE);
+  g_return_val_if_fail (text != NULL && weights != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
   sa_search_default_weights (c, weights);
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_ENCODING,
+                   _ ("--weights: the text is not valid UTF-8"));
+      return FALSE;
+    }
+  items = g_strsplit (text, ",", -1);
   for (guint i = 0; items[i]; i++)
     {
       g_auto (GStrv) kv = NULL;
-      char *end = NULL;
       double w;
       int si;
 
@@ -607,17 +689,30 @@ sa_search_parse_weights (SaCollection *c, const char *text, double *weights, GEr
                        names->str);
           return FALSE;
         }
-      w = g_ascii_strtod (kv[1], &end);
-      if (end == kv[1] || *end != '\0' || !isfinite (w))
+      if (given[si])
         {
           g_set_error (error, SA_ERROR, SA_ERROR_INVALID_ARGUMENT,
-                       _ ("--weights: '%s' is not a number"), kv[1]);
+                       _ ("--weights: '%s' is given twice; give each set once"), kv[0]);
           return FALSE;
         }
-      if (w < 0)
+      given[si] = TRUE;
+      if (*kv[1] == '-' && sa_parse_decimal (kv[1] + 1, &w))
         {
           g_set_error (error, SA_ERROR, SA_ERROR_INVALID_ARGUMENT,
                        _ ("--weights: the weight of '%s' is negative (%s)"), kv[0], kv[1]);
+          return FALSE;
+        }
+      if (!sa_parse_decimal (kv[1], &w))
+        {
+          g_set_error (error, SA_ERROR, SA_ERROR_INVALID_ARGUMENT,
+                       _ ("--weights: '%s' is not a decimal number (such as 0.5 or 2)"), kv[1]);
+          return FALSE;
+        }
+      if (w > SA_MAX_WEIGHT)
+        {
+          g_set_error (error, SA_ERROR, SA_ERROR_INVALID_ARGUMENT,
+                       _ ("--weights: the weight of '%s' is %s; a weight goes from 0 to %.0f"),
+                       kv[0], kv[1], SA_MAX_WEIGHT);
           return FALSE;
         }
       weights[si] = w;
@@ -644,4 +739,91 @@ sa_metric_to_string (SaMetric metric)
 {
   static const char *names[] = { "euclidean", "manhattan", "cosine" };
   return names[metric];
+}
+
+/* ---- mutual proximity hooks and internals (the MP maths is in sa-search-mp.c) ---- */
+
+gboolean
+sa_search_set_mutual_proximity (SaSearch *s, SaMoments *moments)
+{
+  if (moments)
+    sa_moments_ref (moments);
+  g_clear_pointer (&s->mp, sa_moments_unref);
+  s->mp = moments;
+  return sa_search_get_mutual_proximity (s) != NULL;
+}
+
+SaMoments *
+sa_search_get_mutual_proximity (SaSearch *s)
+{
+  if (s->mp == NULL || sa_moments_get_metric (s->mp) != s->metric
+      || sa_moments_get_standardize (s->mp) != s->standardize
+      || sa_moments_get_n_tracks (s->mp) != s->n || sa_moments_get_n_sets (s->mp) != s->ns)
+    return NULL;
+  return s->mp;
+}
+
+void
+sa_search_all_keys (SaSearch *s, const double *weights, double *out)
+{
+  double coef[SA_MAX_SETS];
+  double qn;
+
+  g_return_if_fail (s->has_query);
+  if (sa_search_get_mutual_proximity (s))
+    {
+      sa_search_mp_all (s, weights, out, FALSE);
+      return;
+    }
+  ensure_fresh (s);
+  set_coefficients (s, weights, coef);
+  qn = query_norm_of (s, coef);
+  for (guint i = 0; i < s->n; i++)
+    out[i] = key_of (s, coef, i, qn);
+}
+
+void
+sa_search_pair_partials (SaSearch *s, const float *x, const float *y, double *partials)
+{
+  for (guint si = 0; si < s->ns; si++)
+    {
+      const SaFeatureSet *set = sa_collection_get_set (s->c, si);
+      if (s->metric == SA_METRIC_MANHATTAN)
+        partials[si]
+            = kernel_abs (x + set->offset, y + set->offset, s->inv_std + set->offset, set->padded);
+      else
+        partials[si]
+            = kernel_sq (x + set->offset, y + set->offset, s->inv_var + set->offset, set->padded);
+    }
+}
+
+const double *
+sa_search_get_partials (SaSearch *s)
+{
+  ensure_fresh (s);
+  return s->partial;
+}
+
+const float *
+sa_search_get_query_row (SaSearch *s)
+{
+  return s->qbuf;
+}
+
+void
+sa_search_get_coefficients (SaSearch *s, const double *weights, double *coef)
+{
+  set_coefficients (s, weights, coef);
+}
+
+SaExclude
+sa_search_get_exclude (SaSearch *s)
+{
+  return s->exclude;
+}
+
+gboolean
+sa_search_get_standardize (SaSearch *s)
+{
+  return s->standardize;
 }

@@ -81,13 +81,42 @@ void sa_search_contributions (SaSearch *search, const double *weights, guint tra
 /* All distances (n_tracks values), e.g. for a histogram. */
 void sa_search_all_distances (SaSearch *search, const double *weights, double *out);
 
-/* The tutorial's defaults: rp 0.5, ssd 0.9, any other set 1. */
+/* The largest weight of a set (larger ones are refused: distances stay finite). */
+#define SA_MAX_WEIGHT 1e6
+
+/* The defaults (SaFeatureSet.default_weight): the tutorial's rp 0.5, ssd 0.9; a set
+ * next to them 0 (off until the user turns it on); in a file with neither, 1. */
 void sa_search_default_weights (SaCollection *collection, double *weights);
-/* Parses "rp=0.5,ssd=0.9" on top of the defaults. */
+/* Parses "rp=0.5,ssd=0.9" on top of the defaults: plain decimals from 0 to
+ * SA_MAX_WEIGHT, each set at most once. */
 gboolean sa_search_parse_weights (SaCollection *collection, const char *text, double *weights,
                                   GError **error);
+/* A plain decimal number ("0.5", "2", "1e3"): no sign, hex, inf or nan. */
+gboolean sa_parse_decimal (const char *text, double *value);
 gboolean sa_metric_from_string (const char *text, SaMetric *metric);
 const char *sa_metric_to_string (SaMetric metric);
+
+/* ---- Mutual proximity (sa-moments.h) ----
+ * While @moments is set (and made for this search's metric, standardisation and
+ * collection), rank() orders by mutual proximity instead of the distance, and
+ * rank(), distance() and all_distances() report MP = 1 - SF * SF.  A weight
+ * change stays a pass over the partial sums.  NULL turns it off; with it off
+ * every result is the plain distance's.  Returns whether MP is now in use. */
+typedef struct _SaMoments SaMoments;
+gboolean sa_search_set_mutual_proximity (SaSearch *search, SaMoments *moments);
+/* The moments in use, or NULL. */
+SaMoments *sa_search_get_mutual_proximity (SaSearch *search);
+/* Ranking keys, ascending = nearer, in exactly rank()'s order (n_tracks values):
+ * the squared distance for Euclidean, minus SF * SF with MP. */
+void sa_search_all_keys (SaSearch *search, const double *weights, double *out);
+
+/* Internals shared with sa-moments.c and sa-search-mp.c. */
+void sa_search_pair_partials (SaSearch *search, const float *x, const float *y, double *partials);
+const double *sa_search_get_partials (SaSearch *search);
+const float *sa_search_get_query_row (SaSearch *search);
+void sa_search_get_coefficients (SaSearch *search, const double *weights, double *coef);
+SaExclude sa_search_get_exclude (SaSearch *search);
+gboolean sa_search_get_standardize (SaSearch *search);
 
 /* Kernels, exposed for the benchmark (plain loops over 16-float blocks). */
 double sa_kernel_stream_sum (const float *matrix, gsize n_floats);
