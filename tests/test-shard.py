@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,7 @@ n_checks = 0
 def check(cond, what):
     global n_checks
     n_checks += 1
+    what = what.replace("\n", " | ")
     print(("ok %d - " if cond else "not ok %d - ") % n_checks + what)
     if not cond:
         failures.append(what)
@@ -66,7 +68,18 @@ def same(a, b):
 
 
 def shard_of(rel, n):
-    return 1 + int.from_bytes(hashlib.sha256(rel.encode()).digest()[:8], "big") % n
+    """The documented split: on the bytes of the path in the folder (str: as os.fsencode)."""
+    raw = rel if isinstance(rel, bytes) else os.fsencode(rel)
+    return 1 + int.from_bytes(hashlib.sha256(raw).digest()[:8], "big") % n
+
+
+def relative(stored):
+    """A stored path (a file:// URI for a name that is not UTF-8) relative to the folder."""
+    if stored.startswith("file://"):
+        path = urllib.parse.unquote_to_bytes(stored[len("file://"):])
+    else:
+        path = os.fsencode(stored)
+    return os.path.relpath(path, os.fsencode(music))
 
 
 # a folder: 16 good files in nested folders, names with spaces, quotes and non-ASCII, two bad ones
@@ -81,6 +94,9 @@ for album, folder in enumerate(["Artist A/First", "Artist B/Säge, \"zwei\"", ""
         rel = os.path.join(folder, "%02d %s.wav" % (k + 1, name))
         shutil.copy(os.path.join(signals, name + ".wav"), os.path.join(music, rel))
         files.append(rel)
+# a name that is not UTF-8 (Latin-1 "café"): stored as a file:// URI, split on its bytes
+shutil.copy(os.path.join(signals, "stereo_diff.wav"), os.path.join(os.fsencode(music), b"caf\xe9.wav"))
+files.append(b"caf\xe9.wav")
 shutil.copy(os.path.join(signals, "too_short_5s.wav"), os.path.join(music, "too_short.wav"))
 with open(os.path.join(music, "Artist A", "garbage.mp3"), "wb") as f:
     f.write(bytes(range(256)) * 20)
@@ -104,13 +120,15 @@ shards = [os.path.join(tmp, "shard%d" % k) for k in range(1, 5)]
 seen = []
 for k, s in enumerate(shards, 1):
     _, m, e = load(s)
-    rels = [os.path.relpath(p, music) for p in m.mp3_path]
+    rels = [relative(p) for p in m.mp3_path]
     seen += rels
     check(all(shard_of(rel, 4) == k for rel in rels),
           "shard %d holds only files whose SHA-256 says %d: %s" % (k, k, rels))
-    check(all(shard_of(os.path.relpath(p, music), 4) == k for p in e.path),
+    check(all(shard_of(relative(p), 4) == k for p in e.path),
           "shard %d lists only its own failures" % k)
-check(sorted(seen) == sorted(files), "the shards together hold every file once")
+check(sorted(seen) == sorted(os.fsencode(f) for f in files),
+      "the shards together hold every file once (the Latin-1 name too)")
+check(any(p.startswith("file://") for p in ma.mp3_path), "the Latin-1 name is stored as a URI")
 check(sum(1 for s in shards if len(load(s)[1]) > 0) >= 3, "the split spreads the files")
 
 merged = os.path.join(tmp, "merged")
@@ -221,9 +239,17 @@ for j in [x for x in range(1, 5) if x != k]:
           "shard %d keeps the row of a file of shard %d that is gone" % (j, k))
 r = run("analyze", music, "--output", mirror, "--shard", "%d/4" % k)
 m = load(mirror)[1]
+n_other = sum(1 for f in files if shard_of(f, 4) != k)
+check("%d tracks of the other shards were kept" % n_other in r.stderr and "--prune" not in r.stderr,
+      "the summary says %d rows of the other shards were kept: %s" % (n_other, r.stderr.strip()))
 check(r.returncode == 0 and len(m) == len(files) - 1
       and os.path.join(music, victim) not in set(m.mp3_path),
       "shard %d removes the row of its file that is gone: %s" % (k, r.stderr.strip()))
+
+j = k % 4 + 1
+r = run("analyze", music, "--output", mirror, "--shard", "%d/4" % j, "--prune", "--quiet")
+check(r.returncode == 0 and len(load(mirror)[1]) == len(files) - 1,
+      "--prune with --shard %d/4 keeps the other shards' rows" % j)
 
 print("1..%d" % n_checks)
 if failures:

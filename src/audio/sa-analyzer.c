@@ -656,8 +656,6 @@ mtime_ns (const GStatBuf *st)
 static gboolean
 is_removed (Analysis *a, const char *path)
 {
-  if (sa_shard_excludes (&a->options->shard, a->roots, path))
-    return FALSE; /* with --shard, the rules apply to this shard's rows only, --prune too */
   if (a->options->prune)
     return TRUE;
   for (guint r = 0; r < a->roots->len; r++)
@@ -732,6 +730,14 @@ plan_entries (Analysis *a)
     {
       Entry *old = value;
 
+      if (sa_shard_excludes (&a->options->shard, a->roots, old->path))
+        {
+          /* with --shard, the rules apply to this shard's rows only, --prune too */
+          g_hash_table_iter_steal (&iter);
+          g_ptr_array_add (a->entries, old);
+          a->p.n_other_shards++;
+          continue;
+        }
       if (is_removed (a, old->path))
         {
           a->p.n_removed++;

@@ -40,6 +40,7 @@ typedef struct
   guint n_removed;       /* recorded before, gone now from a folder of this run */
   guint n_kept;          /* recorded before, outside this run's folders: kept as they were */
   guint n_links_skipped; /* symbolic links not followed */
+  guint n_other_shards;  /* with a shard: recorded rows of the other shards, kept as they were */
   const char *current;
 } SaAnalyzeProgress;
 

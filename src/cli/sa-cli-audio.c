@@ -315,6 +315,11 @@ sa_cli_analyze (int argc, char **argv)
                                  "(--prune removes them)\n",
                                  r.report.n_kept),
                     r.report.n_kept);
+      if (r.report.n_other_shards > 0)
+        g_printerr (g_dngettext (GETTEXT_PACKAGE, "%u track of the other shards was kept\n",
+                                 "%u tracks of the other shards were kept\n",
+                                 r.report.n_other_shards),
+                    r.report.n_other_shards);
       if (r.report.n_links_skipped > 0)
         g_printerr (g_dngettext (GETTEXT_PACKAGE,
                                  "%u symbolic link was not followed (--follow-symlinks follows "
