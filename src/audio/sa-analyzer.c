@@ -631,15 +631,19 @@ list_files (Analysis *a, const char *const *inputs)
     {
       g_autofree char *abs = absolute (inputs[i]);
       guint before = a->walk.files->len;
+      gboolean is_dir = g_file_test (abs, G_FILE_TEST_IS_DIR);
 
-      if (g_file_test (abs, G_FILE_TEST_IS_DIR))
+      if (is_dir)
         {
           walk_dir (&a->walk, abs, a->cancellable);
           a->root_files[a->roots->len] = a->walk.files->len - before;
-          g_ptr_array_add (a->roots, g_steal_pointer (&abs));
         }
       else
         add_file (&a->walk, abs); /* named explicitly: analysed whatever its extension */
+      /* after the count: a folder with audio in other shards only still removes rows */
+      sa_shard_filter (&a->options->shard, a->walk.files, before, abs);
+      if (is_dir)
+        g_ptr_array_add (a->roots, g_steal_pointer (&abs));
     }
   a->p.n_files = a->walk.files->len;
   a->p.n_links_skipped = a->walk.n_links_skipped;
@@ -730,6 +734,14 @@ plan_entries (Analysis *a)
     {
       Entry *old = value;
 
+      if (sa_shard_excludes (&a->options->shard, a->roots, old->path))
+        {
+          /* with --shard, the rules apply to this shard's rows only, --prune too */
+          g_hash_table_iter_steal (&iter);
+          g_ptr_array_add (a->entries, old);
+          a->p.n_other_shards++;
+          continue;
+        }
       if (is_removed (a, old->path))
         {
           a->p.n_removed++;

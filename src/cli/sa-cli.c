@@ -461,6 +461,7 @@ static const Command commands[] = {
   { "query", cmd_query, N_ ("Rank a collection by similarity to one track") },
   { "extract", sa_cli_extract, N_ ("Compute RP and SSD features of one audio file") },
   { "analyze", sa_cli_analyze, N_ ("Analyse folders of audio into a collection") },
+  { "merge", sa_cli_merge, N_ ("Join the collections of analysis shards into one") },
   { "demo", sa_cli_demo, N_ ("Make the built-in demo collection") },
   { "bench", sa_cli_bench, N_ ("Measure loading and search speed") },
   { "evaluate", sa_cli_evaluate, N_ ("Measure precision@k, mAP and hubness of a setting") },
