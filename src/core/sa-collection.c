@@ -16,6 +16,7 @@
 #include "sa-collection.h"
 #include "sa-error.h"
 #include "sa-npz.h"
+#include "sa-store.h"
 #include "sa-track.h"
 
 struct _SaCollection
@@ -33,7 +34,8 @@ struct _SaCollection
   SaFeatureSet sets[SA_MAX_SETS];
   guint n_dims;
   guint stride;
-  float *matrix; /* n_tracks x stride, 64-byte aligned */
+  float *matrix;  /* n_tracks x stride, 64-byte aligned */
+  SaStore *store; /* when set, matrix points into its read-only mapping */
   double *mean;
   double *std;
   gboolean *zero_variance;
@@ -93,7 +95,9 @@ sa_collection_finalize (GObject *object)
     g_free (self->sets[i].name);
   for (guint i = 0; i < SA_N_FIELDS; i++)
     g_free (self->groups[i]);
-  g_free (self->matrix);
+  if (self->store == NULL)
+    g_free (self->matrix);
+  g_clear_pointer (&self->store, sa_store_free);
   g_free (self->mean);
   g_free (self->std);
   g_free (self->zero_variance);
@@ -163,6 +167,8 @@ zero_padding (SaCollection *self)
 }
 
 /* Tells which arrays are feature sets and checks their shapes. */
+static void finish_load (SaCollection *self);
+
 static gboolean
 find_sets (SaCollection *self, SaNpz *npz, guint64 n_rows, GError **error)
 {
@@ -384,9 +390,9 @@ build_groups (SaCollection *self)
     }
 }
 
-SaCollection *
-sa_collection_load (const char *features_path, const char *metadata_path, GCancellable *cancellable,
-                    GError **error)
+static SaCollection *
+import_sources (const char *features_path, const char *metadata_path, GCancellable *cancellable,
+                GError **error)
 {
   g_autoptr (SaCollection) self = g_object_new (SA_TYPE_COLLECTION, NULL);
   g_autoptr (SaNpz) npz = NULL;
@@ -508,6 +514,15 @@ sa_collection_load (const char *features_path, const char *metadata_path, GCance
       return NULL;
 
   compute_statistics (self);
+  finish_load (self);
+  return g_steal_pointer (&self);
+}
+
+/* What is built from the metadata and the clip ids, however the features were read. */
+static void
+finish_load (SaCollection *self)
+{
+  guint n = self->n_tracks;
 
   if (self->metadata)
     {
@@ -530,7 +545,125 @@ sa_collection_load (const char *features_path, const char *metadata_path, GCance
   for (guint t = 0; t < n; t++)
     g_hash_table_insert (self->by_clip_id, &self->clip_ids[t], GUINT_TO_POINTER (t + 1));
   build_groups (self);
+}
+
+/* A collection from its store: the matrix is mapped, the statistics and the join are
+ * read back; only the metadata CSV is parsed again.  Errors about the store (none, or
+ * one made from other files) leave *error as SA_ERROR_NOT_FOUND or SA_ERROR_CORRUPT. */
+static SaCollection *
+open_store (const char *dir, const SaStoreSource *source, const char *features_path,
+            const char *metadata_path, GError **error)
+{
+  g_autoptr (SaCollection) self = g_object_new (SA_TYPE_COLLECTION, NULL);
+  const SaStoreContents *c;
+  gsize d;
+
+  self->store = sa_store_open (dir, source, error);
+  if (self->store == NULL)
+    return NULL;
+  c = sa_store_get_contents (self->store);
+  self->features_path = g_strdup (features_path);
+  self->metadata_path = g_strdup (metadata_path);
+  self->metadata_dir = metadata_path ? g_path_get_dirname (metadata_path) : NULL;
+  self->report = c->report;
+  self->n_tracks = c->n_tracks;
+  self->n_sets = c->n_sets;
+  self->stride = d = c->stride;
+  for (guint i = 0; i < c->n_sets; i++)
+    {
+      self->sets[i] = c->sets[i];
+      self->sets[i].name = g_strdup (c->sets[i].name);
+      self->n_dims += c->sets[i].length;
+    }
+  self->matrix = (float *) c->matrix;
+  self->mean = g_memdup2 (c->mean, d * sizeof (double));
+  self->std = g_memdup2 (c->std, d * sizeof (double));
+  self->zero_variance = g_memdup2 (c->zero_variance, d * sizeof (gboolean));
+  self->clip_ids = g_memdup2 (c->clip_ids, (gsize) c->n_tracks * sizeof (gint64));
+  self->meta_rows = g_memdup2 (c->meta_rows, (gsize) c->n_tracks * sizeof (guint));
+  if (metadata_path)
+    {
+      g_autoptr (GError) local = NULL;
+      self->metadata = sa_metadata_load (metadata_path, &local);
+      if (self->metadata == NULL)
+        {
+          /* the same error an import would give */
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+      for (guint t = 0; t < self->n_tracks; t++)
+        if (self->meta_rows[t] >= sa_metadata_get_n_rows (self->metadata))
+          {
+            g_set_error (error, SA_ERROR, SA_ERROR_CORRUPT,
+                         "%s: the store does not fit its metadata", dir);
+            return NULL;
+          }
+    }
+  finish_load (self);
   return g_steal_pointer (&self);
+}
+
+/* Writes the store of a freshly imported collection, then maps it in place of the
+ * matrix in memory (so that the two are not both held).  A store that cannot be
+ * written (no space, no home folder) only costs the next open its speed. */
+static void
+save_store (SaCollection *self, const char *dir, const SaStoreSource *source)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SaStore) store = NULL;
+  SaStoreContents c = { 0 };
+
+  c.n_tracks = self->n_tracks;
+  c.n_sets = self->n_sets;
+  c.stride = self->stride;
+  memcpy (c.sets, self->sets, sizeof c.sets);
+  c.matrix = self->matrix;
+  c.mean = self->mean;
+  c.std = self->std;
+  c.zero_variance = self->zero_variance;
+  c.clip_ids = self->clip_ids;
+  c.meta_rows = (const guint32 *) self->meta_rows;
+  c.report = self->report;
+  if (!sa_store_write (dir, source, &c, &error) || !(store = sa_store_open (dir, source, &error)))
+    {
+      g_debug ("not keeping a store of %s: %s", self->features_path, error->message);
+      return;
+    }
+  g_free (self->matrix);
+  self->matrix = (float *) sa_store_get_contents (store)->matrix;
+  self->store = g_steal_pointer (&store);
+}
+
+SaCollection *
+sa_collection_load (const char *features_path, const char *metadata_path, GCancellable *cancellable,
+                    GError **error)
+{
+  g_autofree char *dir = NULL;
+  SaStoreSource source;
+  gboolean have_source = FALSE;
+  SaCollection *self;
+
+  g_return_val_if_fail (features_path != NULL, NULL);
+
+  dir = sa_store_dir_for (features_path, metadata_path);
+  if (dir && sa_store_fingerprint (features_path, metadata_path, &source, NULL))
+    {
+      g_autoptr (GError) local = NULL;
+      have_source = TRUE;
+      self = open_store (dir, &source, features_path, metadata_path, &local);
+      if (self)
+        return self;
+      if (local->domain != SA_ERROR
+          || (local->code != SA_ERROR_NOT_FOUND && local->code != SA_ERROR_CORRUPT))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+    }
+  self = import_sources (features_path, metadata_path, cancellable, error);
+  if (self && have_source)
+    save_store (self, dir, &source);
+  return self;
 }
 
 static void
@@ -629,6 +762,12 @@ const float *
 sa_collection_get_matrix (SaCollection *self)
 {
   return self->matrix;
+}
+
+gboolean
+sa_collection_is_mapped (SaCollection *self)
+{
+  return self->store != NULL;
 }
 
 const float *

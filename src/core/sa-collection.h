@@ -75,6 +75,8 @@ int sa_collection_find_set (SaCollection *self, const char *name);
 guint sa_collection_get_n_dims (SaCollection *self); /* sum of set lengths */
 guint sa_collection_get_stride (SaCollection *self); /* floats per padded row */
 const float *sa_collection_get_matrix (SaCollection *self);
+/* Whether the matrix is a read-only mapping of the collection's store (sa-store.h). */
+gboolean sa_collection_is_mapped (SaCollection *self);
 const float *sa_collection_get_row (SaCollection *self, guint track);
 /* Per padded column; padding and zero-variance columns have inv_std 0. */
 const double *sa_collection_get_mean (SaCollection *self);
