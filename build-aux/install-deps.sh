@@ -15,6 +15,10 @@ packages="
   desktop-file-utils appstream
   clang libclang-rt-14-dev valgrind util-linux
 "
+# the window: libadwaita (GNOME's widgets and style: toasts, status pages, dark mode)
+packages="$packages
+  libadwaita-1-dev
+"
 
 if [ "$(id -u)" -eq 0 ]; then
   sudo=""

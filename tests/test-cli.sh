@@ -83,5 +83,16 @@ expect_fail "ragged CSV" "ragged.csv: line 2 has 4 fields" info --features "$F" 
 expect_fail "unknown command" "unknown command" frobnicate
 expect_fail "no query" "exactly one of" query --features "$F" --metadata "$M"
 
+# window-core: M3U injection (issue 12): a newline in a title, artist or path writes no extra entry
+printf 'clip_id,mp3_path,title,artist\n11,"/m/a\n#EXTINF:-1,evil\n/etc/passwd",One,A\n12,/m/b.mp3,"Two\n/etc/shadow","B\r\n#EXTINF:1,x"\n13,/m/c.mp3,Three,C\n' >"$tmp/hostile.csv"
+if "$cli" query --features "$data/formats/small_f32.npz" --metadata "$tmp/hostile.csv" --clip-id 12 \
+  --top 2 --format m3u >"$tmp/hostile.m3u" && [ "$(wc -l <"$tmp/hostile.m3u")" -eq 7 ] \
+  && [ "$(grep -c '^#EXTINF' "$tmp/hostile.m3u")" -eq 3 ] && ! grep -q '^/etc' "$tmp/hostile.m3u" \
+  && grep -qx 'file:///m/a%0A%23EXTINF:-1,evil%0A/etc/passwd' "$tmp/hostile.m3u"; then
+  ok "query --format m3u: control characters cannot add entries"
+else
+  not_ok "m3u injection: $(cat "$tmp/hostile.m3u")"
+fi
+
 echo "1..$n"
 [ "$fails" -eq 0 ]

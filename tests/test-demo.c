@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "sa-demo.h"
 #include "sa-search.h"
@@ -100,6 +101,170 @@ test_same_bytes (void)
   g_assert_cmpuint (compared, ==, SA_DEMO_N_CLIPS);
 }
 
+/* ---- cancelling the first build (issue 13) ---- */
+
+typedef struct
+{
+  GMainLoop *loop;
+  GCancellable *cancellable;
+  guint cancel_at; /* cancel once this many steps are reported; 0: never */
+  guint done_at_cancel;
+  guint last_done;
+  guint n_progress;
+  gboolean finished;
+  gboolean ok;
+  GError *error;
+} DemoRun;
+
+static void
+on_run_progress (guint done, guint total, gpointer data)
+{
+  DemoRun *r = data;
+
+  g_assert_false (r->finished);
+  g_assert_cmpuint (total, ==, 2 * SA_DEMO_N_CLIPS);
+  g_assert_cmpuint (done, >=, r->last_done);
+  g_assert_cmpuint (done, <=, total);
+  r->last_done = done;
+  r->n_progress++;
+  if (r->cancel_at && done >= r->cancel_at && !g_cancellable_is_cancelled (r->cancellable))
+    {
+      r->done_at_cancel = done;
+      g_cancellable_cancel (r->cancellable);
+    }
+}
+
+static void
+on_run_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  DemoRun *r = data;
+
+  g_assert_null (source);
+  r->ok = sa_demo_create_finish (result, &r->error);
+  r->finished = TRUE;
+  g_main_loop_quit (r->loop);
+}
+
+static void
+run_demo (const char *dir, guint cancel_at, DemoRun *r)
+{
+  memset (r, 0, sizeof *r);
+  r->loop = g_main_loop_new (NULL, FALSE);
+  r->cancellable = g_cancellable_new ();
+  r->cancel_at = cancel_at;
+  sa_demo_create_async (dir, on_run_progress, r, NULL, r->cancellable, on_run_done, r);
+  g_main_loop_run (r->loop);
+  g_main_loop_unref (r->loop);
+  g_object_unref (r->cancellable);
+  g_assert_true (r->finished);
+}
+
+/* the finished clips in @dir/audio; fails on any temporary left behind */
+static guint
+count_clips (const char *dir)
+{
+  g_autofree char *audio = g_build_filename (dir, "audio", NULL);
+  g_autoptr (GDir) d = g_dir_open (audio, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_assert_false (g_str_has_suffix (name, ".part"));
+      g_assert_false (g_str_has_suffix (name, ".wav"));
+      n += g_str_has_suffix (name, ".flac");
+    }
+  return n;
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (path);
+      else
+        g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+test_cancel (void)
+{
+  g_autofree char *dir = g_test_build_filename (G_TEST_BUILT, "demo-cancel", NULL);
+  g_autofree char *npz = g_build_filename (dir, "features.npz", NULL);
+  g_autofree char *csv = g_build_filename (dir, "metadata.csv", NULL);
+  g_autofree char *npz0 = g_build_filename (demo_dir, "features.npz", NULL);
+  g_autofree char *csv0 = g_build_filename (demo_dir, "metadata.csv", NULL);
+  g_autoptr (GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SaCollection) resumed = NULL, straight = NULL;
+  DemoRun r;
+  guint n;
+
+  remove_tree (dir);
+
+  /* the sync version, cancelled before it starts: nothing is written */
+  g_cancellable_cancel (cancelled);
+  g_assert_false (sa_demo_create (dir, NULL, NULL, cancelled, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_clips (dir), ==, 0);
+
+  /* cancelled while writing the audio: it stops within a clip or so */
+  run_demo (dir, 2, &r);
+  g_assert_false (r.ok);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&r.error);
+  n = count_clips (dir);
+  g_test_message ("cancelled at %u of 96: %u clips written", r.done_at_cancel, n);
+  g_assert_cmpuint (n, >=, r.done_at_cancel);
+  g_assert_cmpuint (n, <=, r.done_at_cancel + 2);
+  g_assert_false (sa_demo_is_ready (dir));
+
+  /* cancelled while analysing: the audio goes on from where it stopped, the collection is not
+   * marked complete */
+  run_demo (dir, SA_DEMO_N_CLIPS + 4, &r);
+  g_assert_false (r.ok);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&r.error);
+  g_assert_cmpuint (count_clips (dir), ==, SA_DEMO_N_CLIPS);
+  g_assert_false (sa_demo_is_ready (dir));
+
+  /* and finished: the same collection as a build that was never interrupted */
+  run_demo (dir, 0, &r);
+  g_assert_no_error (r.error);
+  g_assert_true (r.ok);
+  g_assert_cmpuint (r.last_done, ==, 2 * SA_DEMO_N_CLIPS);
+  g_assert_true (sa_demo_is_ready (dir));
+  resumed = sa_collection_load (npz, csv, NULL, &error);
+  g_assert_no_error (error);
+  straight = sa_collection_load (npz0, csv0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sa_collection_get_n_tracks (resumed), ==, SA_DEMO_N_CLIPS);
+  g_assert_cmpuint (sa_collection_get_stride (resumed), ==, sa_collection_get_stride (straight));
+  for (guint t = 0; t < SA_DEMO_N_CLIPS; t++)
+    {
+      const char *title = sa_collection_get_field (resumed, t, SA_FIELD_TITLE);
+      guint u = 0;
+      while (u < SA_DEMO_N_CLIPS
+             && !g_str_equal (title, sa_collection_get_field (straight, u, SA_FIELD_TITLE)))
+        u++;
+      g_assert_cmpuint (u, <, SA_DEMO_N_CLIPS);
+      g_assert_cmpmem (sa_collection_get_row (resumed, t),
+                       sa_collection_get_stride (resumed) * sizeof (float),
+                       sa_collection_get_row (straight, u),
+                       sa_collection_get_stride (straight) * sizeof (float));
+    }
+  remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -116,5 +281,6 @@ main (int argc, char **argv)
     g_error ("%s", error->message);
   g_test_add_func ("/soundalike/demo/neighbours", test_neighbours);
   g_test_add_func ("/soundalike/demo/same-bytes", test_same_bytes);
+  g_test_add_func ("/soundalike/demo/cancel", test_cancel);
   return g_test_run ();
 }

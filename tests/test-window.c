@@ -11,7 +11,7 @@
 #include "config.h"
 
 #include <gst/gst.h>
-#include <gtk/gtk.h>
+#include <adwaita.h>
 #include <math.h>
 #include <string.h>
 
@@ -198,7 +198,8 @@ test_window (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
   spin (500);
   save_png (window, "window-900x600.png");
-  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", TRUE, NULL);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_FORCE_DARK);
   gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
   spin (500);
   save_png (window, "window-dark.png");
@@ -506,6 +507,7 @@ main (int argc, char **argv)
   g_autofree char *data = g_build_filename (built ? built : ".", "window-xdg-data", NULL);
   g_setenv ("XDG_DATA_HOME", data, TRUE);
   gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
   gst_init (&argc, &argv);
   g_test_add_func ("/soundalike/window/welcome", test_welcome);
   g_test_add_func ("/soundalike/window/browse", test_window);

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "sa-application.h"
@@ -12,10 +13,10 @@
 
 struct _SaApplication
 {
-  GtkApplication parent_instance;
+  AdwApplication parent_instance;
 };
 
-G_DEFINE_FINAL_TYPE (SaApplication, sa_application, GTK_TYPE_APPLICATION)
+G_DEFINE_FINAL_TYPE (SaApplication, sa_application, ADW_TYPE_APPLICATION)
 
 static const GOptionEntry options[] = {
   { "features", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_ ("Feature file (.npz) to open"), "F.npz" },
@@ -126,15 +127,17 @@ action_quit (GSimpleAction *action, GVariant *param, gpointer user_data)
 static void
 action_about (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  const char *authors[] = { "The Soundalike authors", NULL };
+  const char *developers[] = { "The Soundalike authors", NULL };
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
 
-  gtk_show_about_dialog (parent, "program-name", _ ("Soundalike"), "logo-icon-name", APP_ID,
-                         "version", PACKAGE_VERSION, "comments",
-                         _ ("Find the music that sounds alike: rhythm and timbre similarity, "
-                            "following the ISMIR 2018 tutorial “Deep Learning for MIR”"),
-                         "license-type", GTK_LICENSE_GPL_3_0, "authors", authors,
-                         "translator-credits", _ ("translator-credits"), NULL);
+  adw_show_about_window (
+      parent, "application-name", _ ("Soundalike"), "application-icon", APP_ID, "version",
+      PACKAGE_VERSION, "comments",
+      _ ("Find the music that sounds alike: rhythm and timbre similarity, following the ISMIR "
+         "2018 tutorial “Deep Learning for MIR”"),
+      "license-type", GTK_LICENSE_GPL_3_0, "developers", developers, "developer-name",
+      _ ("The Soundalike authors"), "website", "https://github.com/soundalike/soundalike",
+      "translator-credits", _ ("translator-credits"), NULL);
 }
 
 static void

@@ -5,12 +5,12 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
 #define SA_TYPE_APPLICATION (sa_application_get_type ())
-G_DECLARE_FINAL_TYPE (SaApplication, sa_application, SA, APPLICATION, GtkApplication)
+G_DECLARE_FINAL_TYPE (SaApplication, sa_application, SA, APPLICATION, AdwApplication)
 
 SaApplication *sa_application_new (void);
 

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include "sa-demo.h"
 #include "sa-feature-map.h"
 #include "sa-histogram.h"
+#include "sa-m3u.h"
 #include "sa-open-dialog.h"
 #include "sa-result.h"
 #include "sa-search.h"
@@ -61,7 +63,7 @@ query_copy (Query *dst, const Query *src, guint stride)
 
 struct _SaWindow
 {
-  GtkApplicationWindow parent_instance;
+  AdwApplicationWindow parent_instance;
 
   /* template children */
   GtkStack *stack;
@@ -99,9 +101,7 @@ struct _SaWindow
   GtkToggleButton *audition_button;
   GtkWidget *player_bar;
   GtkWidget *player_separator;
-  GtkRevealer *message_revealer;
-  GtkLabel *message_label;
-  GtkButton *message_close;
+  AdwToastOverlay *toast_overlay;
 
   /* the collection and its views */
   SaCollection *collection;
@@ -130,49 +130,60 @@ struct _SaWindow
   GSettings *settings;
   GCancellable *loading;
   char *pending_audio_root;
-  guint message_timeout;
+  AdwToast *toast; /* the message shown, until it is dismissed */
   guint scroll_idle;   /* scrolls the collection to its selected row */
   guint scroll_tick;   /* waits for the collection to be laid out before that */
   guint *row_of_track; /* a track's row in the sorted, filtered list; built when first needed */
 };
 
-G_DEFINE_FINAL_TYPE (SaWindow, sa_window, GTK_TYPE_APPLICATION_WINDOW)
+G_DEFINE_FINAL_TYPE (SaWindow, sa_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void rerank (SaWindow *self);
 
 /* ---- messages ---- */
 
 static void
-hide_message (SaWindow *self)
+on_toast_dismissed (AdwToast *toast, SaWindow *self)
 {
-  gtk_revealer_set_reveal_child (self->message_revealer, FALSE);
-  g_clear_handle_id (&self->message_timeout, g_source_remove);
+  if (self->toast == toast)
+    g_clear_object (&self->toast);
 }
 
-static gboolean
-message_timeout_cb (gpointer user_data)
+static void
+hide_message (SaWindow *self)
 {
-  SaWindow *self = user_data;
-  self->message_timeout = 0;
-  gtk_revealer_set_reveal_child (self->message_revealer, FALSE);
-  return G_SOURCE_REMOVE;
+  if (self->toast)
+    adw_toast_dismiss (self->toast);
+}
+
+/* A transient message; @button_label and @action add a button to it (NULL: none). */
+static void
+show_toast (SaWindow *self, const char *text, const char *button_label, const char *action)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, MESSAGE_SECONDS);
+  if (button_label)
+    {
+      adw_toast_set_button_label (toast, button_label);
+      adw_toast_set_action_name (toast, action);
+    }
+  hide_message (self);
+  g_signal_connect (toast, "dismissed", G_CALLBACK (on_toast_dismissed), self);
+  self->toast = g_object_ref (toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 void
 sa_window_show_message (SaWindow *self, const char *text)
 {
-  gtk_label_set_label (self->message_label, text);
-  gtk_revealer_set_reveal_child (self->message_revealer, TRUE);
-  g_clear_handle_id (&self->message_timeout, g_source_remove);
-  self->message_timeout = g_timeout_add_seconds (MESSAGE_SECONDS, message_timeout_cb, self);
+  show_toast (self, text, NULL, NULL);
 }
 
 const char *
 sa_window_get_message (SaWindow *self)
 {
-  if (!gtk_revealer_get_reveal_child (self->message_revealer))
-    return NULL;
-  return gtk_label_get_label (self->message_label);
+  return self->toast ? adw_toast_get_title (self->toast) : NULL;
 }
 
 /* ---- columns ---- */
@@ -858,12 +869,11 @@ sa_window_play_track (SaWindow *self, guint track, double offset)
     {
       g_autofree char *text = NULL;
       if (sa_collection_get_audio_root (self->collection) == NULL)
-        text = g_strdup_printf (_ ("The audio of “%s” is not on this computer: choose the audio "
-                                   "folder in the main menu"),
-                                title);
+        text = g_strdup_printf (_ ("The audio of “%s” is not on this computer"), title);
       else
         text = g_strdup_printf (_ ("The audio of “%s” is not in the audio folder"), title);
-      sa_window_show_message (self, text);
+      /* Translators: the button of the message that a clip's audio is missing */
+      show_toast (self, text, _ ("Choose _Folder…"), "win.audio-folder");
       return;
     }
   sa_collection_get_clip_bounds (self->collection, track, &start, &end);
@@ -1487,54 +1497,48 @@ on_drop (GtkDropTarget *target, const GValue *value, double x, double y, SaWindo
 /* ---- playlists ---- */
 
 static char *
-results_as_text (SaWindow *self, gboolean m3u)
+results_as_text (SaWindow *self)
 {
   GListModel *results = G_LIST_MODEL (self->results);
-  GString *out = g_string_new (m3u ? "#EXTM3U\n" : NULL);
+  /* Translators: the header of the copied results, columns separated by tabs */
+  GString *out = g_string_new (_ ("rank\tdistance\tartist\ttitle\talbum\n"));
 
-  if (!m3u)
-    /* Translators: the header of the copied results, columns separated by tabs */
-    g_string_append (out, _ ("rank\tdistance\tartist\ttitle\talbum\n"));
-  if (m3u && (self->query >= 0 || self->current.path))
-    {
-      g_autofree char *path
-          = self->query >= 0 ? sa_collection_resolve_audio (self->collection, (guint) self->query)
-                             : g_strdup (self->current.path);
-      const char *title
-          = self->query >= 0
-                ? sa_collection_get_field (self->collection, (guint) self->query, SA_FIELD_TITLE)
-                : self->current.title;
-      if (path)
-        g_string_append_printf (out, "#EXTINF:-1,%s\n%s\n", title, path);
-    }
   for (guint i = 0; i < g_list_model_get_n_items (results); i++)
     {
       g_autoptr (SaResult) r = g_list_model_get_item (results, i);
       guint t = sa_result_get_index (r);
-      const char *artist = sa_collection_get_field (self->collection, t, SA_FIELD_ARTIST);
-      const char *title = sa_collection_get_field (self->collection, t, SA_FIELD_TITLE);
-      if (m3u)
-        {
-          g_autofree char *path = sa_collection_resolve_audio (self->collection, t);
-          double seconds = sa_collection_get_duration (self->collection, t);
-          if (path == NULL)
-            path = g_strdup (sa_collection_get_field (self->collection, t, SA_FIELD_PATH));
-          g_string_append_printf (out, "#EXTINF:%d,%s - %s\n%s\n",
-                                  seconds > 0 ? (int) (seconds + 0.5) : -1, artist, title, path);
-        }
-      else
-        g_string_append_printf (out, "%u\t%.6f\t%s\t%s\t%s\n", sa_result_get_rank (r),
-                                sa_result_get_distance (r), artist, title,
-                                sa_collection_get_field (self->collection, t, SA_FIELD_ALBUM));
+      g_string_append_printf (out, "%u\t%.6f\t%s\t%s\t%s\n", sa_result_get_rank (r),
+                              sa_result_get_distance (r),
+                              sa_collection_get_field (self->collection, t, SA_FIELD_ARTIST),
+                              sa_collection_get_field (self->collection, t, SA_FIELD_TITLE),
+                              sa_collection_get_field (self->collection, t, SA_FIELD_ALBUM));
     }
   return g_string_free (out, FALSE);
 }
 
+/* the query (when its audio is here), then the results: the one writer in src/core/sa-m3u.c */
 gboolean
 sa_window_export_playlist (SaWindow *self, const char *path, GError **error)
 {
-  g_autofree char *text = results_as_text (self, TRUE);
-  return sa_write_file_atomic (path, text, strlen (text), error);
+  GListModel *results = G_LIST_MODEL (self->results);
+  g_autoptr (SaM3u) playlist = sa_m3u_new ();
+
+  if (self->query >= 0)
+    {
+      g_autofree char *audio
+          = sa_collection_resolve_audio (self->collection, (guint) self->query);
+      sa_m3u_add (playlist, audio, NULL,
+                  sa_collection_get_field (self->collection, (guint) self->query, SA_FIELD_TITLE),
+                  -1);
+    }
+  else if (self->current.path)
+    sa_m3u_add (playlist, self->current.path, NULL, self->current.title, -1);
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr (SaResult) r = g_list_model_get_item (results, i);
+      sa_m3u_add_track (playlist, self->collection, sa_result_get_index (r));
+    }
+  return sa_m3u_write (playlist, path, error);
 }
 
 static void
@@ -1584,7 +1588,7 @@ action_copy (GtkWidget *widget, const char *name, GVariant *param)
 
   if (!has_query (self))
     return;
-  text = results_as_text (self, FALSE);
+  text = results_as_text (self);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
   sa_window_show_message (self, _ ("Copied the results as text"));
 }
@@ -1917,7 +1921,9 @@ sa_window_dispose (GObject *object)
   if (self->example_job)
     g_cancellable_cancel (self->example_job);
   g_clear_object (&self->example_job);
-  g_clear_handle_id (&self->message_timeout, g_source_remove);
+  if (self->toast)
+    g_signal_handlers_disconnect_by_data (self->toast, self);
+  g_clear_object (&self->toast);
   g_clear_handle_id (&self->scroll_idle, g_source_remove);
   if (self->scroll_tick && collection_list_view (self))
     gtk_widget_remove_tick_callback (collection_list_view (self), self->scroll_tick);
@@ -1998,9 +2004,7 @@ sa_window_class_init (SaWindowClass *klass)
   BIND (audition_button);
   BIND (player_bar);
   BIND (player_separator);
-  BIND (message_revealer);
-  BIND (message_label);
-  BIND (message_close);
+  BIND (toast_overlay);
 #undef BIND
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, action_open);
@@ -2112,7 +2116,6 @@ sa_window_init (SaWindow *self)
   g_signal_connect_swapped (self->metric_dropdown, "notify::selected",
                             G_CALLBACK (on_metric_changed), self);
   g_signal_connect_swapped (self->query_play, "clicked", G_CALLBACK (on_query_play_clicked), self);
-  g_signal_connect_swapped (self->message_close, "clicked", G_CALLBACK (hide_message), self);
   g_signal_connect_swapped (self->audition_button, "toggled", G_CALLBACK (on_audition_toggled),
                             self);
   g_signal_connect_swapped (self->radio_button, "toggled", G_CALLBACK (on_radio_toggled), self);

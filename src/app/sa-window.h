@@ -5,7 +5,7 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "sa-collection.h"
 #include "sa-player.h"
@@ -13,7 +13,7 @@
 G_BEGIN_DECLS
 
 #define SA_TYPE_WINDOW (sa_window_get_type ())
-G_DECLARE_FINAL_TYPE (SaWindow, sa_window, SA, WINDOW, GtkApplicationWindow)
+G_DECLARE_FINAL_TYPE (SaWindow, sa_window, SA, WINDOW, AdwApplicationWindow)
 
 SaWindow *sa_window_new (GtkApplication *app);
 

@@ -266,7 +266,7 @@ write_wav (const char *path, const double *x, GError **error)
 /* WAV -> FLAC with tags, through GStreamer (deterministic: flacenc writes no dates) */
 static gboolean
 encode_flac (const char *wav, const char *flac, const char *title, const char *artist,
-             const char *album, guint track, GError **error)
+             const char *album, guint track, GCancellable *cancellable, GError **error)
 {
   g_autofree char *desc = g_strdup_printf (
       "filesrc name=src ! wavparse ! audioconvert ! flacenc name=enc ! filesink name=sink");
@@ -289,8 +289,16 @@ encode_flac (const char *wav, const char *flac, const char *title, const char *a
   gst_tag_list_unref (tags);
   bus = gst_element_get_bus (pipeline);
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  /* in slices of 50 ms, so that a cancelled build stops within one */
+  for (guint waited = 0; msg == NULL && waited < 60 * 20; waited++)
+    {
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      msg = gst_bus_timed_pop_filtered (bus, 50 * GST_MSECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+    }
   gst_element_set_state (pipeline, GST_STATE_NULL);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   if (msg == NULL || GST_MESSAGE_TYPE (msg) != GST_MESSAGE_EOS)
     {
       g_autoptr (GError) gst_error = NULL;
@@ -335,8 +343,10 @@ sa_demo_write_audio (const char *audio_dir, void (*progress) (guint, guint, gpoi
         if (!g_file_test (path, G_FILE_TEST_EXISTS))
           {
             synthesise (f, t, x);
-            if (!write_wav (wav, x, error)
-                || !encode_flac (wav, tmp, title, sa_demo_family_name (f), album, i + 1, error))
+            if (g_cancellable_set_error_if_cancelled (cancellable, error)
+                || !write_wav (wav, x, error)
+                || !encode_flac (wav, tmp, title, sa_demo_family_name (f), album, i + 1,
+                                 cancellable, error))
               {
                 g_unlink (wav);
                 g_unlink (tmp);
@@ -422,4 +432,118 @@ sa_demo_create (const char *dir, void (*progress) (guint, guint, gpointer), gpoi
       return FALSE;
     }
   return g_file_set_contents (done, "", 0, error);
+}
+
+/* ---- on a worker thread ---- */
+
+typedef struct
+{
+  char *dir;
+  SaDemoProgressFunc progress;
+  gpointer progress_data;
+  GDestroyNotify progress_notify;
+  GMutex lock;
+  guint done, total;
+  gboolean pending; /* an idle is on its way to the caller's context */
+} DemoJob;
+
+static void
+demo_job_free (DemoJob *job)
+{
+  if (job->progress_notify)
+    job->progress_notify (job->progress_data);
+  g_mutex_clear (&job->lock);
+  g_free (job->dir);
+  g_free (job);
+}
+
+/* on the caller's main context */
+static gboolean
+demo_progress_idle (gpointer data)
+{
+  GTask *task = data;
+  DemoJob *job = g_task_get_task_data (task);
+  guint done, total;
+
+  g_mutex_lock (&job->lock);
+  done = job->done;
+  total = job->total;
+  job->pending = FALSE;
+  g_mutex_unlock (&job->lock);
+  if (!g_task_get_completed (task) && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    job->progress (done, total, job->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* on the worker: keep the latest count, and wake the caller once for any number of steps */
+static void
+demo_progress_post (guint done, guint total, gpointer data)
+{
+  GTask *task = data;
+  DemoJob *job = g_task_get_task_data (task);
+  gboolean post;
+
+  g_mutex_lock (&job->lock);
+  job->done = done;
+  job->total = total;
+  post = !job->pending;
+  job->pending = TRUE;
+  g_mutex_unlock (&job->lock);
+  if (post)
+    {
+      GSource *idle = g_idle_source_new ();
+      g_source_set_priority (idle, G_PRIORITY_DEFAULT);
+      g_source_set_callback (idle, demo_progress_idle, g_object_ref (task), g_object_unref);
+      g_source_set_static_name (idle, "[soundalike] demo progress");
+      g_source_attach (idle, g_task_get_context (task));
+      g_source_unref (idle);
+    }
+}
+
+static void
+demo_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  DemoJob *job = task_data;
+  GError *error = NULL;
+
+  if (sa_demo_create (job->dir, job->progress ? demo_progress_post : NULL, task, cancellable,
+                      &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+sa_demo_create_async (const char *dir, SaDemoProgressFunc progress, gpointer progress_data,
+                      GDestroyNotify progress_notify, GCancellable *cancellable,
+                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  DemoJob *job;
+
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  job = g_new0 (DemoJob, 1);
+  job->dir = dir ? g_strdup (dir) : sa_demo_default_dir ();
+  job->progress = progress;
+  job->progress_data = progress_data;
+  job->progress_notify = progress_notify;
+  g_mutex_init (&job->lock);
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sa_demo_create_async);
+  g_task_set_name (task, "[soundalike] demo");
+  g_task_set_task_data (task, job, (GDestroyNotify) demo_job_free);
+  /* a cancelled build reports G_IO_ERROR_CANCELLED even when it got to the end */
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_set_check_cancellable (task, TRUE);
+  g_task_run_in_thread (task, demo_thread);
+}
+
+gboolean
+sa_demo_create_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sa_demo_create_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -34,8 +34,22 @@ gboolean sa_demo_write_audio (const char *audio_dir,
 char *sa_demo_default_dir (void);
 /* Whether @dir already holds a complete demo collection. */
 gboolean sa_demo_is_ready (const char *dir);
-/* Writes the audio (if missing) and analyses it into @dir/features.npz and @dir/metadata.csv. */
+/* Writes the audio (if missing) and analyses it into @dir/features.npz and @dir/metadata.csv.
+ * @progress gets (done, total) on the calling thread: the 48 clips written, then the 48
+ * analysed (total 96).  Cancelled, it stops within one clip (G_IO_ERROR_CANCELLED), leaves no
+ * temporary file, and the next call goes on from what is already written. */
 gboolean sa_demo_create (const char *dir, void (*progress) (guint done, guint total, gpointer),
                          gpointer progress_data, GCancellable *cancellable, GError **error);
+
+typedef void (*SaDemoProgressFunc) (guint done, guint total, gpointer user_data);
+
+/* sa_demo_create on a worker thread.  @dir NULL is sa_demo_default_dir ().  @progress is called
+ * on the thread-default main context of the caller, with the latest count (several steps may
+ * come as one), and never after @callback; @progress_notify frees @progress_data when the work
+ * is done. */
+void sa_demo_create_async (const char *dir, SaDemoProgressFunc progress, gpointer progress_data,
+                           GDestroyNotify progress_notify, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data);
+gboolean sa_demo_create_finish (GAsyncResult *result, GError **error);
 
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include "sa-cli.h"
 #include "sa-collection.h"
 #include "sa-error.h"
+#include "sa-m3u.h"
 #include "sa-search.h"
 
 int
@@ -271,14 +272,10 @@ cmd_query (int argc, char **argv)
 
   if (m3u)
     {
-      g_print ("#EXTM3U\n");
+      g_autoptr (SaM3u) playlist = sa_m3u_new ();
       for (guint i = 0; i < n_hits; i++)
-        {
-          g_autofree char *path = track_path (c, hits[i].track);
-          g_print ("#EXTINF:-1,%s - %s\n%s\n",
-                   sa_collection_get_field (c, hits[i].track, SA_FIELD_ARTIST),
-                   sa_collection_get_field (c, hits[i].track, SA_FIELD_TITLE), path);
-        }
+        sa_m3u_add_track (playlist, c, hits[i].track);
+      fputs (sa_m3u_get_text (playlist), stdout);
       return 0;
     }
   g_print ("rank\tclip_id\tdistance\tartist\ttitle\talbum\tpath\n");

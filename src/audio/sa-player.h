@@ -1,4 +1,4 @@
-/* sa-player.h: one playbin for the window
+/* sa-player.h: one playbin for the window (GStreamer only, no GTK)
  *
  * Copyright 2026 The Soundalike authors
  * SPDX-License-Identifier: GPL-3.0-or-later
