@@ -168,6 +168,7 @@ zero_padding (SaCollection *self)
 
 /* Tells which arrays are feature sets and checks their shapes. */
 static void finish_load (SaCollection *self);
+static void ensure_compact (SaStore *store, const char *dir);
 
 static gboolean
 find_sets (SaCollection *self, SaNpz *npz, guint64 n_rows, GError **error)
@@ -561,6 +562,7 @@ open_store (const char *dir, const SaStoreSource *source, const char *features_p
   self->store = sa_store_open (dir, source, error);
   if (self->store == NULL)
     return NULL;
+  ensure_compact (self->store, dir);
   c = sa_store_get_contents (self->store);
   self->features_path = g_strdup (features_path);
   self->metadata_path = g_strdup (metadata_path);
@@ -603,6 +605,25 @@ open_store (const char *dir, const SaStoreSource *source, const char *features_p
   return g_steal_pointer (&self);
 }
 
+static gboolean
+wants_compact (guint n_tracks)
+{
+  const char *env = g_getenv ("SOUNDALIKE_COMPACT_MIN_TRACKS");
+  guint64 min = env ? g_ascii_strtoull (env, NULL, 10) : SA_COMPACT_MIN_TRACKS;
+  return n_tracks >= min;
+}
+
+static void
+ensure_compact (SaStore *store, const char *dir)
+{
+  g_autoptr (GError) error = NULL;
+  const SaStoreContents *c = sa_store_get_contents (store);
+
+  if (c->codes == NULL && wants_compact (c->n_tracks)
+      && !sa_store_write_compact (store, dir, &error))
+    g_debug ("no compact copy in %s: %s", dir, error->message);
+}
+
 /* Writes the store of a freshly imported collection, then maps it in place of the
  * matrix in memory (so that the two are not both held).  A store that cannot be
  * written (no space, no home folder) only costs the next open its speed. */
@@ -631,6 +652,7 @@ save_store (SaCollection *self, const char *dir, const SaStoreSource *source)
     }
   g_free (self->matrix);
   self->matrix = (float *) sa_store_get_contents (store)->matrix;
+  ensure_compact (store, dir);
   self->store = g_steal_pointer (&store);
 }
 
@@ -768,6 +790,16 @@ gboolean
 sa_collection_is_mapped (SaCollection *self)
 {
   return self->store != NULL;
+}
+
+const gint8 *
+sa_collection_get_codes (SaCollection *self, const float **errors)
+{
+  const SaStoreContents *c = self->store ? sa_store_get_contents (self->store) : NULL;
+
+  if (errors)
+    *errors = c ? c->code_errors : NULL;
+  return c ? c->codes : NULL;
 }
 
 const float *

@@ -77,6 +77,12 @@ guint sa_collection_get_stride (SaCollection *self); /* floats per padded row */
 const float *sa_collection_get_matrix (SaCollection *self);
 /* Whether the matrix is a read-only mapping of the collection's store (sa-store.h). */
 gboolean sa_collection_is_mapped (SaCollection *self);
+/* The compact copy of the matrix for the scan (sa-compact.h): one byte per value and, per
+ * track, one error bound per set; NULL when there is none.  Stores of collections with at
+ * least SA_COMPACT_MIN_TRACKS tracks (or the SOUNDALIKE_COMPACT_MIN_TRACKS environment
+ * variable) keep one. */
+#define SA_COMPACT_MIN_TRACKS 200000
+const gint8 *sa_collection_get_codes (SaCollection *self, const float **errors);
 const float *sa_collection_get_row (SaCollection *self, guint track);
 /* Per padded column; padding and zero-variance columns have inv_std 0. */
 const double *sa_collection_get_mean (SaCollection *self);

@@ -17,11 +17,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sa-compact.h"
 #include "sa-error.h"
 #include "sa-store.h"
 
 #define MATRIX_MAGIC       "SAMATRX1"
 #define INDEX_MAGIC        "SAINDEX1"
+#define COMPACT_MAGIC      "SACODES1"
 #define BYTE_ORDER_MARK    0x01020304u
 #define MATRIX_DATA_OFFSET 4096
 #define HASH_SPAN          (1 << 20)
@@ -70,6 +72,9 @@ struct _SaStore
   SaStoreContents contents;
   void *map;
   gsize map_size;
+  void *compact_map;
+  gsize compact_size;
+  guint8 token[16];
   char *index; /* the whole index file */
   gsize index_size;
   const Section *sections;
@@ -380,6 +385,96 @@ need_section (SaStore *store, const char *name, gsize size, const char *path, GE
   return p;
 }
 
+static gsize
+compact_size (const SaStoreContents *c)
+{
+  gsize codes = ((gsize) c->n_tracks * c->stride + 63) / 64 * 64;
+  return MATRIX_DATA_OFFSET + codes + (gsize) c->n_tracks * c->n_sets * sizeof (float);
+}
+
+/* Maps compact.i8 when it belongs to this matrix; a missing or stale one is ignored. */
+static void
+open_compact (SaStore *store, const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "compact.i8", NULL);
+  SaStoreContents *c = &store->contents;
+  MatrixHeader h;
+  struct stat st;
+  void *map;
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    return;
+  if (fstat (fd, &st) != 0 || (gsize) st.st_size != compact_size (c)
+      || !read_at (fd, &h, sizeof h, 0) || memcmp (h.magic, COMPACT_MAGIC, 8) != 0
+      || h.byte_order != BYTE_ORDER_MARK || memcmp (h.token, store->token, sizeof h.token) != 0
+      || h.n_tracks != c->n_tracks || h.stride != c->stride)
+    {
+      close (fd);
+      return;
+    }
+  map = mmap (NULL, compact_size (c), PROT_READ, MAP_SHARED, fd, 0);
+  close (fd);
+  if (map == MAP_FAILED)
+    return;
+  store->compact_map = map;
+  store->compact_size = compact_size (c);
+  c->codes = (const gint8 *) map + MATRIX_DATA_OFFSET;
+  c->code_errors = (const float *) ((const guint8 *) map + MATRIX_DATA_OFFSET
+                                    + ((gsize) c->n_tracks * c->stride + 63) / 64 * 64);
+}
+
+gboolean
+sa_store_write_compact (SaStore *store, const char *dir, GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, "compact.i8", NULL);
+  SaStoreContents *c = &store->contents;
+  const gsize block = MAX (1, (32u << 20) / (c->stride * sizeof (float)));
+  g_autofree guint8 *page = g_malloc0 (MATRIX_DATA_OFFSET);
+  g_autofree gint8 *codes = g_malloc (block * c->stride);
+  g_autofree float *errors = g_new (float, (gsize) c->n_tracks * c->n_sets);
+  gsize codes_bytes = (gsize) c->n_tracks * c->stride;
+  MatrixHeader *h = (MatrixHeader *) page;
+  AtomicFile f = { NULL, NULL, -1 };
+  gboolean ok;
+
+  memcpy (h->magic, COMPACT_MAGIC, 8);
+  h->byte_order = BYTE_ORDER_MARK;
+  h->version = 1;
+  memcpy (h->token, store->token, sizeof h->token);
+  h->n_tracks = c->n_tracks;
+  h->stride = c->stride;
+  if (!atomic_open (&f, path, error))
+    return FALSE;
+  ok = write_all (f.fd, page, MATRIX_DATA_OFFSET);
+  for (gsize r0 = 0; ok && r0 < c->n_tracks; r0 += block)
+    {
+      gsize nr = MIN (block, c->n_tracks - r0);
+      const float *rows = c->matrix + r0 * c->stride;
+      sa_compact_encode (rows, nr, c->stride, c->sets, c->n_sets, c->mean, c->std, c->zero_variance,
+                         codes, errors + r0 * c->n_sets);
+      ok = write_all (f.fd, codes, nr * c->stride);
+      /* the mapped rows are not needed again: keep them out of the resident set */
+      {
+        guintptr a = (guintptr) rows & ~(guintptr) 4095;
+        guintptr b = ((guintptr) (rows + nr * c->stride)) & ~(guintptr) 4095;
+        if (b > a)
+          madvise ((void *) a, b - a, MADV_DONTNEED);
+      }
+    }
+  ok = ok && write_all (f.fd, page + 64, (64 - codes_bytes % 64) % 64)
+       && write_all (f.fd, errors, (gsize) c->n_tracks * c->n_sets * sizeof (float));
+  if (!atomic_commit (&f, ok, error))
+    return FALSE;
+  open_compact (store, dir);
+  if (c->codes == NULL)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_CORRUPT, "%s: cannot map the compact copy", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 SaStore *
 sa_store_open (const char *dir, const SaStoreSource *source, GError **error)
 {
@@ -494,6 +589,8 @@ sa_store_open (const char *dir, const SaStoreSource *source, GError **error)
       return NULL;
     }
   c->matrix = (const float *) ((const guint8 *) store->map + MATRIX_DATA_OFFSET);
+  memcpy (store->token, ih->token, sizeof store->token);
+  open_compact (store, dir);
   return g_steal_pointer (&store);
 
 corrupt:
@@ -514,6 +611,8 @@ sa_store_free (SaStore *store)
     return;
   if (store->map)
     munmap (store->map, store->map_size);
+  if (store->compact_map)
+    munmap (store->compact_map, store->compact_size);
   g_free (store->index);
   g_free (store);
 }

@@ -55,6 +55,10 @@ typedef struct
   const gint64 *clip_ids;   /* n_tracks */
   const guint32 *meta_rows; /* n_tracks; G_MAXUINT32: none */
   SaCollectionReport report;
+  /* the compact copy for the scan (sa-compact.h), or NULL: n_tracks x stride codes and
+   * n_tracks x n_sets error bounds */
+  const gint8 *codes;
+  const float *code_errors;
 } SaStoreContents;
 
 typedef struct _SaStore SaStore;
@@ -75,6 +79,9 @@ SaStore *sa_store_open (const char *dir, const SaStoreSource *source, GError **e
 const SaStoreContents *sa_store_get_contents (SaStore *store);
 /* Further sections of index.bin by name (NULL when absent); sizes in bytes. */
 gconstpointer sa_store_get_section (SaStore *store, const char *name, gsize *size);
+/* Writes the compact copy (compact.i8) of an opened store from its matrix, a block of
+ * rows at a time (the matrix is not kept resident), and maps it. */
+gboolean sa_store_write_compact (SaStore *store, const char *dir, GError **error);
 void sa_store_free (SaStore *store);
 /* Removes a store folder and its files (no error when there is none). */
 void sa_store_remove (const char *dir);
