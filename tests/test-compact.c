@@ -69,7 +69,7 @@ make_collection (DataKind kind, guint n, guint n_rp, guint n_ssd, char **store_d
                 if (j % 4 == 0)
                   *v = 1.0f + (float) (sa_rng_next (&rng) % 3) * FLT_EPSILON;
                 else if (j % 4 == 1)
-                  *v = (float) (1e-30 * u);
+                  *v = (float) (1e-15 * u);
                 else if (j % 4 == 2)
                   *v = 42.0f;
                 else

@@ -26,29 +26,37 @@ sa_compact_encode (const float *rows, gsize n_rows, guint stride, const SaFeatur
                    guint n_sets, const double *mean, const double *std,
                    const gboolean *zero_variance, gint8 *codes, float *errors)
 {
+  g_autofree double *inv = g_new0 (double, stride);
+
+  for (guint s = 0; s < n_sets; s++)
+    for (guint j = sets[s].offset; j < sets[s].offset + sets[s].length; j++)
+      inv[j] = zero_variance[j] || !(std[j] > 0) ? 0.0 : 1.0 / std[j];
   for (gsize i = 0; i < n_rows; i++)
     {
       const float *x = rows + i * stride;
       gint8 *c = codes + i * stride;
       for (guint s = 0; s < n_sets; s++)
         {
-          double e2 = 0;
+          double e2 = 0, z2 = 0;
           for (guint j = sets[s].offset; j < sets[s].offset + sets[s].padded; j++)
             {
               double z, r, k;
-              if (j >= sets[s].offset + sets[s].length || zero_variance[j] || std[j] <= 0)
+              if (inv[j] == 0)
                 {
                   c[j] = 0;
                   continue;
                 }
-              z = (x[j] - mean[j]) / std[j];
-              k = CLAMP (nearbyint (z / SA_COMPACT_STEP), -127, 127);
+              z = (x[j] - mean[j]) * inv[j];
+              k = CLAMP (z * (1 / SA_COMPACT_STEP), -127, 127);
+              k = (double) (long) (k + (k >= 0 ? 0.5 : -0.5));
               c[j] = (gint8) k;
               r = z - k * SA_COMPACT_STEP;
               e2 += r * r;
+              z2 += z * z;
             }
-          /* the double arithmetic above is far finer than the margin added here */
-          errors[i * n_sets + s] = float_up (sqrt (e2) * (1 + 1e-9) + 1e-30);
+          /* any code is valid as long as its error is bounded: the margins cover the
+           * double rounding of z (a few ulps of |z|) and of the sums */
+          errors[i * n_sets + s] = float_up (sqrt (e2) * (1 + 1e-9) + 1e-14 * sqrt (z2) + 1e-30);
         }
     }
 }
@@ -64,19 +72,20 @@ sa_compact_prepare_query (const float *q, guint stride, const SaFeatureSet *sets
     t[j] = 0;
   for (guint s = 0; s < n_sets; s++)
     {
-      double e2 = 0;
+      double e2 = 0, z2 = 0;
       for (guint j = sets[s].offset; j < sets[s].offset + sets[s].length; j++)
         {
           double z, r, k;
-          if (zero_variance[j] || std[j] <= 0)
+          if (zero_variance[j] || !(std[j] > 0))
             continue;
           z = (q[j] - mean[j]) / std[j];
           k = CLAMP (nearbyint (z / step), -SA_COMPACT_QUERY_LIMIT, SA_COMPACT_QUERY_LIMIT);
           t[j] = (gint16) k;
           r = z - k * step;
           e2 += r * r;
+          z2 += z * z;
         }
-      errors[s] = sqrt (e2) * (1 + 1e-9) + 1e-30;
+      errors[s] = sqrt (e2) * (1 + 1e-9) + 1e-14 * sqrt (z2) + 1e-30;
     }
 }
 

@@ -422,7 +422,7 @@ compact_applies (SaSearch *s)
   return s->allow_compact && s->codes != NULL && s->metric == SA_METRIC_EUCLIDEAN && s->standardize;
 }
 
-static void
+static gboolean
 compute_bounds (SaSearch *s)
 {
   const double *std = sa_collection_get_std (s->c);
@@ -445,6 +445,9 @@ compute_bounds (SaSearch *s)
           s->eps[si]
               = MAX (s->eps[si], fabs ((double) s->inv_var[j] * std[j] * std[j] - 1) + 1e-15);
       s->gamma[si] = (sets[si].padded / 16 + 16) * ldexp (1.0, -23);
+      /* weights that are not close to 1/sigma^2 (an overflowing 1/sigma^2): the plain pass */
+      if (!(s->eps[si] < 1e-3))
+        return FALSE;
     }
   sa_compact_prepare_query (s->qbuf, s->stride, sets, s->ns, sa_collection_get_mean (s->c), std,
                             zero, s->tq, s->query_error);
@@ -455,6 +458,7 @@ compute_bounds (SaSearch *s)
     }
   s->bounded = TRUE;
   for_rows (s, bound_rows);
+  return TRUE;
 }
 
 /* The one pass over the matrix: every track's per-set sums against s->qbuf. */
@@ -470,11 +474,8 @@ compute_partials (SaSearch *s)
   for (guint si = 0; si < s->ns; si++)
     sets[si] = *sa_collection_get_set (s->c, si);
 
-  if (compact_applies (s))
-    {
-      compute_bounds (s);
-      return;
-    }
+  if (compact_applies (s) && compute_bounds (s))
+    return;
   switch (s->metric)
     {
       case SA_METRIC_EUCLIDEAN:
