@@ -72,7 +72,14 @@ fi
 expect_fail "unknown clip id" "clip id 7 is not in the collection" query --features "$F" --metadata "$M" --clip-id 7
 expect_fail "unknown set" "unknown feature set 'mfcc'" query --features "$F" --metadata "$M" --clip-id 24300 --weights mfcc=1
 expect_fail "negative weight" "negative" query --features "$F" --metadata "$M" --clip-id 24300 --weights rp=-0.5
-expect_fail "K out of range" "out of range" query --features "$F" --metadata "$M" --clip-id 24300 --top 100000
+if "$cli" query --features "$F" --metadata "$M" --clip-id 24300 --top 100000 >"$tmp/qall" 2>"$tmp/qall.err" \
+  && [ "$(wc -l <"$tmp/qall")" -eq 2439 ] && grep -q "has 2437 other tracks; showing 2437 instead of 100000" "$tmp/qall.err"; then
+  ok "--top beyond the collection is clamped, and said so"
+else
+  not_ok "--top clamp: $(cat "$tmp/qall.err")"
+fi
+expect_fail "negative K" "whole number" query --features "$F" --metadata "$M" --clip-id 24300 --top -1
+expect_fail "hex K" "whole number" query --features "$F" --metadata "$M" --clip-id 24300 --top 0x10
 expect_fail "bad metric" "metric" query --features "$F" --metadata "$M" --clip-id 24300 --metric chebyshev
 expect_fail "missing file" "nope.npz" info --features "$tmp/nope.npz"
 expect_fail "not a zip" "not a numpy .npz" info --features "$M"

@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sa-error.h"
 #include "sa-npz.h"
@@ -360,6 +361,32 @@ test_writer_abort_keeps_old (void)
   }
 }
 
+/* A file truncated (or rewritten in place, as np.savez does) while it is open: an
+ * error that names the file, never SIGBUS (the file is read, not mapped). */
+static void
+test_truncated_while_open (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "truncated-while-open.npz", NULL);
+  g_autofree float *data = g_new0 (float, 200000);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SaNpzWriter) w = sa_npz_writer_new (path, &error);
+  g_autoptr (SaNpz) npz = NULL;
+  g_autofree double *v = NULL;
+  SaNpyHeader h;
+
+  g_assert_no_error (error);
+  g_assert_true (sa_npz_writer_add_f32 (w, "a", data, 1000, 200, 0, FALSE, &error));
+  g_assert_true (sa_npz_writer_commit (w, &error));
+  npz = sa_npz_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (truncate (path, 4096), ==, 0);
+  v = sa_npz_read_f64 (npz, "a", &h, &error);
+  g_assert_null (v);
+  g_assert_error (error, SA_ERROR, SA_ERROR_TRUNCATED);
+  g_assert_nonnull (strstr (error->message, path));
+  g_unlink (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -376,5 +403,6 @@ main (int argc, char **argv)
   g_test_add_func ("/soundalike/npz/write-roundtrip", test_write_roundtrip);
   g_test_add_func ("/soundalike/npz/empty-v1-header", test_empty_v1_header);
   g_test_add_func ("/soundalike/npz/writer-abort", test_writer_abort_keeps_old);
+  g_test_add_func ("/soundalike/npz/truncated-while-open", test_truncated_while_open);
   return g_test_run ();
 }

@@ -56,6 +56,23 @@ assert_same (SaCollection *a, SaCollection *b)
       g_assert_cmpuint (sa_collection_get_set (a, i)->offset, ==,
                         sa_collection_get_set (b, i)->offset);
     }
+  for (guint i = 0; i < sa_collection_get_n_sets (a); i++)
+    g_assert_cmpfloat (sa_collection_get_set (a, i)->default_weight, ==,
+                       sa_collection_get_set (b, i)->default_weight);
+  {
+    const char *const *na = sa_collection_get_notes (a), *const *nb = sa_collection_get_notes (b);
+    for (; *na && *nb; na++, nb++)
+      g_assert_cmpstr (*na, ==, *nb);
+    g_assert_true (*na == NULL && *nb == NULL);
+  }
+  for (guint j = 0; j < d; j++)
+    {
+      double oa, sa_, ob, sb_;
+      sa_collection_get_column_scaling (a, j, &oa, &sa_);
+      sa_collection_get_column_scaling (b, j, &ob, &sb_);
+      g_assert_cmpfloat (oa, ==, ob);
+      g_assert_cmpfloat (sa_, ==, sb_);
+    }
   g_assert_cmpmem (sa_collection_get_matrix (a), (gsize) n * d * 4, sa_collection_get_matrix (b),
                    (gsize) n * d * 4);
   g_assert_cmpmem (sa_collection_get_mean (a), d * 8, sa_collection_get_mean (b), d * 8);

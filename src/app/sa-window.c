@@ -1400,9 +1400,11 @@ on_example_done (GObject *source, GAsyncResult *result, gpointer user_data)
       gboolean ssd = g_str_equal (set->name, "ssd") && set->length == SA_SSD_LENGTH;
       for (guint j = 0; j < set->length; j++)
         /* a set the extractor does not make counts as average (z = 0) */
-        q.row[set->offset + j] = rp    ? (float) e->features.rp[j]
-                                 : ssd ? (float) e->features.ssd[j]
-                                       : (float) mean[set->offset + j];
+        q.row[set->offset + j]
+            = rp ? sa_collection_to_stored (self->collection, set->offset + j, e->features.rp[j])
+              : ssd
+                  ? sa_collection_to_stored (self->collection, set->offset + j, e->features.ssd[j])
+                  : (float) mean[set->offset + j];
     }
   q.path = g_strdup (e->path);
   q.title = g_strdup (e->title);

@@ -205,7 +205,6 @@ load_previous (const char *outdir)
     return by_path;
   for (guint t = 0; t < sa_collection_get_n_tracks (c); t++)
     {
-      const float *row = sa_collection_get_row (c, t);
       Entry *e = g_new0 (Entry, 1);
       const char *size = sa_collection_get_column (c, t, "file_size");
       const char *mtime = sa_collection_get_column (c, t, "file_mtime_ns");
@@ -221,10 +220,11 @@ load_previous (const char *outdir)
       if (e->ok) /* only a current row is ever reused */
         {
           e->features = g_new (float, SA_RP_LENGTH + SA_SSD_LENGTH);
-          memcpy (e->features, row + sa_collection_get_set (c, rp)->offset,
-                  SA_RP_LENGTH * sizeof (float));
-          memcpy (e->features + SA_RP_LENGTH, row + sa_collection_get_set (c, ssd)->offset,
-                  SA_SSD_LENGTH * sizeof (float));
+          /* the file's values (the matrix may hold a column rescaled) */
+          sa_collection_copy_raw (c, t, sa_collection_get_set (c, rp)->offset, SA_RP_LENGTH,
+                                  e->features);
+          sa_collection_copy_raw (c, t, sa_collection_get_set (c, ssd)->offset, SA_SSD_LENGTH,
+                                  e->features + SA_RP_LENGTH);
         }
       e->title = g_strdup (sa_collection_get_field (c, t, SA_FIELD_TITLE));
       e->artist = g_strdup (sa_collection_get_field (c, t, SA_FIELD_ARTIST));

@@ -339,7 +339,10 @@ sa_demo_write_audio (const char *audio_dir, void (*progress) (guint, guint, gpoi
         g_autofree char *album = g_strdup_printf ("%u BPM", tempi[t]);
 
         if (g_cancellable_set_error_if_cancelled (cancellable, error))
-          return FALSE;
+          {
+            g_unlink (wav); /* the previous clip's synthesis */
+            return FALSE;
+          }
         if (!g_file_test (path, G_FILE_TEST_EXISTS))
           {
             synthesise (f, t, x);

@@ -34,6 +34,36 @@ sa_cli_usage_error (const char *command, const char *message)
   return 2;
 }
 
+/* The text options' values must be UTF-8 (GOption's own message names no option);
+ * file names may be anything. */
+static gboolean
+check_utf8_values (const char *command, GOptionEntry *entries, int argc, char **argv, int *status)
+{
+  for (int i = 1; i < argc; i++)
+    for (GOptionEntry *e = entries; e->long_name; e++)
+      {
+        gsize n = strlen (e->long_name);
+        const char *value = NULL;
+        if (e->arg != G_OPTION_ARG_STRING && e->arg != G_OPTION_ARG_STRING_ARRAY)
+          continue;
+        if (strncmp (argv[i], "--", 2) != 0 || strncmp (argv[i] + 2, e->long_name, n) != 0)
+          continue;
+        if (argv[i][2 + n] == '=')
+          value = argv[i] + 3 + n;
+        else if (argv[i][2 + n] == '\0' && i + 1 < argc)
+          value = argv[i + 1];
+        if (value && !g_utf8_validate (value, -1, NULL))
+          {
+            g_autofree char *msg = g_strdup_printf (
+                _ ("--%s: the value is not valid UTF-8 text (is the terminal's encoding UTF-8?)"),
+                e->long_name);
+            *status = sa_cli_usage_error (command, msg);
+            return FALSE;
+          }
+      }
+  return TRUE;
+}
+
 /* Parses the options of one command; on failure prints one line and returns FALSE. */
 gboolean
 sa_cli_parse (const char *command, const char *parameter, const char *summary,
@@ -46,6 +76,8 @@ sa_cli_parse (const char *command, const char *parameter, const char *summary,
   g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
   g_option_context_set_summary (ctx, summary);
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  if (!check_utf8_values (command, entries, *argc, *argv, status))
+    return FALSE;
   if (!g_option_context_parse (ctx, argc, argv, &error))
     {
       *status = sa_cli_usage_error (command, error->message);
@@ -93,6 +125,13 @@ cmd_info (int argc, char **argv)
       const SaFeatureSet *set = sa_collection_get_set (c, i);
       g_print ("%s\t%s\t%u\n", _ ("feature set"), set->name, set->length);
     }
+  for (guint i = 0; i < sa_collection_get_n_sets (c); i++)
+    {
+      const SaFeatureSet *set = sa_collection_get_set (c, i);
+      char w[G_ASCII_DTOSTR_BUF_SIZE];
+      g_print ("%s\t%s\t%s\n", _ ("default weight"), set->name,
+               g_ascii_formatd (w, sizeof w, "%g", set->default_weight));
+    }
   {
     const gboolean *zero = sa_collection_get_zero_variance (c);
     guint n_zero = 0;
@@ -112,6 +151,8 @@ cmd_info (int argc, char **argv)
   g_print ("%s\t%u\n", _ ("duplicate clip ids in feature file"), r->n_duplicate_feature_ids);
   if (metadata)
     g_print ("%s\t%u\n", _ ("duplicate clip ids in metadata"), r->n_duplicate_metadata_ids);
+  for (const char *const *note = sa_collection_get_notes (c); *note; note++)
+    g_print ("%s\t%s\n", _ ("note"), *note);
   return 0;
 }
 
@@ -131,153 +172,160 @@ track_path (SaCollection *c, guint t)
   return resolved ? resolved : g_strdup (sa_collection_get_field (c, t, SA_FIELD_PATH));
 }
 
-static int
-cmd_query (int argc, char **argv)
+typedef struct
 {
-  g_autofree char *features = NULL, *metadata = NULL, *title = NULL, *metric_s = NULL;
-  g_autofree char *weights_s = NULL, *exclude_s = NULL, *format_s = NULL, *audio_root = NULL;
-  g_autofree char *clip_id_s = NULL;
-  gboolean no_scaling = FALSE, no_standardize = FALSE;
-  int top = 10;
-  GOptionEntry entries[] = {
-    { "features", 0, 0, G_OPTION_ARG_FILENAME, &features, N_ ("Feature file (.npz)"), "F.npz" },
-    { "metadata", 0, 0, G_OPTION_ARG_FILENAME, &metadata, N_ ("Metadata file (.csv)"), "M.csv" },
-    { "clip-id", 0, 0, G_OPTION_ARG_STRING, &clip_id_s, N_ ("The query's clip id"), "ID" },
-    { "title", 0, 0, G_OPTION_ARG_STRING, &title,
-      N_ ("The first track whose title contains this text (case-insensitive)"), "SUBSTRING" },
-    { "metric", 0, 0, G_OPTION_ARG_STRING, &metric_s,
-      N_ ("euclidean (default), manhattan or cosine"), "METRIC" },
-    { "weights", 0, 0, G_OPTION_ARG_STRING, &weights_s,
-      N_ ("Feature-set weights (default rp=0.5,ssd=0.9)"), "SET=W,..." },
-    { "no-set-scaling", 0, 0, G_OPTION_ARG_NONE, &no_scaling,
-      N_ ("Do not divide each set's sum by its length"), NULL },
-    { "no-standardize", 0, 0, G_OPTION_ARG_NONE, &no_standardize,
-      N_ ("Use the raw values instead of z-scores"), NULL },
-    { "top", 0, 0, G_OPTION_ARG_INT, &top, N_ ("Number of results (default 10)"), "K" },
-    { "exclude-same", 0, 0, G_OPTION_ARG_STRING, &exclude_s,
-      N_ ("Leave out tracks by the query's artist or from its album"), "artist|album" },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format_s, N_ ("tsv (default) or m3u"), "FORMAT" },
-    { "audio-root", 0, 0, G_OPTION_ARG_FILENAME, &audio_root,
-      N_ ("Folder where the audio files are (paths are matched by their last parts)"), "DIR" },
-    { NULL },
-  };
-  g_autoptr (SaCollection) c = NULL;
-  g_autoptr (SaSearch) s = NULL;
-  g_autofree SaHit *hits = NULL;
-  double weights[SA_MAX_SETS];
-  SaMetric metric = SA_METRIC_EUCLIDEAN;
-  SaExclude exclude = SA_EXCLUDE_NONE;
-  gboolean m3u = FALSE;
-  GError *error = NULL;
-  int query = -1;
-  guint n_hits, n;
-  int status = 0;
+  char *features, *metadata, *title, *metric, *weights, *exclude, *format, *audio_root;
+  char *clip_id, *top;
+  gboolean no_scaling, no_standardize;
+} QueryOptions;
 
-  if (!sa_cli_parse ("query", NULL, _ ("Find the tracks most similar to one track."), entries,
-                     &argc, &argv, &status))
-    return status;
-  if (features == NULL)
+static void
+query_options_clear (QueryOptions *o)
+{
+  g_free (o->features);
+  g_free (o->metadata);
+  g_free (o->title);
+  g_free (o->metric);
+  g_free (o->weights);
+  g_free (o->exclude);
+  g_free (o->format);
+  g_free (o->audio_root);
+  g_free (o->clip_id);
+  g_free (o->top);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (QueryOptions, query_options_clear)
+
+typedef struct
+{
+  SaMetric metric;
+  SaExclude exclude;
+  gboolean m3u;
+  guint top;
+  gboolean top_given;
+} QuerySettings;
+
+/* Checks the options that need no collection; returns -1, or the exit status. */
+static int
+query_check_options (const QueryOptions *o, QuerySettings *q)
+{
+  if (o->features == NULL)
     return sa_cli_usage_error ("query", _ ("--features is required"));
-  if ((clip_id_s == NULL) == (title == NULL))
+  if ((o->clip_id == NULL) == (o->title == NULL))
     return sa_cli_usage_error ("query", _ ("give exactly one of --clip-id and --title"));
-  if (metric_s && !sa_metric_from_string (metric_s, &metric))
+  if (o->metric && !sa_metric_from_string (o->metric, &q->metric))
     return sa_cli_usage_error ("query", _ ("--metric must be euclidean, manhattan or cosine"));
-  if (exclude_s)
+  if (o->exclude)
     {
-      g_auto (GStrv) parts = g_strsplit (exclude_s, ",", -1);
+      g_auto (GStrv) parts = g_strsplit (o->exclude, ",", -1);
       for (guint i = 0; parts[i]; i++)
         {
           if (g_str_equal (parts[i], "artist"))
-            exclude |= SA_EXCLUDE_SAME_ARTIST;
+            q->exclude |= SA_EXCLUDE_SAME_ARTIST;
           else if (g_str_equal (parts[i], "album"))
-            exclude |= SA_EXCLUDE_SAME_ALBUM;
+            q->exclude |= SA_EXCLUDE_SAME_ALBUM;
           else
             return sa_cli_usage_error ("query", _ ("--exclude-same must be artist or album"));
         }
     }
-  if (format_s)
+  if (o->format)
     {
-      if (g_str_equal (format_s, "m3u"))
-        m3u = TRUE;
-      else if (!g_str_equal (format_s, "tsv"))
+      if (g_str_equal (o->format, "m3u"))
+        q->m3u = TRUE;
+      else if (!g_str_equal (o->format, "tsv"))
         return sa_cli_usage_error ("query", _ ("--format must be tsv or m3u"));
     }
-
-  c = sa_collection_load (features, metadata, NULL, &error);
-  if (c == NULL)
-    return sa_cli_fail (error);
-  sa_collection_set_audio_root (c, audio_root);
-  n = sa_collection_get_n_tracks (c);
-  if (weights_s)
+  if (o->top)
     {
-      if (!sa_search_parse_weights (c, weights_s, weights, &error))
-        return sa_cli_fail (error);
+      guint64 v;
+      /* decimal digits only: GOption's integers would take hex and octal */
+      if (!g_ascii_string_to_unsigned (o->top, 10, 0, G_MAXINT32, &v, NULL)
+          || !g_ascii_isdigit (o->top[0]))
+        return sa_cli_usage_error ("query", _ ("--top must be a whole number from 0 (such as 10)"));
+      q->top = (guint) v;
+      q->top_given = TRUE;
     }
-  else
-    sa_search_default_weights (c, weights);
-  if (top < 0 || (guint) top > n - 1)
-    {
-      g_autofree char *msg = g_strdup_printf (
-          _ ("--top %d is out of range: this collection has %u other tracks"), top, n - 1);
-      return sa_cli_usage_error ("query", msg);
-    }
+  return -1;
+}
 
-  if (clip_id_s)
+/* The query's track from --clip-id or --title; returns -1, or the exit status. */
+static int
+query_find_track (SaCollection *c, const QueryOptions *o, int *query)
+{
+  guint n = sa_collection_get_n_tracks (c);
+  g_autofree char *needle = NULL;
+  guint matches = 0;
+
+  if (o->clip_id)
     {
       gint64 id;
-      if (!sa_parse_clip_id (clip_id_s, &id))
-        return sa_cli_usage_error ("query", _ ("--clip-id must be an integer"));
-      query = sa_collection_find_clip_id (c, id);
-      if (query < 0)
+      if (!sa_parse_clip_id (o->clip_id, &id))
+        return sa_cli_usage_error ("query", _ ("--clip-id must be a decimal integer"));
+      *query = sa_collection_find_clip_id (c, id);
+      if (*query < 0)
         {
-          g_printerr (_ ("soundalike-cli query: clip id %s is not in the collection\n"), clip_id_s);
+          g_printerr (_ ("soundalike-cli query: clip id %s is not in the collection\n"),
+                      o->clip_id);
           return 1;
         }
+      return -1;
     }
-  else
+  needle = g_utf8_casefold (o->title, -1);
+  for (guint t = 0; t < n; t++)
     {
-      g_autofree char *needle = g_utf8_casefold (title, -1);
-      guint matches = 0;
-      for (guint t = 0; t < n; t++)
+      g_autofree char *hay = g_utf8_casefold (sa_collection_get_field (c, t, SA_FIELD_TITLE), -1);
+      if (strstr (hay, needle))
         {
-          g_autofree char *hay
-              = g_utf8_casefold (sa_collection_get_field (c, t, SA_FIELD_TITLE), -1);
-          if (strstr (hay, needle))
-            {
-              if (query < 0)
-                query = (int) t;
-              matches++;
-            }
+          if (*query < 0)
+            *query = (int) t;
+          matches++;
         }
-      if (query < 0)
-        {
-          g_printerr (_ ("soundalike-cli query: no track title contains '%s'\n"), title);
-          return 1;
-        }
-      if (matches > 1)
-        g_printerr (
-            _ ("soundalike-cli query: %u titles contain '%s'; using clip id %" PRId64 " (%s)\n"),
-            matches, title, sa_collection_get_clip_id (c, query),
-            sa_collection_get_field (c, query, SA_FIELD_TITLE));
     }
-
-  s = sa_search_new (c);
-  sa_search_set_metric (s, metric);
-  sa_search_set_standardize (s, !no_standardize);
-  sa_search_set_set_scaling (s, !no_scaling);
-  sa_search_set_exclude (s, exclude);
-  sa_search_set_query (s, (guint) query);
-  hits = g_new (SaHit, (gsize) top + 1);
-  n_hits = sa_search_rank (s, weights, (guint) top, hits);
-
-  if (m3u)
+  if (*query < 0)
     {
-      g_autoptr (SaM3u) playlist = sa_m3u_new ();
-      for (guint i = 0; i < n_hits; i++)
-        sa_m3u_add_track (playlist, c, hits[i].track);
-      fputs (sa_m3u_get_text (playlist), stdout);
-      return 0;
+      g_printerr (_ ("soundalike-cli query: no track title contains '%s'\n"), o->title);
+      return 1;
     }
+  if (matches > 1)
+    g_printerr (
+        _ ("soundalike-cli query: %u titles contain '%s'; using clip id %" PRId64 " (%s)\n"),
+        matches, o->title, sa_collection_get_clip_id (c, *query),
+        sa_collection_get_field (c, *query, SA_FIELD_TITLE));
+  return -1;
+}
+
+/* --top beyond the other tracks is clamped, and the user is told. */
+static void
+query_clamp_top (SaCollection *c, QuerySettings *q)
+{
+  guint others = sa_collection_get_n_tracks (c) - 1;
+
+  if (q->top <= others)
+    return;
+  g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                           "soundalike-cli query: the collection has %u other track; showing "
+                           "%u instead of %u\n",
+                           "soundalike-cli query: the collection has %u other tracks; showing "
+                           "%u instead of %u\n",
+                           others),
+              others, others, q->top);
+  q->top = others;
+}
+
+/* The one M3U writer of src/core (control characters in titles never make entries). */
+static void
+print_m3u (SaCollection *c, const SaHit *hits, guint n_hits)
+{
+  g_autoptr (SaM3u) playlist = sa_m3u_new ();
+
+  for (guint i = 0; i < n_hits; i++)
+    sa_m3u_add_track (playlist, c, hits[i].track);
+  fputs (sa_m3u_get_text (playlist), stdout);
+}
+
+static void
+print_tsv (SaCollection *c, const SaHit *hits, guint n_hits)
+{
   g_print ("rank\tclip_id\tdistance\tartist\ttitle\talbum\tpath\n");
   for (guint i = 0; i < n_hits; i++)
     {
@@ -296,6 +344,77 @@ cmd_query (int argc, char **argv)
       print_field (path);
       putchar ('\n');
     }
+}
+
+static int
+cmd_query (int argc, char **argv)
+{
+  g_auto (QueryOptions) o = { 0 };
+  GOptionEntry entries[] = {
+    { "features", 0, 0, G_OPTION_ARG_FILENAME, &o.features, N_ ("Feature file (.npz)"), "F.npz" },
+    { "metadata", 0, 0, G_OPTION_ARG_FILENAME, &o.metadata, N_ ("Metadata file (.csv)"), "M.csv" },
+    { "clip-id", 0, 0, G_OPTION_ARG_STRING, &o.clip_id, N_ ("The query's clip id"), "ID" },
+    { "title", 0, 0, G_OPTION_ARG_STRING, &o.title,
+      N_ ("The first track whose title contains this text (case-insensitive)"), "SUBSTRING" },
+    { "metric", 0, 0, G_OPTION_ARG_STRING, &o.metric,
+      N_ ("euclidean (default), manhattan or cosine"), "METRIC" },
+    { "weights", 0, 0, G_OPTION_ARG_STRING, &o.weights,
+      N_ ("Feature-set weights (default rp=0.5,ssd=0.9)"), "SET=W,..." },
+    { "no-set-scaling", 0, 0, G_OPTION_ARG_NONE, &o.no_scaling,
+      N_ ("Do not divide each set's sum by its length"), NULL },
+    { "no-standardize", 0, 0, G_OPTION_ARG_NONE, &o.no_standardize,
+      N_ ("Use the raw values instead of z-scores"), NULL },
+    { "top", 0, 0, G_OPTION_ARG_STRING, &o.top, N_ ("Number of results (default 10)"), "K" },
+    { "exclude-same", 0, 0, G_OPTION_ARG_STRING, &o.exclude,
+      N_ ("Leave out tracks by the query's artist or from its album"), "artist|album" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &o.format, N_ ("tsv (default) or m3u"), "FORMAT" },
+    { "audio-root", 0, 0, G_OPTION_ARG_FILENAME, &o.audio_root,
+      N_ ("Folder where the audio files are (paths are matched by their last parts)"), "DIR" },
+    { NULL },
+  };
+  QuerySettings q = { SA_METRIC_EUCLIDEAN, SA_EXCLUDE_NONE, FALSE, 10, FALSE };
+  g_autoptr (SaCollection) c = NULL;
+  g_autoptr (SaSearch) s = NULL;
+  g_autofree SaHit *hits = NULL;
+  double weights[SA_MAX_SETS];
+  GError *error = NULL;
+  int query = -1;
+  guint n_hits;
+  int status = 0;
+
+  /* 1. the options, and what can be checked without the collection */
+  if (!sa_cli_parse ("query", NULL, _ ("Find the tracks most similar to one track."), entries,
+                     &argc, &argv, &status))
+    return status;
+  if ((status = query_check_options (&o, &q)) >= 0)
+    return status;
+  /* 2. the collection */
+  c = sa_collection_load (o.features, o.metadata, NULL, &error);
+  if (c == NULL)
+    return sa_cli_fail (error);
+  sa_collection_set_audio_root (c, o.audio_root);
+  /* 3. the weights, on top of the collection's defaults */
+  sa_search_default_weights (c, weights);
+  if (o.weights && !sa_search_parse_weights (c, o.weights, weights, &error))
+    return sa_cli_fail (error);
+  /* 4. the query's track, and no more results than there are other tracks */
+  if ((status = query_find_track (c, &o, &query)) >= 0)
+    return status;
+  query_clamp_top (c, &q);
+  /* 5. one pass over the matrix, then the ranking */
+  s = sa_search_new (c);
+  sa_search_set_metric (s, q.metric);
+  sa_search_set_standardize (s, !o.no_standardize);
+  sa_search_set_set_scaling (s, !o.no_scaling);
+  sa_search_set_exclude (s, q.exclude);
+  sa_search_set_query (s, (guint) query);
+  hits = g_new (SaHit, (gsize) q.top + 1);
+  n_hits = sa_search_rank (s, weights, q.top, hits);
+  /* 6. the results */
+  if (q.m3u)
+    print_m3u (c, hits, n_hits);
+  else
+    print_tsv (c, hits, n_hits);
   return 0;
 }
 

@@ -19,6 +19,9 @@
 #include "sa-store.h"
 #include "sa-track.h"
 
+/* The largest power of two a column is scaled by (either way). */
+#define SA_MAX_SCALE_EXP 500
+
 struct _SaCollection
 {
   GObject parent_instance;
@@ -36,9 +39,13 @@ struct _SaCollection
   guint stride;
   float *matrix;  /* n_tracks x stride, 64-byte aligned */
   SaStore *store; /* when set, matrix points into its read-only mapping */
-  double *mean;
+  double *mean;   /* of the stored values */
   double *std;
   gboolean *zero_variance;
+  /* stored = (raw - col_offset) * col_scale, per padded column (0 and 1 for most) */
+  double *col_offset;
+  double *col_scale;
+  double *lo, *hi; /* raw range of every column over the kept rows (during loading) */
 
   gint64 *clip_ids;
   guint *meta_rows; /* metadata row of each track, or G_MAXUINT */
@@ -46,6 +53,8 @@ struct _SaCollection
   int columns[SA_N_FIELDS];
   guint *groups[SA_N_FIELDS];
   GHashTable *by_clip_id; /* gint64 -> track + 1 */
+
+  GPtrArray *notes; /* char*, NULL-terminated */
 
   GMutex search_lock;
   char **haystack; /* casefolded "artist title album" per track, built on first search */
@@ -101,6 +110,10 @@ sa_collection_finalize (GObject *object)
   g_free (self->mean);
   g_free (self->std);
   g_free (self->zero_variance);
+  g_free (self->col_offset);
+  g_free (self->col_scale);
+  g_free (self->lo);
+  g_free (self->hi);
   g_free (self->clip_ids);
   g_free (self->meta_rows);
   g_clear_pointer (&self->metadata, sa_metadata_free);
@@ -110,6 +123,7 @@ sa_collection_finalize (GObject *object)
   g_free (self->metadata_dir);
   g_free (self->audio_root);
   g_strfreev (self->haystack);
+  g_ptr_array_unref (self->notes);
   g_mutex_clear (&self->search_lock);
 
   G_OBJECT_CLASS (sa_collection_parent_class)->finalize (object);
@@ -126,32 +140,45 @@ sa_collection_init (SaCollection *self)
 {
   for (guint i = 0; i < SA_N_FIELDS; i++)
     self->columns[i] = -1;
+  self->notes = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->notes, NULL);
   g_mutex_init (&self->search_lock);
 }
 
 /* The matrix: 2 MiB aligned and backed by transparent huge pages where the
  * kernel offers them (far fewer page faults for a 600 MB matrix); not zeroed,
- * every used column is written by load_set() and the padding by zero_padding(). */
+ * every used column is written by load_set() and the padding by zero_padding().
+ * NULL (and @error says how much was needed) when there is not enough memory. */
 static float *
-alloc_matrix (gsize n_floats)
+alloc_matrix (gsize n_floats, const char *where, GError **error)
 {
   const gsize huge = 2 << 20;
-  gsize bytes = MAX (n_floats * sizeof (float), 64);
+  gsize bytes;
   void *p = NULL;
 
-  if (bytes >= huge)
+  if (n_floats > G_MAXSIZE / sizeof (float) - huge)
+    bytes = G_MAXSIZE;
+  else
+    bytes = MAX (n_floats * sizeof (float), 64);
+  if (bytes >= huge && bytes != G_MAXSIZE)
     {
       bytes = (bytes + huge - 1) / huge * huge;
-      if (posix_memalign (&p, huge, bytes) != 0)
-        g_error ("out of memory allocating %zu bytes", bytes);
+      if (posix_memalign (&p, huge, bytes) == 0)
+        {
 #ifdef MADV_HUGEPAGE
-      madvise (p, bytes, MADV_HUGEPAGE);
+          madvise (p, bytes, MADV_HUGEPAGE);
 #endif
-      return p;
+          return p;
+        }
     }
-  if (posix_memalign (&p, 64, bytes) != 0)
-    g_error ("out of memory allocating %zu bytes", bytes);
-  return p;
+  else if (bytes != G_MAXSIZE && posix_memalign (&p, 64, bytes) == 0)
+    return p;
+  {
+    g_autofree char *size = g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+    g_set_error (error, SA_ERROR, SA_ERROR_NO_MEMORY,
+                 _ ("%s: not enough memory for the feature matrix (%s needed)"), where, size);
+  }
+  return NULL;
 }
 
 static void
@@ -166,18 +193,37 @@ zero_padding (SaCollection *self)
       }
 }
 
-/* Tells which arrays are feature sets and checks their shapes. */
+/* Whether an array is one the tutorial's files have: they are on (weight > 0) by default. */
+static gboolean
+is_known_set (const char *name)
+{
+  return g_str_equal (name, "rp") || g_str_equal (name, "ssd");
+}
+
+static void
+add_note (SaCollection *self, char *note)
+{
+  g_ptr_array_insert (self->notes, (int) self->notes->len - 1, note);
+}
+
+/* Tells which arrays are feature sets and checks their shapes; every header is read
+ * (and checked against the archive) before any payload. */
 static void finish_load (SaCollection *self);
 static void ensure_compact (SaStore *store, const char *dir);
 
 static gboolean
 find_sets (SaCollection *self, SaNpz *npz, guint64 n_rows, GError **error)
 {
+  gboolean has_known = FALSE;
+
+  for (guint i = 0; i < sa_npz_get_n_arrays (npz); i++)
+    has_known |= is_known_set (sa_npz_get_array_name (npz, i));
   for (guint i = 0; i < sa_npz_get_n_arrays (npz); i++)
     {
       const char *name = sa_npz_get_array_name (npz, i);
-      gboolean required = g_str_equal (name, "rp") || g_str_equal (name, "ssd");
+      gboolean required = is_known_set (name);
       g_autoptr (SaNpzStream) s = NULL;
+      SaFeatureSet *set;
       SaNpyHeader h;
 
       if (g_str_equal (name, "clip_id"))
@@ -195,6 +241,9 @@ find_sets (SaCollection *self, SaNpz *npz, guint64 n_rows, GError **error)
                            sa_dtype_to_string (h.dtype, h.big_endian));
               return FALSE;
             }
+          add_note (self,
+                    g_strdup_printf (_ ("array '%s' (%u-D %s) is not a feature set: ignored"), name,
+                                     h.ndim, sa_dtype_to_string (h.dtype, h.big_endian)));
           continue;
         }
       if (h.shape[0] != n_rows)
@@ -206,13 +255,16 @@ find_sets (SaCollection *self, SaNpz *npz, guint64 n_rows, GError **error)
                            sa_npz_get_path (npz), name, h.shape[0], n_rows);
               return FALSE;
             }
+          add_note (self, g_strdup_printf (_ ("array '%s' has %" PRIu64 " rows, not one per "
+                                              "clip_id (%" PRIu64 "): ignored"),
+                                           name, h.shape[0], n_rows));
           continue;
         }
-      if (h.shape[1] == 0 || h.shape[1] > 1u << 20)
+      if (h.shape[1] == 0 || h.shape[1] > SA_MAX_SET_LENGTH)
         {
           g_set_error (error, SA_ERROR, SA_ERROR_SHAPE,
-                       _ ("%s: array '%s' has %" PRIu64 " columns"), sa_npz_get_path (npz), name,
-                       h.shape[1]);
+                       _ ("%s: array '%s' has %" PRIu64 " columns (a feature set has 1 to %u)"),
+                       sa_npz_get_path (npz), name, h.shape[1], SA_MAX_SET_LENGTH);
           return FALSE;
         }
       if (self->n_sets == SA_MAX_SETS)
@@ -221,12 +273,29 @@ find_sets (SaCollection *self, SaNpz *npz, guint64 n_rows, GError **error)
                        sa_npz_get_path (npz), SA_MAX_SETS);
           return FALSE;
         }
-      self->sets[self->n_sets].name = g_strdup (name);
-      self->sets[self->n_sets].length = (guint) h.shape[1];
-      self->sets[self->n_sets].padded = ((guint) h.shape[1] + 15) / 16 * 16;
-      self->sets[self->n_sets].offset = self->stride;
-      self->stride += self->sets[self->n_sets].padded;
-      self->n_dims += (guint) h.shape[1];
+      if ((guint64) self->stride + h.shape[1] + 16 > SA_MAX_SET_LENGTH)
+        {
+          g_set_error (error, SA_ERROR, SA_ERROR_TOO_LARGE,
+                       _ ("%s: the feature sets have more than %u dimensions together"),
+                       sa_npz_get_path (npz), SA_MAX_SET_LENGTH);
+          return FALSE;
+        }
+      set = &self->sets[self->n_sets];
+      set->name = g_strdup (name);
+      set->length = (guint) h.shape[1];
+      set->padded = ((guint) h.shape[1] + 15) / 16 * 16;
+      set->offset = self->stride;
+      /* the tutorial's weights; an extra set is off until the user turns it on */
+      set->default_weight = g_str_equal (name, "rp")    ? 0.5
+                            : g_str_equal (name, "ssd") ? 0.9
+                            : has_known                 ? 0.0
+                                                        : 1.0;
+      if (!required && has_known)
+        add_note (self, g_strdup_printf (_ ("extra feature set '%s' (%u dimensions) has weight 0 "
+                                            "unless it is given one (--weights %s=1)"),
+                                         name, set->length, name));
+      self->stride += set->padded;
+      self->n_dims += set->length;
       self->n_sets++;
     }
   if (self->n_sets == 0)
@@ -240,18 +309,140 @@ find_sets (SaCollection *self, SaNpz *npz, guint64 n_rows, GError **error)
 }
 
 static gboolean
-check_finite (SaNpz *npz, const SaFeatureSet *set, const float *row, guint64 file_row,
-              gint64 clip_id, GError **error)
+not_finite (SaNpz *npz, const SaFeatureSet *set, double v, guint64 file_row, gint64 clip_id,
+            guint j, GError **error)
 {
+  g_set_error (error, SA_ERROR, SA_ERROR_NOT_FINITE,
+               _ ("%s: array '%s', row %" PRIu64 " (clip_id %" PRId64 "), column %u is %s"),
+               sa_npz_get_path (npz), set->name, file_row, clip_id, j,
+               isnan (v) ? "NaN" : "infinite");
+  return FALSE;
+}
+
+/* Checks a converted float row and widens the columns' ranges. */
+static gboolean
+check_row_f32 (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, const float *row,
+               guint64 file_row, gint64 clip_id, GError **error)
+{
+  double *lo = self->lo + set->offset, *hi = self->hi + set->offset;
+
   for (guint j = 0; j < set->length; j++)
-    if (G_UNLIKELY (!isfinite (row[j])))
-      {
-        g_set_error (error, SA_ERROR, SA_ERROR_NOT_FINITE,
-                     _ ("%s: array '%s', row %" PRIu64 " (clip_id %" PRId64 "), column %u is %s"),
-                     sa_npz_get_path (npz), set->name, file_row, clip_id, j,
-                     isnan (row[j]) ? "NaN" : "infinite");
+    {
+      double v = row[j];
+      if (G_UNLIKELY (!isfinite (v)))
+        return not_finite (npz, set, v, file_row, clip_id, j, error);
+      lo[j] = MIN (lo[j], v);
+      hi[j] = MAX (hi[j], v);
+    }
+  return TRUE;
+}
+
+/* The same for a float64 row, before it is narrowed. */
+static gboolean
+check_row_f64 (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, const double *row,
+               guint64 file_row, gint64 clip_id, GError **error)
+{
+  double *lo = self->lo + set->offset, *hi = self->hi + set->offset;
+
+  for (guint j = 0; j < set->length; j++)
+    {
+      if (G_UNLIKELY (!isfinite (row[j])))
+        return not_finite (npz, set, row[j], file_row, clip_id, j, error);
+      lo[j] = MIN (lo[j], row[j]);
+      hi[j] = MAX (hi[j], row[j]);
+    }
+  return TRUE;
+}
+
+/* How a column with raw values in [lo, hi] is stored in float: as is when its magnitude
+ * is ordinary; otherwise centred and scaled by a power of two so that its spread is
+ * about 1 (values near 1e-30, denormals or near 3e38 keep their differences). */
+static void
+choose_scaling (double lo, double hi, double *offset, double *scale)
+{
+  double m = MAX (fabs (lo), fabs (hi));
+  double half = hi / 2 - lo / 2;
+
+  *offset = 0;
+  *scale = 1;
+  if (m == 0 || (m >= 0x1p-20 && m < 0x1p20))
+    return;
+  *offset = lo / 2 + hi / 2;
+  if (half > 0)
+    *scale = ldexp (1.0, CLAMP (-ilogb (half), -SA_MAX_SCALE_EXP, SA_MAX_SCALE_EXP));
+}
+
+static inline float
+to_stored (const SaCollection *self, guint j, double raw)
+{
+  return (float) ((raw - self->col_offset[j]) * self->col_scale[j]);
+}
+
+/* Reads the kept rows of one float64 set once to know each column's range. */
+static gboolean
+scan_f64_set (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, const gint32 *dest,
+              const gint64 *file_ids, guint64 n_rows, GCancellable *cancellable, GError **error)
+{
+  SaNpyHeader h;
+  g_autoptr (SaNpzStream) s = sa_npz_open_array (npz, set->name, &h, error);
+  gsize row_bytes;
+  guint64 chunk_rows;
+  g_autofree guint8 *buf = NULL;
+  g_autofree double *row = NULL;
+
+  if (s == NULL)
+    return FALSE;
+  row_bytes = (gsize) h.shape[1] * h.item_size;
+  chunk_rows = h.fortran_order ? n_rows : MAX (1, (1u << 20) / row_bytes);
+  buf = sa_try_malloc_n (MAX (chunk_rows, 1), row_bytes, sa_npz_get_path (npz), error);
+  row = g_new (double, set->length);
+  if (buf == NULL)
+    return FALSE;
+  for (guint64 r0 = 0; r0 < n_rows; r0 += chunk_rows)
+    {
+      guint64 nr = MIN (chunk_rows, n_rows - r0);
+      if (g_cancellable_set_error_if_cancelled (cancellable, error)
+          || !sa_npz_stream_read (s, buf, nr * row_bytes, error))
         return FALSE;
-      }
+      for (guint64 r = 0; r < nr; r++)
+        {
+          if (dest[r0 + r] < 0)
+            continue;
+          if (h.fortran_order)
+            for (guint j = 0; j < set->length; j++)
+              sa_npy_convert_f64 (&h, buf + ((gsize) j * n_rows + r) * h.item_size, 1, row + j);
+          else
+            sa_npy_convert_f64 (&h, buf + r * row_bytes, set->length, row);
+          if (!check_row_f64 (self, npz, set, row, r0 + r, file_ids[r0 + r], error))
+            return FALSE;
+        }
+    }
+  if (!sa_npz_stream_finish (s, error))
+    return FALSE;
+  for (guint j = set->offset; j < set->offset + set->length; j++)
+    choose_scaling (self->lo[j], self->hi[j], &self->col_offset[j], &self->col_scale[j]);
+  return TRUE;
+}
+
+/* Stores one converted row: float32 as is (scaled later if needed), float64 scaled now. */
+static gboolean
+store_row (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, const SaNpyHeader *h,
+           const guint8 *src, gsize step, guint64 file_row, gint64 clip_id, float *out, double *tmp,
+           GError **error)
+{
+  if (h->dtype == SA_DTYPE_F32)
+    {
+      if (step == h->item_size)
+        sa_npy_convert_f32 (h, src, set->length, out);
+      else
+        for (guint j = 0; j < set->length; j++)
+          sa_npy_convert_f32 (h, src + j * step, 1, out + j);
+      return check_row_f32 (self, npz, set, out, file_row, clip_id, error);
+    }
+  for (guint j = 0; j < set->length; j++)
+    sa_npy_convert_f64 (h, src + j * step, 1, tmp + j);
+  for (guint j = 0; j < set->length; j++)
+    out[j] = to_stored (self, set->offset + j, tmp[j]);
   return TRUE;
 }
 
@@ -262,79 +453,88 @@ load_set (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, const gint32 
 {
   SaNpyHeader h;
   g_autoptr (SaNpzStream) s = sa_npz_open_array (npz, set->name, &h, error);
+  g_autofree guint8 *buf = NULL;
+  g_autofree double *tmp = NULL;
   gsize row_bytes;
+  guint64 chunk_rows;
 
   if (s == NULL)
     return FALSE;
+  if (h.dtype != SA_DTYPE_F32
+      && !scan_f64_set (self, npz, set, dest, file_ids, n_rows, cancellable, error))
+    return FALSE;
   row_bytes = (gsize) h.shape[1] * h.item_size;
-  if (!h.fortran_order)
+  /* a Fortran-order array is one column after another: it is read whole */
+  chunk_rows = h.fortran_order ? n_rows : MAX (1, (1u << 20) / row_bytes);
+  buf = sa_try_malloc_n (MAX (chunk_rows, 1), row_bytes, sa_npz_get_path (npz), error);
+  if (buf == NULL)
+    return FALSE;
+  tmp = g_new (double, set->length);
+  for (guint64 r0 = 0; r0 < n_rows; r0 += chunk_rows)
     {
-      const guint64 chunk_rows = MAX (1, (1u << 20) / row_bytes);
-      g_autofree guint8 *buf = g_malloc (chunk_rows * row_bytes);
-
-      for (guint64 r0 = 0; r0 < n_rows; r0 += chunk_rows)
-        {
-          guint64 nr = MIN (chunk_rows, n_rows - r0);
-          if (g_cancellable_set_error_if_cancelled (cancellable, error)
-              || !sa_npz_stream_read (s, buf, nr * row_bytes, error))
-            return FALSE;
-          for (guint64 r = 0; r < nr; r++)
-            {
-              gint32 t = dest[r0 + r];
-              float *out;
-              if (t < 0)
-                continue;
-              out = self->matrix + (gsize) t * self->stride + set->offset;
-              sa_npy_convert_f32 (&h, buf + r * row_bytes, set->length, out);
-              if (!check_finite (npz, set, out, r0 + r, file_ids[r0 + r], error))
-                return FALSE;
-            }
-        }
-    }
-  else
-    {
-      g_autofree guint8 *raw = g_malloc (MAX (h.data_size, 1));
-      if (!sa_npz_stream_read (s, raw, h.data_size, error))
+      guint64 nr = MIN (chunk_rows, n_rows - r0);
+      if (g_cancellable_set_error_if_cancelled (cancellable, error)
+          || !sa_npz_stream_read (s, buf, nr * row_bytes, error))
         return FALSE;
-      for (guint64 r = 0; r < n_rows; r++)
+      for (guint64 r = 0; r < nr; r++)
         {
-          gint32 t = dest[r];
-          float *out;
+          gint32 t = dest[r0 + r];
+          const guint8 *src = h.fortran_order ? buf + r * h.item_size : buf + r * row_bytes;
+          gsize step = h.fortran_order ? (gsize) n_rows * h.item_size : h.item_size;
           if (t < 0)
             continue;
-          out = self->matrix + (gsize) t * self->stride + set->offset;
-          for (guint j = 0; j < set->length; j++)
-            sa_npy_convert_f32 (&h, raw + ((gsize) j * n_rows + r) * h.item_size, 1, out + j);
-          if (!check_finite (npz, set, out, r, file_ids[r], error))
+          if (!store_row (self, npz, set, &h, src, step, r0 + r, file_ids[r0 + r],
+                          self->matrix + (gsize) t * self->stride + set->offset, tmp, error))
             return FALSE;
         }
     }
   return sa_npz_stream_finish (s, error);
 }
 
-/* Mean and population standard deviation of every column, in double, two passes. */
+/* Float32 columns outside the ordinary range are rescaled in place, once all are read. */
+static void
+scale_f32_columns (SaCollection *self, const gboolean *from_f32)
+{
+  g_autofree guint *cols = g_new (guint, self->stride);
+  guint n_cols = 0;
+
+  for (guint si = 0; si < self->n_sets; si++)
+    {
+      const SaFeatureSet *set = &self->sets[si];
+      if (!from_f32[si])
+        continue;
+      for (guint j = set->offset; j < set->offset + set->length; j++)
+        {
+          choose_scaling (self->lo[j], self->hi[j], &self->col_offset[j], &self->col_scale[j]);
+          if (self->col_offset[j] != 0 || self->col_scale[j] != 1)
+            cols[n_cols++] = j;
+        }
+    }
+  for (guint t = 0; n_cols > 0 && t < self->n_tracks; t++)
+    {
+      float *x = self->matrix + (gsize) t * self->stride;
+      for (guint k = 0; k < n_cols; k++)
+        x[cols[k]] = to_stored (self, cols[k], x[cols[k]]);
+    }
+}
+
+/* Mean and population standard deviation of every stored column, in double, two passes.
+ * A column is constant when its raw values are all equal, or its deviation is below
+ * what float rounding of its own magnitude can make. */
 static void
 compute_statistics (SaCollection *self)
 {
   guint d = self->stride;
   g_autofree double *sum = g_new0 (double, d);
-  g_autofree float *lo = g_new (float, d);
-  g_autofree float *hi = g_new (float, d);
 
   self->mean = g_new0 (double, d);
   self->std = g_new0 (double, d);
   self->zero_variance = g_new0 (gboolean, d);
-  memcpy (lo, self->matrix, d * sizeof (float));
-  memcpy (hi, self->matrix, d * sizeof (float));
   for (guint i = 0; i < self->n_tracks; i++)
     {
       const float *x = self->matrix + (gsize) i * d;
       for (guint j = 0; j < d; j++)
-        {
-          sum[j] += x[j];
-          lo[j] = MIN (lo[j], x[j]);
-          hi[j] = MAX (hi[j], x[j]);
-        }
+        sum[j] += x[j];
     }
   for (guint j = 0; j < d; j++)
     {
@@ -352,9 +552,13 @@ compute_statistics (SaCollection *self)
     }
   for (guint j = 0; j < d; j++)
     {
+      double lo = (self->lo[j] - self->col_offset[j]) * self->col_scale[j];
+      double hi = (self->hi[j] - self->col_offset[j]) * self->col_scale[j];
+      double magnitude = MAX (fabs (lo), fabs (hi));
+
       self->std[j] = sqrt (sum[j] / self->n_tracks);
       /* a constant column (also every padding column) contributes nothing: nan_to_num */
-      self->zero_variance[j] = lo[j] == hi[j] || self->std[j] == 0.0;
+      self->zero_variance[j] = self->lo[j] >= self->hi[j] || !(self->std[j] > magnitude * 0x1p-40);
       if (self->zero_variance[j])
         self->std[j] = 0.0;
     }
@@ -391,64 +595,52 @@ build_groups (SaCollection *self)
     }
 }
 
-static SaCollection *
-import_sources (const char *features_path, const char *metadata_path, GCancellable *cancellable,
-                GError **error)
+/* Checks the header of 'clip_id': one integer per row (its data is read later). */
+static gboolean
+check_clip_id_header (SaNpz *npz, guint64 *n_rows, GError **error)
 {
-  g_autoptr (SaCollection) self = g_object_new (SA_TYPE_COLLECTION, NULL);
-  g_autoptr (SaNpz) npz = NULL;
-  g_autofree gint64 *file_ids = NULL;
-  g_autofree gint32 *dest = NULL;
-  g_autoptr (GHashTable) meta_by_id = NULL;
-  g_autoptr (GHashTable) seen = NULL;
-  g_autofree gint64 *meta_ids = NULL;
+  const char *path = sa_npz_get_path (npz);
+  g_autoptr (SaNpzStream) s = NULL;
   SaNpyHeader h;
-  guint64 n_rows;
-  guint n;
 
-  g_return_val_if_fail (features_path != NULL, NULL);
-
-  self->features_path = g_strdup (features_path);
-  self->metadata_path = g_strdup (metadata_path);
-  self->metadata_dir = metadata_path ? g_path_get_dirname (metadata_path) : NULL;
-
-  npz = sa_npz_open (features_path, error);
-  if (npz == NULL)
-    return NULL;
   if (!sa_npz_has_array (npz, "clip_id"))
     {
-      g_set_error (error, SA_ERROR, SA_ERROR_MISSING, _ ("%s: no 'clip_id' array"), features_path);
-      return NULL;
+      g_set_error (error, SA_ERROR, SA_ERROR_MISSING, _ ("%s: no 'clip_id' array"), path);
+      return FALSE;
     }
-  file_ids = sa_npz_read_i64 (npz, "clip_id", &h, error);
-  if (file_ids == NULL)
-    return NULL;
+  s = sa_npz_open_array (npz, "clip_id", &h, error);
+  if (s == NULL)
+    return FALSE;
   if (h.ndim == 2 && h.shape[1] != 1)
     {
       g_set_error (
           error, SA_ERROR, SA_ERROR_SHAPE,
-          _ ("%s: 'clip_id' must be one id per row, not a %" PRIu64 " x %" PRIu64 " array"),
-          features_path, h.shape[0], h.shape[1]);
-      return NULL;
+          _ ("%s: 'clip_id' must be one id per row, not a %" PRIu64 " x %" PRIu64 " array"), path,
+          h.shape[0], h.shape[1]);
+      return FALSE;
     }
-  n_rows = h.shape[0];
-  if (n_rows > G_MAXINT32)
+  if (h.shape[0] > G_MAXINT32)
     {
-      g_set_error (error, SA_ERROR, SA_ERROR_TOO_LARGE, _ ("%s: too many rows"), features_path);
-      return NULL;
+      g_set_error (error, SA_ERROR, SA_ERROR_TOO_LARGE,
+                   _ ("%s: 'clip_id' has %" PRIu64 " rows (at most %d are read)"), path, h.shape[0],
+                   G_MAXINT32);
+      return FALSE;
     }
-  if (!find_sets (self, npz, n_rows, error))
-    return NULL;
+  *n_rows = h.shape[0];
+  return TRUE;
+}
 
-  if (metadata_path)
-    {
-      self->metadata = sa_metadata_load (metadata_path, error);
-      if (self->metadata == NULL)
-        return NULL;
-    }
+/* The join: feature-file order, first occurrence of each id wins; @dest gets each file
+ * row's track (or -1). */
+static gboolean
+join_metadata (SaCollection *self, const gint64 *file_ids, guint64 n_rows, gint32 *dest,
+               GError **error)
+{
+  g_autoptr (GHashTable) meta_by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autofree gint64 *meta_ids = NULL;
+  guint n = 0;
 
-  /* the join: feature-file order, first occurrence of each id wins */
-  meta_by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
   if (self->metadata)
     {
       guint nm = sa_metadata_get_n_rows (self->metadata);
@@ -464,11 +656,8 @@ import_sources (const char *features_path, const char *metadata_path, GCancellab
         }
     }
   self->report.n_feature_rows = (guint) n_rows;
-  seen = g_hash_table_new (g_int64_hash, g_int64_equal);
-  dest = g_new (gint32, MAX (n_rows, 1));
   self->clip_ids = g_new (gint64, MAX (n_rows, 1));
   self->meta_rows = g_new (guint, MAX (n_rows, 1));
-  n = 0;
   for (guint64 r = 0; r < n_rows; r++)
     {
       gpointer m = NULL;
@@ -478,7 +667,7 @@ import_sources (const char *features_path, const char *metadata_path, GCancellab
           self->report.n_duplicate_feature_ids++;
           continue;
         }
-      g_hash_table_add (seen, &file_ids[r]);
+      g_hash_table_add (seen, (gpointer) &file_ids[r]);
       if (self->metadata)
         {
           m = g_hash_table_lookup (meta_by_id, &file_ids[r]);
@@ -496,26 +685,178 @@ import_sources (const char *features_path, const char *metadata_path, GCancellab
     }
   self->report.n_metadata_without_features = g_hash_table_size (meta_by_id);
   self->report.n_joined = self->n_tracks = n;
-  if (n == 0)
-    {
-      if (self->metadata)
-        g_set_error (error, SA_ERROR, SA_ERROR_EMPTY,
-                     _ ("%s and %s have no clip_id in common: the collection would be empty"),
-                     features_path, metadata_path);
-      else
-        g_set_error (error, SA_ERROR, SA_ERROR_EMPTY, _ ("%s: the feature file has no rows"),
-                     features_path);
-      return NULL;
-    }
+  if (n > 0)
+    return TRUE;
+  if (self->metadata == NULL)
+    g_set_error (error, SA_ERROR, SA_ERROR_EMPTY, _ ("%s: the feature file has no rows"),
+                 self->features_path);
+  else if (sa_metadata_get_n_rows (self->metadata) == 0)
+    g_set_error (error, SA_ERROR, SA_ERROR_EMPTY,
+                 _ ("%s: the metadata has a header but no rows: add one row per track, or open "
+                    "the feature file without metadata"),
+                 self->metadata_path);
+  else
+    g_set_error (error, SA_ERROR, SA_ERROR_EMPTY,
+                 _ ("%s and %s have no clip_id in common: the collection would be empty (is "
+                    "this the metadata of that feature file?)"),
+                 self->features_path, self->metadata_path);
+  return FALSE;
+}
 
-  self->matrix = alloc_matrix ((gsize) n * self->stride);
+/* Every set into the matrix, rescaled where needed, then the statistics. */
+static gboolean
+load_matrix (SaCollection *self, SaNpz *npz, const gint32 *dest, const gint64 *file_ids,
+             guint64 n_rows, GCancellable *cancellable, GError **error)
+{
+  gboolean from_f32[SA_MAX_SETS];
+
+  self->matrix = alloc_matrix ((gsize) self->n_tracks * self->stride, self->features_path, error);
+  if (self->matrix == NULL)
+    return FALSE;
+  self->col_offset = g_new0 (double, self->stride);
+  self->col_scale = g_new (double, self->stride);
+  self->lo = g_new (double, self->stride);
+  self->hi = g_new (double, self->stride);
+  for (guint j = 0; j < self->stride; j++)
+    {
+      self->col_scale[j] = 1;
+      self->lo[j] = INFINITY;
+      self->hi[j] = -INFINITY;
+    }
   zero_padding (self);
   for (guint i = 0; i < self->n_sets; i++)
-    if (!load_set (self, npz, &self->sets[i], dest, file_ids, n_rows, cancellable, error))
-      return NULL;
-
+    {
+      SaNpyHeader h;
+      g_autoptr (SaNpzStream) s = sa_npz_open_array (npz, self->sets[i].name, &h, error);
+      if (s == NULL)
+        return FALSE;
+      from_f32[i] = h.dtype == SA_DTYPE_F32;
+      if (!load_set (self, npz, &self->sets[i], dest, file_ids, n_rows, cancellable, error))
+        return FALSE;
+    }
+  scale_f32_columns (self, from_f32);
   compute_statistics (self);
+  g_clear_pointer (&self->lo, g_free);
+  g_clear_pointer (&self->hi, g_free);
+  return TRUE;
+}
+
+/* The well-known metadata columns, by their header names. */
+static void
+find_columns (SaCollection *self)
+{
+  static const char *names[SA_N_FIELDS][3] = {
+    [SA_FIELD_ARTIST] = { "artist" },
+    [SA_FIELD_TITLE] = { "title" },
+    [SA_FIELD_ALBUM] = { "album" },
+    [SA_FIELD_PATH] = { "mp3_path", "path" },
+    [SA_FIELD_TRACK_NUMBER] = { "track_number" },
+    [SA_FIELD_SEGMENT_START] = { "segmentStart" },
+    [SA_FIELD_SEGMENT_END] = { "segmentEnd" },
+    [SA_FIELD_DURATION] = { "duration" },
+  };
+
+  if (self->metadata == NULL)
+    return;
+  for (guint f = 0; f < SA_N_FIELDS; f++)
+    for (guint k = 0; k < G_N_ELEMENTS (names[f]) && names[f][k]; k++)
+      if ((self->columns[f] = sa_metadata_find_column (self->metadata, names[f][k])) >= 0)
+        break;
+}
+
+/* Notes on what was read but is not used: the archive's other members, the join. */
+static void
+note_archive_and_join (SaCollection *self, SaNpz *npz)
+{
+  const SaCollectionReport *r = &self->report;
+
+  for (guint i = 0; i < sa_npz_get_n_ignored (npz); i++)
+    add_note (self, g_strdup (sa_npz_get_ignored (npz, i)));
+  if (r->n_duplicate_feature_ids > 0)
+    add_note (self, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "%u feature row repeats an earlier clip_id: "
+                                                  "the first row of each clip_id is used",
+                                                  "%u feature rows repeat an earlier clip_id: "
+                                                  "the first row of each clip_id is used",
+                                                  r->n_duplicate_feature_ids),
+                                     r->n_duplicate_feature_ids));
+  if (self->metadata == NULL)
+    return;
+  if (r->n_features_without_metadata > 0)
+    add_note (self, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "%u of %u tracks left out: no row in the "
+                                                  "metadata has its clip_id",
+                                                  "%u of %u tracks left out: no row in the "
+                                                  "metadata has their clip_id",
+                                                  r->n_features_without_metadata),
+                                     r->n_features_without_metadata,
+                                     r->n_feature_rows - r->n_duplicate_feature_ids));
+  if (r->n_metadata_without_features > 0)
+    add_note (self, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "%u metadata row has no features: left out",
+                                                  "%u metadata rows have no features: left out",
+                                                  r->n_metadata_without_features),
+                                     r->n_metadata_without_features));
+  if (r->n_duplicate_metadata_ids > 0)
+    add_note (self, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "%u metadata row repeats an earlier clip_id: "
+                                                  "the first one is used",
+                                                  "%u metadata rows repeat an earlier clip_id: "
+                                                  "the first one is used",
+                                                  r->n_duplicate_metadata_ids),
+                                     r->n_duplicate_metadata_ids));
+}
+
+static SaCollection *
+import_sources (const char *features_path, const char *metadata_path, GCancellable *cancellable,
+                GError **error)
+{
+  g_autoptr (SaCollection) self = NULL;
+  g_autoptr (SaNpz) npz = NULL;
+  g_autofree gint64 *file_ids = NULL;
+  g_autofree gint32 *dest = NULL;
+  guint64 n_rows = 0;
+  SaNpyHeader h;
+
+  g_return_val_if_fail (features_path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = g_object_new (SA_TYPE_COLLECTION, NULL);
+  self->features_path = g_strdup (features_path);
+  self->metadata_path = g_strdup (metadata_path);
+  self->metadata_dir = metadata_path ? g_path_get_dirname (metadata_path) : NULL;
+
+  /* 1. the archive's directory, every array's header and shape: nothing large is read yet */
+  npz = sa_npz_open (features_path, error);
+  if (npz == NULL)
+    return NULL;
+  /* 2. the number of rows, from the header of 'clip_id' */
+  if (!check_clip_id_header (npz, &n_rows, error))
+    return NULL;
+  /* 3. which arrays are feature sets: every header and shape, before any payload */
+  if (!find_sets (self, npz, n_rows, error))
+    return NULL;
+  /* 4. the ids */
+  file_ids = sa_npz_read_i64 (npz, "clip_id", &h, error);
+  if (file_ids == NULL)
+    return NULL;
+  /* 5. the metadata, whole (it is small) */
+  if (metadata_path)
+    {
+      self->metadata = sa_metadata_load (metadata_path, error);
+      if (self->metadata == NULL)
+        return NULL;
+    }
+  /* 6. the inner join on clip_id, which tells the matrix's size */
+  dest = sa_try_malloc_n (MAX (n_rows, 1), sizeof (gint32), features_path, error);
+  if (dest == NULL || !join_metadata (self, file_ids, n_rows, dest, error))
+    return NULL;
+  /* 7. the features into the matrix, and the per-column statistics */
+  if (!load_matrix (self, npz, dest, file_ids, n_rows, cancellable, error))
+    return NULL;
+  /* 8. what the rest of the program looks up: columns, ids, groups, notes */
   finish_load (self);
+  note_archive_and_join (self, npz);
   return g_steal_pointer (&self);
 }
 
@@ -523,27 +864,9 @@ import_sources (const char *features_path, const char *metadata_path, GCancellab
 static void
 finish_load (SaCollection *self)
 {
-  guint n = self->n_tracks;
-
-  if (self->metadata)
-    {
-      static const char *names[SA_N_FIELDS][3] = {
-        [SA_FIELD_ARTIST] = { "artist" },
-        [SA_FIELD_TITLE] = { "title" },
-        [SA_FIELD_ALBUM] = { "album" },
-        [SA_FIELD_PATH] = { "mp3_path", "path" },
-        [SA_FIELD_TRACK_NUMBER] = { "track_number" },
-        [SA_FIELD_SEGMENT_START] = { "segmentStart" },
-        [SA_FIELD_SEGMENT_END] = { "segmentEnd" },
-        [SA_FIELD_DURATION] = { "duration" },
-      };
-      for (guint f = 0; f < SA_N_FIELDS; f++)
-        for (guint k = 0; k < G_N_ELEMENTS (names[f]) && names[f][k]; k++)
-          if ((self->columns[f] = sa_metadata_find_column (self->metadata, names[f][k])) >= 0)
-            break;
-    }
+  find_columns (self);
   self->by_clip_id = g_hash_table_new (g_int64_hash, g_int64_equal);
-  for (guint t = 0; t < n; t++)
+  for (guint t = 0; t < self->n_tracks; t++)
     g_hash_table_insert (self->by_clip_id, &self->clip_ids[t], GUINT_TO_POINTER (t + 1));
   build_groups (self);
 }
@@ -581,6 +904,13 @@ open_store (const char *dir, const SaStoreSource *source, const char *features_p
   self->mean = g_memdup2 (c->mean, d * sizeof (double));
   self->std = g_memdup2 (c->std, d * sizeof (double));
   self->zero_variance = g_memdup2 (c->zero_variance, d * sizeof (gboolean));
+  self->col_offset = g_memdup2 (c->col_offset, d * sizeof (double));
+  self->col_scale = g_memdup2 (c->col_scale, d * sizeof (double));
+  for (guint i = 0, at = 0; i < c->n_notes; i++)
+    {
+      add_note (self, g_strdup (c->notes + at));
+      at += strlen (c->notes + at) + 1;
+    }
   self->clip_ids = g_memdup2 (c->clip_ids, (gsize) c->n_tracks * sizeof (gint64));
   self->meta_rows = g_memdup2 (c->meta_rows, (gsize) c->n_tracks * sizeof (guint));
   if (metadata_path)
@@ -632,6 +962,7 @@ save_store (SaCollection *self, const char *dir, const SaStoreSource *source)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (SaStore) store = NULL;
+  g_autoptr (GString) notes = NULL;
   SaStoreContents c = { 0 };
 
   c.n_tracks = self->n_tracks;
@@ -642,6 +973,13 @@ save_store (SaCollection *self, const char *dir, const SaStoreSource *source)
   c.mean = self->mean;
   c.std = self->std;
   c.zero_variance = self->zero_variance;
+  c.col_offset = self->col_offset;
+  c.col_scale = self->col_scale;
+  notes = g_string_new (NULL);
+  for (guint i = 0; i + 1 < self->notes->len; i++)
+    g_string_append_len (notes, self->notes->pdata[i], strlen (self->notes->pdata[i]) + 1);
+  c.notes = notes->str;
+  c.n_notes = self->notes->len - 1;
   c.clip_ids = self->clip_ids;
   c.meta_rows = (const guint32 *) self->meta_rows;
   c.report = self->report;
@@ -786,22 +1124,6 @@ sa_collection_get_matrix (SaCollection *self)
   return self->matrix;
 }
 
-gboolean
-sa_collection_is_mapped (SaCollection *self)
-{
-  return self->store != NULL;
-}
-
-const gint8 *
-sa_collection_get_codes (SaCollection *self, const float **errors)
-{
-  const SaStoreContents *c = self->store ? sa_store_get_contents (self->store) : NULL;
-
-  if (errors)
-    *errors = c ? c->code_errors : NULL;
-  return c ? c->codes : NULL;
-}
-
 const float *
 sa_collection_get_row (SaCollection *self, guint track)
 {
@@ -824,7 +1146,66 @@ sa_collection_get_std (SaCollection *self)
 const gboolean *
 sa_collection_get_zero_variance (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
   return self->zero_variance;
+}
+
+void
+sa_collection_get_column_scaling (SaCollection *self, guint column, double *offset, double *scale)
+{
+  g_return_if_fail (SA_IS_COLLECTION (self) && column < self->stride);
+  if (offset)
+    *offset = self->col_offset[column];
+  if (scale)
+    *scale = self->col_scale[column];
+}
+
+double
+sa_collection_get_raw_value (SaCollection *self, guint track, guint column)
+{
+  g_return_val_if_fail (SA_IS_COLLECTION (self), 0);
+  g_return_val_if_fail (track < self->n_tracks && column < self->stride, 0);
+  return self->matrix[(gsize) track * self->stride + column] / self->col_scale[column]
+         + self->col_offset[column];
+}
+
+void
+sa_collection_copy_raw (SaCollection *self, guint track, guint column, guint n, float *out)
+{
+  g_return_if_fail (SA_IS_COLLECTION (self) && out != NULL);
+  g_return_if_fail (track < self->n_tracks && column <= self->stride && n <= self->stride - column);
+  for (guint j = 0; j < n; j++)
+    out[j] = (float) sa_collection_get_raw_value (self, track, column + j);
+}
+
+float
+sa_collection_to_stored (SaCollection *self, guint column, double raw)
+{
+  g_return_val_if_fail (SA_IS_COLLECTION (self) && column < self->stride, 0);
+  return to_stored (self, column, raw);
+}
+
+gboolean
+sa_collection_is_mapped (SaCollection *self)
+{
+  return self->store != NULL;
+}
+
+const gint8 *
+sa_collection_get_codes (SaCollection *self, const float **errors)
+{
+  const SaStoreContents *c = self->store ? sa_store_get_contents (self->store) : NULL;
+
+  if (errors)
+    *errors = c ? c->code_errors : NULL;
+  return c ? c->codes : NULL;
+}
+
+const char *const *
+sa_collection_get_notes (SaCollection *self)
+{
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+  return (const char *const *) self->notes->pdata;
 }
 
 gint64

@@ -23,13 +23,16 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SaCollection, sa_collection, SA, COLLECTION, GObject)
 
 #define SA_MAX_SETS 16
+/* The most dimensions of one set, and of all sets together (padded). */
+#define SA_MAX_SET_LENGTH (1u << 20)
 
 typedef struct
 {
   char *name;
-  guint offset; /* first column in the padded row */
-  guint length; /* number of dimensions */
-  guint padded; /* length rounded up to 16 */
+  guint offset;          /* first column in the padded row */
+  guint length;          /* number of dimensions */
+  guint padded;          /* length rounded up to 16 */
+  double default_weight; /* rp 0.5, ssd 0.9; an extra set next to them 0, else 1 */
 } SaFeatureSet;
 
 typedef struct
@@ -84,10 +87,29 @@ gboolean sa_collection_is_mapped (SaCollection *self);
 #define SA_COMPACT_MIN_TRACKS 200000
 const gint8 *sa_collection_get_codes (SaCollection *self, const float **errors);
 const float *sa_collection_get_row (SaCollection *self, guint track);
-/* Per padded column; padding and zero-variance columns have inv_std 0. */
+/* The matrix holds *stored* values: a column whose raw magnitude is outside
+ * [2^-20, 2^20) (values near 1e-30, denormals, near 3e38, float64 beyond float range)
+ * is kept as (raw - offset) * 2^k so that its differences survive in float; every
+ * other column is stored as it is (offset 0, scale 1).  Mean and std are of the
+ * stored values (z-scores are the same either way), per padded column; padding
+ * and zero-variance columns have std 0.  Code that needs the file's numbers (an
+ * export, the analyzer's reuse of rows) reads them with get_raw_value() or
+ * copy_raw(); code that puts numbers from outside next to the matrix (query by
+ * example) converts them with to_stored(). */
 const double *sa_collection_get_mean (SaCollection *self);
 const double *sa_collection_get_std (SaCollection *self);
 const gboolean *sa_collection_get_zero_variance (SaCollection *self);
+void sa_collection_get_column_scaling (SaCollection *self, guint column, double *offset,
+                                       double *scale);
+double sa_collection_get_raw_value (SaCollection *self, guint track, guint column);
+/* @n raw values of @track from padded column @column on, narrowed to float. */
+void sa_collection_copy_raw (SaCollection *self, guint track, guint column, guint n, float *out);
+float sa_collection_to_stored (SaCollection *self, guint column, double raw);
+
+/* Translated sentences about what was read but not used: members of the archive that
+ * are not arrays, arrays that are not feature sets, extra sets (weight 0), tracks left
+ * out by the join and why.  NULL-terminated; empty when everything was used. */
+const char *const *sa_collection_get_notes (SaCollection *self);
 
 gint64 sa_collection_get_clip_id (SaCollection *self, guint track);
 int sa_collection_find_clip_id (SaCollection *self, gint64 clip_id);

@@ -5,6 +5,30 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "sa-error.h"
 
-G_DEFINE_QUARK (sa - error - quark, sa_error)
+/* clang-format would split the quark's name into "sa - error - quark" */
+/* clang-format off */
+G_DEFINE_QUARK (sa-error-quark, sa_error)
+/* clang-format on */
+
+gpointer
+sa_try_malloc_n (gsize n, gsize size, const char *where, GError **error)
+{
+  gpointer p = NULL;
+  g_autofree char *needed = NULL;
+
+  g_return_val_if_fail (where != NULL, NULL);
+  if (size == 0 || n <= G_MAXSIZE / size)
+    p = g_try_malloc (MAX (n * size, 1));
+  if (p != NULL)
+    return p;
+  needed = size != 0 && n > G_MAXSIZE / size
+               ? g_strdup (_ ("more than the address space"))
+               : g_format_size_full ((guint64) n * size, G_FORMAT_SIZE_IEC_UNITS);
+  g_set_error (error, SA_ERROR, SA_ERROR_NO_MEMORY, _ ("%s: not enough memory (%s needed)"), where,
+               needed);
+  return NULL;
+}

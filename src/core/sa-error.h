@@ -37,8 +37,14 @@ typedef enum
   SA_ERROR_DECODE,           /* audio that cannot be decoded */
   SA_ERROR_TOO_SHORT,        /* audio shorter than one segment */
   SA_ERROR_CANCELLED,        /* the user stopped the work */
+  SA_ERROR_NOT_REGULAR,      /* a FIFO, device, folder or /proc file where a file is needed */
+  SA_ERROR_NO_MEMORY,        /* not enough memory (the message says how much was needed) */
 } SaError;
 
 GQuark sa_error_quark (void);
+
+/* g_try_malloc() of @n * @size bytes (at least 1); NULL with SA_ERROR_NO_MEMORY, a
+ * message naming @where and the size needed, when that is not available. */
+gpointer sa_try_malloc_n (gsize n, gsize size, const char *where, GError **error);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "sa-error.h"
+#include "sa-file.h"
 #include "sa-metadata.h"
 
 struct _SaMetadata
@@ -59,6 +60,10 @@ sa_parse_clip_id (const char *text, gint64 *value)
 
   if (*s == '\0')
     return FALSE;
+  /* decimal only: no hex ("0x10"), inf or nan, which strtod would take */
+  for (const char *p = s; *p; p++)
+    if (!g_ascii_isdigit (*p) && *p != '-' && *p != '+' && *p != '.' && *p != 'e' && *p != 'E')
+      return FALSE;
   errno = 0;
   v = g_ascii_strtoll (s, &end, 10);
   if (errno == 0 && end != s && *end == '\0')
@@ -216,24 +221,66 @@ sa_metadata_parse (const char *data, gsize len, const char *where, GError **erro
   return g_steal_pointer (&md);
 }
 
+/* What a file that is not CSV text starts with, and what to do about it. */
+static gboolean
+check_not_compressed (const char *data, gsize len, const char *path, GError **error)
+{
+  static const struct
+  {
+    const char *magic;
+    gsize len;
+    const char *what;
+  } kinds[] = {
+    { "\x1f\x8b", 2, N_ ("is gzip-compressed: decompress it first (gunzip) and open the .csv") },
+    { "PK\x03\x04", 4, N_ ("is a ZIP archive (an .npz feature file?), not a CSV file") },
+    { "BZh", 3, N_ ("is bzip2-compressed: decompress it first (bunzip2) and open the .csv") },
+    { "\xfd"
+      "7zXZ",
+      5, N_ ("is xz-compressed: decompress it first (unxz) and open the .csv") },
+    { "\x28\xb5\x2f\xfd", 4, N_ ("is zstd-compressed: decompress it first (unzstd)") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (len >= kinds[i].len && memcmp (data, kinds[i].magic, kinds[i].len) == 0)
+      {
+        g_set_error (error, SA_ERROR, SA_ERROR_UNSUPPORTED, "%s: %s", path, _ (kinds[i].what));
+        return FALSE;
+      }
+  return TRUE;
+}
+
 SaMetadata *
 sa_metadata_load (const char *path, GError **error)
 {
   g_autofree char *data = NULL;
-  gsize len = 0;
-  g_autoptr (GError) local_error = NULL;
+  guint64 size = 0;
+  int fd;
+  gboolean ok;
 
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  fd = sa_file_open_regular (path, _ ("a metadata file (.csv)"), &size, error);
+  if (fd < 0)
+    return NULL;
+  if (size > SA_METADATA_MAX_SIZE)
     {
-      g_set_error (error, SA_ERROR, SA_ERROR_IO, _ ("%s: is a folder, not a metadata file"), path);
+      g_autofree char *have = g_format_size_full (size, G_FORMAT_SIZE_IEC_UNITS);
+      g_autofree char *most = g_format_size_full (SA_METADATA_MAX_SIZE, G_FORMAT_SIZE_IEC_UNITS);
+      close (fd);
+      g_set_error (error, SA_ERROR, SA_ERROR_TOO_LARGE,
+                   _ ("%s: the file has %s; metadata files of at most %s are read"), path, have,
+                   most);
       return NULL;
     }
-  if (!g_file_get_contents (path, &data, &len, &local_error))
-    {
-      g_set_error (error, SA_ERROR, SA_ERROR_IO, "%s", local_error->message);
-      return NULL;
-    }
-  return sa_metadata_parse (data, len, path, error);
+  data = sa_try_malloc_n (size + 1, 1, path, error);
+  ok = data != NULL && sa_file_read_at (fd, path, 0, data, size, error);
+  close (fd);
+  if (!ok)
+    return NULL;
+  data[size] = '\0';
+  if (!check_not_compressed (data, size, path, error))
+    return NULL;
+  return sa_metadata_parse (data, size, path, error);
 }
 
 guint

@@ -17,6 +17,11 @@ G_BEGIN_DECLS
 
 typedef struct _SaMetadata SaMetadata;
 
+/* The largest metadata file read (1 GiB: about 5 million tracks). */
+#define SA_METADATA_MAX_SIZE ((guint64) 1 << 30)
+
+/* Only a regular file is read (see sa-file.h); a compressed file is refused with a
+ * message saying how to decompress it. */
 SaMetadata *sa_metadata_load (const char *path, GError **error);
 SaMetadata *sa_metadata_parse (const char *data, gsize len, const char *where, GError **error);
 void sa_metadata_free (SaMetadata *md);

@@ -12,12 +12,12 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "sa-error.h"
+#include "sa-file.h"
 #include "sa-npz.h"
 
 #define SIG_LOCAL   0x04034b50u
@@ -45,24 +45,30 @@ typedef struct
 struct _SaNpz
 {
   char *path;
-  void *map;
-  const guint8 *data;
-  gsize len;
-  GArray *members; /* Member */
+  int fd;
+  guint64 len;
+  GArray *members;    /* Member, as in the directory */
+  GPtrArray *order;   /* const Member*: one per array name, the last copy (as numpy) */
+  GPtrArray *ignored; /* char*: notes on members that are not arrays, duplicates */
 };
+
+#define STREAM_IN_SIZE (256 * 1024)
+/* bytes a member may hold after its array's data (they are inflated for the CRC) */
+#define SA_NPZ_MAX_TRAILING (64 * 1024)
 
 struct _SaNpzStream
 {
   SaNpz *npz;
   const Member *member;
   char *where;
-  const guint8 *src;
+  guint64 src_offset; /* in the file */
   guint64 src_left;
   guint64 out_left;
   guint32 crc;
   gboolean deflated;
   gboolean z_ready;
   z_stream z;
+  guint8 *in; /* deflated input, STREAM_IN_SIZE */
 };
 
 static inline guint16
@@ -96,8 +102,10 @@ sa_npz_free (SaNpz *npz)
 {
   if (npz == NULL)
     return;
-  if (npz->map)
-    munmap (npz->map, npz->len);
+  if (npz->fd >= 0)
+    close (npz->fd);
+  g_clear_pointer (&npz->order, g_ptr_array_unref);
+  g_clear_pointer (&npz->ignored, g_ptr_array_unref);
   g_clear_pointer (&npz->members, g_array_unref);
   g_free (npz->path);
   g_free (npz);
@@ -106,6 +114,7 @@ sa_npz_free (SaNpz *npz)
 const char *
 sa_npz_get_path (SaNpz *npz)
 {
+  g_return_val_if_fail (npz != NULL, NULL);
   return npz->path;
 }
 
@@ -117,28 +126,33 @@ corrupt (GError **error, SaNpz *npz, const char *what)
   return FALSE;
 }
 
+/* Finds the end records: the directory's size, offset and number of entries. */
 static gboolean
-read_central_directory (SaNpz *npz, GError **error)
+find_directory (SaNpz *npz, guint64 *n_entries, guint64 *cd_size, guint64 *cd_offset,
+                GError **error)
 {
-  const guint8 *d = npz->data;
-  gsize len = npz->len;
+  const gsize max_tail = 22 + 0xffff + 20;
+  gsize tail_len = (gsize) MIN (npz->len, (guint64) max_tail);
+  guint64 tail_start = npz->len - tail_len;
+  g_autofree guint8 *tail = g_malloc (MAX (tail_len, 1));
   gssize eocd = -1;
-  guint64 n_entries, cd_size, cd_offset;
-  gsize lowest;
+  guint8 head[4] = { 0 };
+  guint64 eocd_at;
 
-  if (len >= 22)
-    {
-      lowest = len - 22 > 0xffff ? len - 22 - 0xffff : 0;
-      for (gsize i = len - 22 + 1; i-- > lowest;)
-        if (rd32 (d + i) == SIG_EOCD)
-          {
-            eocd = i;
-            break;
-          }
-    }
+  if (!sa_file_read_at (npz->fd, npz->path, tail_start, tail, tail_len, error))
+    return FALSE;
+  if (tail_len >= 22)
+    for (gsize i = tail_len - 22 + 1; i-- > 0;)
+      if (rd32 (tail + i) == SIG_EOCD)
+        {
+          eocd = i;
+          break;
+        }
   if (eocd < 0)
     {
-      if (len >= 4 && rd32 (d) == SIG_LOCAL)
+      if (npz->len >= 4 && !sa_file_read_at (npz->fd, npz->path, 0, head, 4, error))
+        return FALSE;
+      if (rd32 (head) == SIG_LOCAL)
         g_set_error (error, SA_ERROR, SA_ERROR_TRUNCATED,
                      _ ("%s: truncated ZIP archive (the central directory is missing)"), npz->path);
       else
@@ -146,41 +160,140 @@ read_central_directory (SaNpz *npz, GError **error)
                      _ ("%s: not a numpy .npz file (no ZIP directory found)"), npz->path);
       return FALSE;
     }
-
-  n_entries = rd16 (d + eocd + 10);
-  cd_size = rd32 (d + eocd + 12);
-  cd_offset = rd32 (d + eocd + 16);
-  if (n_entries == ZIP_MAX16 || cd_size == ZIP_MAX32 || cd_offset == ZIP_MAX32)
+  eocd_at = tail_start + eocd;
+  *n_entries = rd16 (tail + eocd + 10);
+  *cd_size = rd32 (tail + eocd + 12);
+  *cd_offset = rd32 (tail + eocd + 16);
+  if (*n_entries == ZIP_MAX16 || *cd_size == ZIP_MAX32 || *cd_offset == ZIP_MAX32)
     {
+      guint8 rec[56];
       guint64 z64;
-      if (eocd < 20 || rd32 (d + eocd - 20) != SIG_LOCATOR)
+      if (eocd < 20 || rd32 (tail + eocd - 20) != SIG_LOCATOR)
         return corrupt (error, npz, _ ("ZIP64 locator missing"));
-      z64 = rd64 (d + eocd - 20 + 8);
-      if (z64 > len || len - z64 < 56 || rd32 (d + z64) != SIG_EOCD64)
+      z64 = rd64 (tail + eocd - 20 + 8);
+      if (z64 > npz->len || npz->len - z64 < 56)
         return corrupt (error, npz, _ ("bad ZIP64 end record"));
-      n_entries = rd64 (d + z64 + 32);
-      cd_size = rd64 (d + z64 + 40);
-      cd_offset = rd64 (d + z64 + 48);
+      if (!sa_file_read_at (npz->fd, npz->path, z64, rec, 56, error))
+        return FALSE;
+      if (rd32 (rec) != SIG_EOCD64)
+        return corrupt (error, npz, _ ("bad ZIP64 end record"));
+      *n_entries = rd64 (rec + 32);
+      *cd_size = rd64 (rec + 40);
+      *cd_offset = rd64 (rec + 48);
+      eocd_at = z64;
     }
-  if (cd_offset > (guint64) eocd || cd_size > (guint64) eocd - cd_offset)
+  if (*cd_offset > eocd_at || *cd_size > eocd_at - *cd_offset)
     {
       g_set_error (error, SA_ERROR, SA_ERROR_TRUNCATED,
                    _ ("%s: truncated ZIP archive (the directory points past the end)"), npz->path);
       return FALSE;
     }
-  if (n_entries > cd_size / 46)
+  if (*n_entries > *cd_size / 46)
     return corrupt (error, npz, _ ("too many entries for the directory size"));
+  if (*n_entries > SA_NPZ_MAX_MEMBERS)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_TOO_LARGE,
+                   _ ("%s: the archive has %" PRIu64 " members (at most %u are read)"), npz->path,
+                   *n_entries, SA_NPZ_MAX_MEMBERS);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ZIP64 extended information: only the fields that overflowed, in this order. */
+static gboolean
+read_zip64_extra (SaNpz *npz, Member *m, const guint8 *extra, guint16 extra_len, GError **error)
+{
+  for (const guint8 *e = extra; e + 4 <= extra + extra_len;)
+    {
+      guint16 id = rd16 (e), sz = rd16 (e + 2);
+      const guint8 *f = e + 4, *fend = e + 4 + sz;
+      if (fend > extra + extra_len)
+        return corrupt (error, npz, _ ("bad extra field"));
+      if (id == 0x0001)
+        {
+          guint64 *fields[] = { &m->size, &m->comp_size, &m->local_offset };
+          for (guint k = 0; k < G_N_ELEMENTS (fields); k++)
+            {
+              if (*fields[k] != ZIP_MAX32)
+                continue;
+              if (fend - f < 8)
+                return corrupt (error, npz, _ ("bad ZIP64 extra field"));
+              *fields[k] = rd64 (f);
+              f += 8;
+            }
+        }
+      e = fend;
+    }
+  return TRUE;
+}
+
+/* Which members are arrays: numpy's keys are the names without ".npy", a repeated name
+ * is the last copy (what np.load gives); anything else is listed as ignored. */
+static void
+index_arrays (SaNpz *npz)
+{
+  g_autoptr (GHashTable) by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) copies = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < npz->members->len; i++)
+    {
+      Member *m = &g_array_index (npz->members, Member, i);
+      gpointer slot;
+      if (!g_str_has_suffix (m->file_name, ".npy"))
+        {
+          g_ptr_array_add (
+              npz->ignored,
+              g_str_has_suffix (m->file_name, "/")
+                  ? g_strdup_printf (_ ("folder entry '%s' in the archive: ignored"), m->file_name)
+                  : g_strdup_printf (_ ("member '%s' is not a .npy array: ignored"), m->file_name));
+          continue;
+        }
+      if (g_hash_table_lookup_extended (by_name, m->name, NULL, &slot))
+        {
+          g_ptr_array_index (npz->order, GPOINTER_TO_UINT (slot)) = m;
+          g_hash_table_insert (
+              copies, m->name,
+              GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (copies, m->name)) + 1));
+          continue;
+        }
+      g_hash_table_insert (by_name, m->name, GUINT_TO_POINTER (npz->order->len));
+      g_hash_table_insert (copies, m->name, GUINT_TO_POINTER (1));
+      g_ptr_array_add (npz->order, m);
+    }
+  for (guint i = 0; i < npz->order->len; i++)
+    {
+      const Member *m = g_ptr_array_index (npz->order, i);
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (copies, m->name));
+      if (n > 1)
+        g_ptr_array_add (npz->ignored,
+                         g_strdup_printf (_ ("'%s' is in the archive %u times: the last copy is "
+                                             "used, as numpy does"),
+                                          m->file_name, n));
+    }
+}
+
+static gboolean
+read_central_directory (SaNpz *npz, GError **error)
+{
+  guint64 n_entries, cd_size, cd_offset;
+  g_autofree guint8 *cd = NULL;
+  const guint8 *p, *end;
+
+  if (!find_directory (npz, &n_entries, &cd_size, &cd_offset, error))
+    return FALSE;
+  cd = sa_try_malloc_n (cd_size, 1, npz->path, error);
+  if (cd == NULL || !sa_file_read_at (npz->fd, npz->path, cd_offset, cd, cd_size, error))
+    return FALSE;
 
   npz->members = g_array_sized_new (FALSE, TRUE, sizeof (Member), (guint) n_entries);
   g_array_set_clear_func (npz->members, member_clear);
-
-  const guint8 *p = d + cd_offset;
-  const guint8 *end = p + cd_size;
+  p = cd;
+  end = cd + cd_size;
   for (guint64 i = 0; i < n_entries; i++)
     {
       Member m = { 0 };
       guint16 name_len, extra_len, comment_len;
-      const guint8 *extra;
 
       if (end - p < 46 || rd32 (p) != SIG_CENTRAL)
         return corrupt (error, npz, _ ("bad directory entry"));
@@ -195,38 +308,15 @@ read_central_directory (SaNpz *npz, GError **error)
       m.local_offset = rd32 (p + 42);
       if ((gsize) (end - p) < 46u + name_len + extra_len + comment_len)
         return corrupt (error, npz, _ ("bad directory entry"));
-      extra = p + 46 + name_len;
-      /* ZIP64 extended information: only the fields that overflowed, in this order */
-      for (const guint8 *e = extra; e + 4 <= extra + extra_len;)
-        {
-          guint16 id = rd16 (e), sz = rd16 (e + 2);
-          const guint8 *f = e + 4, *fend = e + 4 + sz;
-          if (fend > extra + extra_len)
-            return corrupt (error, npz, _ ("bad extra field"));
-          if (id == 0x0001)
-            {
-              if (m.size == ZIP_MAX32)
-                {
-                  if (fend - f < 8)
-                    return corrupt (error, npz, _ ("bad ZIP64 extra field"));
-                  m.size = rd64 (f), f += 8;
-                }
-              if (m.comp_size == ZIP_MAX32)
-                {
-                  if (fend - f < 8)
-                    return corrupt (error, npz, _ ("bad ZIP64 extra field"));
-                  m.comp_size = rd64 (f), f += 8;
-                }
-              if (m.local_offset == ZIP_MAX32)
-                {
-                  if (fend - f < 8)
-                    return corrupt (error, npz, _ ("bad ZIP64 extra field"));
-                  m.local_offset = rd64 (f), f += 8;
-                }
-            }
-          e = fend;
-        }
+      if (!read_zip64_extra (npz, &m, p + 46 + name_len, extra_len, error))
+        return FALSE;
       m.file_name = g_strndup ((const char *) p + 46, name_len);
+      if (!g_utf8_validate (m.file_name, -1, NULL) || strlen (m.file_name) != name_len)
+        {
+          g_autofree char *shown = g_utf8_make_valid (m.file_name, -1);
+          g_free (m.file_name);
+          m.file_name = g_strdup_printf ("%s?", shown); /* never an array name */
+        }
       if (g_str_has_suffix (m.file_name, ".npy"))
         m.name = g_strndup (m.file_name, strlen (m.file_name) - 4);
       else
@@ -234,51 +324,24 @@ read_central_directory (SaNpz *npz, GError **error)
       g_array_append_val (npz->members, m);
       p += 46 + name_len + extra_len + comment_len;
     }
+  index_arrays (npz);
   return TRUE;
 }
 
 SaNpz *
 sa_npz_open (const char *path, GError **error)
 {
-  g_autoptr (SaNpz) npz = g_new0 (SaNpz, 1);
-  npz->path = g_strdup (path);
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, SA_ERROR, SA_ERROR_IO, _ ("%s: is a folder, not a feature file"), path);
-      return NULL;
-    }
-  {
-    /* MAP_POPULATE: one bulk fault-in instead of a page fault every 4 KiB */
-    int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-    struct stat st;
-    int saved;
+  g_autoptr (SaNpz) npz = NULL;
 
-    if (fd < 0 || fstat (fd, &st) != 0)
-      {
-        saved = errno;
-        if (fd >= 0)
-          close (fd);
-        g_set_error (error, SA_ERROR, SA_ERROR_IO, _ ("%s: cannot open: %s"), path,
-                     g_strerror (saved));
-        return NULL;
-      }
-    npz->len = st.st_size;
-    if (npz->len > 0)
-      {
-        npz->map = mmap (NULL, npz->len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-        if (npz->map == MAP_FAILED)
-          {
-            saved = errno;
-            npz->map = NULL;
-            close (fd);
-            g_set_error (error, SA_ERROR, SA_ERROR_IO, _ ("%s: cannot read: %s"), path,
-                         g_strerror (saved));
-            return NULL;
-          }
-      }
-    close (fd);
-    npz->data = npz->map;
-  }
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  npz = g_new0 (SaNpz, 1);
+  npz->path = g_strdup (path);
+  npz->order = g_ptr_array_new ();
+  npz->ignored = g_ptr_array_new_with_free_func (g_free);
+  npz->fd = sa_file_open_regular (path, _ ("a feature file (.npz)"), &npz->len, error);
+  if (npz->fd < 0)
+    return NULL;
   if (npz->len == 0)
     {
       g_set_error (error, SA_ERROR, SA_ERROR_EMPTY, _ ("%s: the file is empty"), path);
@@ -292,23 +355,38 @@ sa_npz_open (const char *path, GError **error)
 guint
 sa_npz_get_n_arrays (SaNpz *npz)
 {
-  return npz->members->len;
+  g_return_val_if_fail (npz != NULL, 0);
+  return npz->order->len;
 }
 
 const char *
 sa_npz_get_array_name (SaNpz *npz, guint index)
 {
-  g_return_val_if_fail (index < npz->members->len, NULL);
-  return g_array_index (npz->members, Member, index).name;
+  g_return_val_if_fail (npz != NULL && index < npz->order->len, NULL);
+  return ((const Member *) g_ptr_array_index (npz->order, index))->name;
+}
+
+guint
+sa_npz_get_n_ignored (SaNpz *npz)
+{
+  g_return_val_if_fail (npz != NULL, 0);
+  return npz->ignored->len;
+}
+
+const char *
+sa_npz_get_ignored (SaNpz *npz, guint index)
+{
+  g_return_val_if_fail (npz != NULL && index < npz->ignored->len, NULL);
+  return g_ptr_array_index (npz->ignored, index);
 }
 
 static const Member *
 find_member (SaNpz *npz, const char *name)
 {
-  for (guint i = 0; i < npz->members->len; i++)
+  for (guint i = 0; i < npz->order->len; i++)
     {
-      const Member *m = &g_array_index (npz->members, Member, i);
-      if (g_str_equal (m->name, name) && g_str_has_suffix (m->file_name, ".npy"))
+      const Member *m = g_ptr_array_index (npz->order, i);
+      if (g_str_equal (m->name, name))
         return m;
     }
   return NULL;
@@ -317,6 +395,7 @@ find_member (SaNpz *npz, const char *name)
 gboolean
 sa_npz_has_array (SaNpz *npz, const char *name)
 {
+  g_return_val_if_fail (npz != NULL && name != NULL, FALSE);
   return find_member (npz, name) != NULL;
 }
 
@@ -327,6 +406,7 @@ sa_npz_stream_free (SaNpzStream *s)
     return;
   if (s->z_ready)
     inflateEnd (&s->z);
+  g_free (s->in);
   g_free (s->where);
   g_free (s);
 }
@@ -335,7 +415,7 @@ static SaNpzStream *
 stream_open (SaNpz *npz, const Member *m, GError **error)
 {
   g_autoptr (SaNpzStream) s = g_new0 (SaNpzStream, 1);
-  const guint8 *lh;
+  guint8 lh[30];
   guint64 data_offset;
 
   s->npz = npz;
@@ -359,7 +439,8 @@ stream_open (SaNpz *npz, const Member *m, GError **error)
       g_set_error (error, SA_ERROR, SA_ERROR_TRUNCATED, _ ("%s: truncated ZIP member"), s->where);
       return NULL;
     }
-  lh = npz->data + m->local_offset;
+  if (!sa_file_read_at (npz->fd, npz->path, m->local_offset, lh, sizeof lh, error))
+    return NULL;
   if (rd32 (lh) != SIG_LOCAL)
     {
       g_set_error (error, SA_ERROR, SA_ERROR_CORRUPT, _ ("%s: corrupt ZIP member header"),
@@ -386,13 +467,14 @@ stream_open (SaNpz *npz, const Member *m, GError **error)
           s->where, m->size);
       return NULL;
     }
-  s->src = npz->data + data_offset;
+  s->src_offset = data_offset;
   s->src_left = m->comp_size;
   s->out_left = m->size;
   s->crc = crc32_z (0, NULL, 0);
   s->deflated = m->method == 8;
   if (s->deflated)
     {
+      s->in = g_malloc (STREAM_IN_SIZE);
       if (inflateInit2 (&s->z, -MAX_WBITS) != Z_OK)
         {
           g_set_error (error, SA_ERROR, SA_ERROR_FAILED, _ ("%s: cannot start zlib"), s->where);
@@ -403,9 +485,58 @@ stream_open (SaNpz *npz, const Member *m, GError **error)
   return g_steal_pointer (&s);
 }
 
+/* Inflates exactly @len bytes into @buf, reading compressed input as it is needed. */
+static gboolean
+inflate_into (SaNpzStream *s, guint8 *out, gsize want, GError **error)
+{
+  while (want > 0)
+    {
+      uInt out_chunk = (uInt) MIN (want, (gsize) G_MAXUINT32 / 2);
+      uInt before;
+      int rc;
+
+      if (s->z.avail_in == 0 && s->src_left > 0)
+        {
+          gsize n = (gsize) MIN (s->src_left, (guint64) STREAM_IN_SIZE);
+          if (!sa_file_read_at (s->npz->fd, s->npz->path, s->src_offset, s->in, n, error))
+            return FALSE;
+          s->src_offset += n;
+          s->src_left -= n;
+          s->z.next_in = s->in;
+          s->z.avail_in = (uInt) n;
+        }
+      s->z.next_out = out;
+      s->z.avail_out = out_chunk;
+      before = s->z.avail_in;
+      rc = inflate (&s->z, Z_SYNC_FLUSH);
+      out += out_chunk - s->z.avail_out;
+      want -= out_chunk - s->z.avail_out;
+      if (rc == Z_STREAM_END && want > 0)
+        {
+          g_set_error (error, SA_ERROR, SA_ERROR_TRUNCATED,
+                       _ ("%s: the compressed data ends early"), s->where);
+          return FALSE;
+        }
+      if (rc == Z_BUF_ERROR && s->src_left == 0 && s->z.avail_in == before && want > 0)
+        {
+          g_set_error (error, SA_ERROR, SA_ERROR_TRUNCATED,
+                       _ ("%s: the compressed data is truncated"), s->where);
+          return FALSE;
+        }
+      if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
+        {
+          g_set_error (error, SA_ERROR, SA_ERROR_CORRUPT, _ ("%s: corrupt compressed data (%s)"),
+                       s->where, s->z.msg ? s->z.msg : "zlib");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 gboolean
 sa_npz_stream_read (SaNpzStream *s, void *buf, gsize len, GError **error)
 {
+  g_return_val_if_fail (s != NULL && (buf != NULL || len == 0), FALSE);
   if (len > s->out_left)
     {
       g_set_error (error, SA_ERROR, SA_ERROR_TRUNCATED, _ ("%s: the data ends early"), s->where);
@@ -413,50 +544,13 @@ sa_npz_stream_read (SaNpzStream *s, void *buf, gsize len, GError **error)
     }
   if (!s->deflated)
     {
-      memcpy (buf, s->src, len);
-      s->src += len;
+      if (!sa_file_read_at (s->npz->fd, s->npz->path, s->src_offset, buf, len, error))
+        return FALSE;
+      s->src_offset += len;
       s->src_left -= len;
     }
-  else
-    {
-      guint8 *out = buf;
-      gsize want = len;
-      while (want > 0)
-        {
-          uInt in_chunk = (uInt) MIN (s->src_left, (guint64) G_MAXUINT32 / 2);
-          uInt out_chunk = (uInt) MIN (want, (gsize) G_MAXUINT32 / 2);
-          int rc;
-
-          s->z.next_in = (Bytef *) s->src;
-          s->z.avail_in = in_chunk;
-          s->z.next_out = out;
-          s->z.avail_out = out_chunk;
-          rc = inflate (&s->z, Z_SYNC_FLUSH);
-          s->src += in_chunk - s->z.avail_in;
-          s->src_left -= in_chunk - s->z.avail_in;
-          out += out_chunk - s->z.avail_out;
-          want -= out_chunk - s->z.avail_out;
-          if (rc == Z_STREAM_END && want > 0)
-            {
-              g_set_error (error, SA_ERROR, SA_ERROR_TRUNCATED,
-                           _ ("%s: the compressed data ends early"), s->where);
-              return FALSE;
-            }
-          if (rc == Z_BUF_ERROR && s->src_left == 0 && want > 0)
-            {
-              g_set_error (error, SA_ERROR, SA_ERROR_TRUNCATED,
-                           _ ("%s: the compressed data is truncated"), s->where);
-              return FALSE;
-            }
-          if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
-            {
-              g_set_error (error, SA_ERROR, SA_ERROR_CORRUPT,
-                           _ ("%s: corrupt compressed data (%s)"), s->where,
-                           s->z.msg ? s->z.msg : "zlib");
-              return FALSE;
-            }
-        }
-    }
+  else if (!inflate_into (s, buf, len, error))
+    return FALSE;
   s->crc = crc32_z (s->crc, buf, len);
   s->out_left -= len;
   return TRUE;
@@ -467,6 +561,7 @@ sa_npz_stream_finish (SaNpzStream *s, GError **error)
 {
   guint8 scratch[16384];
 
+  g_return_val_if_fail (s != NULL, FALSE);
   while (s->out_left > 0)
     if (!sa_npz_stream_read (s, scratch, MIN (s->out_left, sizeof scratch), error))
       return FALSE;
@@ -482,12 +577,14 @@ sa_npz_stream_finish (SaNpzStream *s, GError **error)
 SaNpzStream *
 sa_npz_open_array (SaNpz *npz, const char *name, SaNpyHeader *header, GError **error)
 {
-  const Member *m = find_member (npz, name);
+  const Member *m;
   g_autoptr (SaNpzStream) s = NULL;
   guint8 prefix[SA_NPY_PREFIX_LEN];
   g_autofree guint8 *head = NULL;
   gsize head_size, fixed;
 
+  g_return_val_if_fail (npz != NULL && name != NULL && header != NULL, NULL);
+  m = find_member (npz, name);
   if (m == NULL)
     {
       g_set_error (error, SA_ERROR, SA_ERROR_MISSING, _ ("%s: no array named '%s'"), npz->path,
@@ -525,8 +622,16 @@ sa_npz_open_array (SaNpz *npz, const char *name, SaNpyHeader *header, GError **e
   memcpy (head, prefix, fixed);
   if (head_size > fixed && !sa_npz_stream_read (s, head + fixed, head_size - fixed, error))
     return NULL;
+  /* the data the header declares must be what the member holds (no more is ever inflated) */
   if (!sa_npy_header_parse (head, head_size, m->size, s->where, header, error))
     return NULL;
+  if (m->size - header->header_size - header->data_size > SA_NPZ_MAX_TRAILING)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_CORRUPT,
+                   _ ("%s: the member holds %" PRIu64 " bytes more than its array's data"),
+                   s->where, m->size - header->header_size - header->data_size);
+      return NULL;
+    }
   return g_steal_pointer (&s);
 }
 
@@ -538,7 +643,9 @@ read_array_raw (SaNpz *npz, const char *name, SaNpyHeader *h, GError **error)
 
   if (s == NULL)
     return NULL;
-  raw = g_malloc (MAX (h->data_size, 1));
+  raw = sa_try_malloc_n (h->data_size, 1, s->where, error);
+  if (raw == NULL)
+    return NULL;
   if (!sa_npz_stream_read (s, raw, h->data_size, error) || !sa_npz_stream_finish (s, error))
     return NULL;
   return g_steal_pointer (&raw);
@@ -561,7 +668,9 @@ sa_npz_read_f64 (SaNpz *npz, const char *name, SaNpyHeader *h, GError **error)
 
   if (raw == NULL)
     return NULL;
-  out = g_new (double, MAX (h->n_elements, 1));
+  out = sa_try_malloc_n (h->n_elements, sizeof (double), npz->path, error);
+  if (out == NULL)
+    return NULL;
   for (gsize k = 0; k < h->n_elements; k++)
     sa_npy_convert_f64 (h, raw + raw_index (h, k) * h->item_size, 1, out + k);
   return out;
@@ -575,7 +684,9 @@ sa_npz_read_i64 (SaNpz *npz, const char *name, SaNpyHeader *h, GError **error)
 
   if (raw == NULL)
     return NULL;
-  out = g_new (gint64, MAX (h->n_elements, 1));
+  out = sa_try_malloc_n (h->n_elements, sizeof (gint64), npz->path, error);
+  if (out == NULL)
+    return NULL;
   for (gsize k = 0; k < h->n_elements; k++)
     if (!sa_npy_convert_i64 (h, raw + raw_index (h, k) * h->item_size, 1, out + k, NULL))
       {

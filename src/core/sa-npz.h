@@ -5,8 +5,11 @@
  *
  * Reading: the central directory (with ZIP64 records and extra fields, which numpy
  * writes even for small files), members stored or deflated (inflated with zlib),
- * CRC-32 verified.  The archive is memory-mapped; members are streamed so that
- * a caller can convert rows into its own buffers without a second full copy.
+ * CRC-32 verified.  The archive is read with pread(), never memory-mapped (a file
+ * truncated under a mapping kills the process with SIGBUS); members are streamed so
+ * that a caller can convert rows into its own buffers without a second full copy.
+ * Like np.load: a member that is not a .npy array is ignored (and listed by
+ * sa_npz_get_ignored()), and of a name that appears twice the last copy is read.
  *
  * Writing: stored members whose array data starts at a multiple of 64 bytes in
  * the file, written to a temporary file that replaces the target on commit.
@@ -23,12 +26,18 @@ typedef struct _SaNpz SaNpz;
 typedef struct _SaNpzStream SaNpzStream;
 typedef struct _SaNpzWriter SaNpzWriter;
 
+/* The most members a directory may list. */
+#define SA_NPZ_MAX_MEMBERS 4096
+
 SaNpz *sa_npz_open (const char *path, GError **error);
 void sa_npz_free (SaNpz *npz);
 const char *sa_npz_get_path (SaNpz *npz);
 guint sa_npz_get_n_arrays (SaNpz *npz);
 const char *sa_npz_get_array_name (SaNpz *npz, guint index);
 gboolean sa_npz_has_array (SaNpz *npz, const char *name);
+/* Translated notes on members that are not arrays, and names that appear twice. */
+guint sa_npz_get_n_ignored (SaNpz *npz);
+const char *sa_npz_get_ignored (SaNpz *npz, guint index);
 
 /* Opens an array for streaming; the stream is positioned at the first data byte. */
 SaNpzStream *sa_npz_open_array (SaNpz *npz, const char *name, SaNpyHeader *header, GError **error);

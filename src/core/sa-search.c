@@ -121,7 +121,9 @@ struct _SaSearch
   float *inv_var; /* 1/sigma^2, or 1 without standardization; 0 for padding and constants */
   float *inv_std;
   float *mean;
-  float *coef; /* cosine: (q_j - mu_j) / sigma_j^2 */
+  float *coef;                    /* cosine: (q_j - mu_j) / sigma_j^2 */
+  double var_factor[SA_MAX_SETS]; /* per set: what inv_var was divided by */
+  double std_factor[SA_MAX_SETS]; /* per set: what inv_std was divided by */
 
   double *partial; /* n x ns: the query's per-set sums */
   double *norms;   /* n x ns, cosine only: per-set squared norms of the z-scored rows */
@@ -183,6 +185,11 @@ for_rows (SaSearch *s, void (*fn) (SaSearch *s, guint begin, guint end))
     g_thread_join (t);
 }
 
+/* The per-dimension factors, computed in double: 1/sigma^2 (Euclidean, cosine) and
+ * 1/sigma (Manhattan) of the stored values, or of the raw ones without standardization
+ * (a scaled column: 1/scale^2, 1/scale).  Each set's factors are divided by the set's
+ * largest, which is applied to its partial sum in double: the float factors are at
+ * most 1 and never overflow, whatever the column's magnitude. */
 static void
 fill_column_weights (SaSearch *s)
 {
@@ -193,20 +200,36 @@ fill_column_weights (SaSearch *s)
   for (guint si = 0; si < s->ns; si++)
     {
       const SaFeatureSet *set = sa_collection_get_set (s->c, si);
-      for (guint j = set->offset; j < set->offset + set->padded; j++)
-        {
-          gboolean used = j < set->offset + set->length;
-          if (!used || (s->standardize && zero[j]))
-            s->inv_var[j] = s->inv_std[j] = 0.0f;
-          else if (s->standardize)
-            {
-              s->inv_var[j] = (float) (1.0 / (std[j] * std[j]));
-              s->inv_std[j] = (float) (1.0 / std[j]);
-            }
-          else
-            s->inv_var[j] = s->inv_std[j] = 1.0f;
-          s->mean[j] = used && s->standardize ? (float) mean[j] : 0.0f;
-        }
+      guint end = set->offset + set->padded;
+      double max_var = 0, max_std = 0;
+
+      for (guint pass = 0; pass < 2; pass++)
+        for (guint j = set->offset; j < end; j++)
+          {
+            gboolean used = j < set->offset + set->length;
+            double iv = 0, is = 0;
+            if (used && !(s->standardize && zero[j]))
+              {
+                double scale = 1;
+                if (s->standardize)
+                  scale = std[j];
+                else
+                  sa_collection_get_column_scaling (s->c, j, NULL, &scale);
+                is = 1 / scale;
+                iv = is * is;
+              }
+            if (pass == 0)
+              {
+                max_var = MAX (max_var, iv);
+                max_std = MAX (max_std, is);
+                continue;
+              }
+            s->inv_var[j] = max_var > 0 ? (float) (iv / max_var) : 0.0f;
+            s->inv_std[j] = max_std > 0 ? (float) (is / max_std) : 0.0f;
+            s->mean[j] = used && s->standardize ? (float) mean[j] : 0.0f;
+          }
+      s->var_factor[si] = max_var;
+      s->std_factor[si] = max_std;
     }
   s->norms_ready = FALSE;
 }
@@ -334,7 +357,8 @@ ensure_norms (SaSearch *s)
         {
           const SaFeatureSet *set = sa_collection_get_set (s->c, si);
           s->norms[(gsize) i * s->ns + si] = kernel_sq (x + set->offset, s->mean + set->offset,
-                                                        s->inv_var + set->offset, set->padded);
+                                                        s->inv_var + set->offset, set->padded)
+                                             * s->var_factor[si];
         }
     }
   s->norms_ready = TRUE;
@@ -357,7 +381,8 @@ euclidean_rows (SaSearch *s, guint begin, guint end)
       const float *x = m + (gsize) i * s->stride;
       double *p = s->partial + (gsize) i * s->ns;
       for (guint si = 0; si < s->ns; si++)
-        p[si] = kernel_sq (x + off[si], q + off[si], s->inv_var + off[si], len[si]);
+        p[si] = kernel_sq (x + off[si], q + off[si], s->inv_var + off[si], len[si])
+                * s->var_factor[si];
     }
 }
 
@@ -387,7 +412,8 @@ float_up (double v)
 
 /* Bounds of every track's per-set sums from the compact copy.  With A the compact
  * distance, E and F the errors of the row and the query (in the z-scored norm),
- * eps the relative difference of the float weights from 1/sigma^2 and gamma the
+ * eps the relative difference of the float weights (times the set's factor) from
+ * 1/sigma^2 and gamma the
  * rounding of kernel_sq() (nonnegative terms: at most padded/16 + 6 roundings):
  *   sqrt (plain sum) in [sqrt (1 - eps) (A - E - F), sqrt (1 + eps) (A + E + F)] x (1 +- gamma). */
 static void
@@ -408,10 +434,13 @@ bound_rows (SaSearch *s, guint begin, guint end)
           double dlo = MAX (0.0, a * (1 - 1e-12) - slack) * sqrt (1 - s->eps[si]);
           double dhi = (a * (1 + 1e-12) + slack) * sqrt (1 + s->eps[si]);
           double tiny = set->padded * 1e-40;
-          s->lo[(gsize) i * s->ns + si]
-              = float_down (MAX (0.0, dlo * dlo * (1 - s->gamma[si]) * (1 - 1e-12) - tiny));
+          /* bounds of the float kernel's result, which the plain pass multiplies by the
+           * set's factor (in double: monotone, so bounds stay bounds) */
+          double inv_factor = s->var_factor[si] > 0 ? 1 / s->var_factor[si] : 0;
+          s->lo[(gsize) i * s->ns + si] = float_down (
+              MAX (0.0, dlo * dlo * inv_factor * (1 - s->gamma[si]) * (1 - 1e-12) - tiny));
           s->hi[(gsize) i * s->ns + si]
-              = float_up (dhi * dhi * (1 + s->gamma[si]) * (1 + 1e-12) + tiny);
+              = float_up (dhi * dhi * inv_factor * (1 + s->gamma[si]) * (1 + 1e-12) + tiny);
         }
     }
 }
@@ -442,8 +471,9 @@ compute_bounds (SaSearch *s)
       s->eps[si] = 1e-15;
       for (guint j = sets[si].offset; j < sets[si].offset + sets[si].length; j++)
         if (s->inv_var[j] != 0)
-          s->eps[si]
-              = MAX (s->eps[si], fabs ((double) s->inv_var[j] * std[j] * std[j] - 1) + 1e-15);
+          s->eps[si] = MAX (s->eps[si],
+                            fabs ((double) s->inv_var[j] * s->var_factor[si] * std[j] * std[j] - 1)
+                                + 1e-15);
       s->gamma[si] = (sets[si].padded / 16 + 16) * ldexp (1.0, -23);
       /* weights that are not close to 1/sigma^2 (an overflowing 1/sigma^2): the plain pass */
       if (!(s->eps[si] < 1e-3))
@@ -488,14 +518,16 @@ compute_partials (SaSearch *s)
             double *p = s->partial + (gsize) i * s->ns;
             for (guint si = 0; si < s->ns; si++)
               p[si] = kernel_abs (x + sets[si].offset, q + sets[si].offset,
-                                  s->inv_std + sets[si].offset, sets[si].padded);
+                                  s->inv_std + sets[si].offset, sets[si].padded)
+                      * s->std_factor[si];
           }
         break;
       case SA_METRIC_COSINE:
         ensure_norms (s);
         for (guint si = 0; si < s->ns; si++)
           s->qnorm[si] = kernel_sq (q + sets[si].offset, s->mean + sets[si].offset,
-                                    s->inv_var + sets[si].offset, sets[si].padded);
+                                    s->inv_var + sets[si].offset, sets[si].padded)
+                         * s->var_factor[si];
         for (guint j = 0; j < s->stride; j++)
           s->coef[j] = (q[j] - s->mean[j]) * s->inv_var[j];
         for (guint i = 0; i < s->n; i++)
@@ -504,7 +536,8 @@ compute_partials (SaSearch *s)
             double *p = s->partial + (gsize) i * s->ns;
             for (guint si = 0; si < s->ns; si++)
               p[si] = kernel_dot (x + sets[si].offset, s->mean + sets[si].offset,
-                                  s->coef + sets[si].offset, sets[si].padded);
+                                  s->coef + sets[si].offset, sets[si].padded)
+                      * s->var_factor[si];
           }
         break;
       default:
@@ -662,7 +695,7 @@ bound_key (const SaSearch *s, const float *b, const double *coef, guint i)
 
   /* the same operations as key_of(): rounding is monotone, so bounds stay bounds */
   for (guint si = 0; si < s->ns; si++)
-    acc += coef[si] * (double) p[si];
+    acc += coef[si] * ((double) p[si] * s->var_factor[si]);
   return acc;
 }
 
@@ -819,23 +852,63 @@ sa_search_contributions (SaSearch *s, const double *weights, guint track, double
 void
 sa_search_default_weights (SaCollection *c, double *weights)
 {
+  g_return_if_fail (SA_IS_COLLECTION (c) && weights != NULL);
   for (guint si = 0; si < sa_collection_get_n_sets (c); si++)
+    weights[si] = sa_collection_get_set (c, si)->default_weight;
+}
+
+/* A plain decimal number: digits, one point, an exponent; no sign, hex, inf or nan. */
+gboolean
+sa_parse_decimal (const char *text, double *value)
+{
+  const char *p = text;
+  gboolean digits = FALSE;
+  char *end = NULL;
+
+  g_return_val_if_fail (text != NULL && value != NULL, FALSE);
+  while (g_ascii_isdigit (*p))
+    p++, digits = TRUE;
+  if (*p == '.')
+    for (p++; g_ascii_isdigit (*p); p++)
+      digits = TRUE;
+  if (!digits)
+    return FALSE;
+  if (*p == 'e' || *p == 'E')
     {
-      const char *name = sa_collection_get_set (c, si)->name;
-      weights[si] = g_str_equal (name, "rp") ? 0.5 : g_str_equal (name, "ssd") ? 0.9 : 1.0;
+      p++;
+      if (*p == '+' || *p == '-')
+        p++;
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
     }
+  if (*p != '\0')
+    return FALSE;
+  *value = g_ascii_strtod (text, &end);
+  return *end == '\0' && isfinite (*value);
 }
 
 gboolean
 sa_search_parse_weights (SaCollection *c, const char *text, double *weights, GError **error)
 {
-  g_auto (GStrv) items = g_strsplit (text, ",", -1);
+  g_auto (GStrv) items = NULL;
+  gboolean given[SA_MAX_SETS] = { FALSE };
 
+  g_return_val_if_fail (SA_IS_COLLECTION (c), FALSE);
+  g_return_val_if_fail (text != NULL && weights != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
   sa_search_default_weights (c, weights);
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_ENCODING,
+                   _ ("--weights: the text is not valid UTF-8"));
+      return FALSE;
+    }
+  items = g_strsplit (text, ",", -1);
   for (guint i = 0; items[i]; i++)
     {
       g_auto (GStrv) kv = NULL;
-      char *end = NULL;
       double w;
       int si;
 
@@ -863,17 +936,30 @@ sa_search_parse_weights (SaCollection *c, const char *text, double *weights, GEr
                        names->str);
           return FALSE;
         }
-      w = g_ascii_strtod (kv[1], &end);
-      if (end == kv[1] || *end != '\0' || !isfinite (w))
+      if (given[si])
         {
           g_set_error (error, SA_ERROR, SA_ERROR_INVALID_ARGUMENT,
-                       _ ("--weights: '%s' is not a number"), kv[1]);
+                       _ ("--weights: '%s' is given twice; give each set once"), kv[0]);
           return FALSE;
         }
-      if (w < 0)
+      given[si] = TRUE;
+      if (*kv[1] == '-' && sa_parse_decimal (kv[1] + 1, &w))
         {
           g_set_error (error, SA_ERROR, SA_ERROR_INVALID_ARGUMENT,
                        _ ("--weights: the weight of '%s' is negative (%s)"), kv[0], kv[1]);
+          return FALSE;
+        }
+      if (!sa_parse_decimal (kv[1], &w))
+        {
+          g_set_error (error, SA_ERROR, SA_ERROR_INVALID_ARGUMENT,
+                       _ ("--weights: '%s' is not a decimal number (such as 0.5 or 2)"), kv[1]);
+          return FALSE;
+        }
+      if (w > SA_MAX_WEIGHT)
+        {
+          g_set_error (error, SA_ERROR, SA_ERROR_INVALID_ARGUMENT,
+                       _ ("--weights: the weight of '%s' is %s; a weight goes from 0 to %.0f"),
+                       kv[0], kv[1], SA_MAX_WEIGHT);
           return FALSE;
         }
       weights[si] = w;

@@ -87,11 +87,18 @@ void sa_search_contributions (SaSearch *search, const double *weights, guint tra
 /* All distances (n_tracks values), e.g. for a histogram. */
 void sa_search_all_distances (SaSearch *search, const double *weights, double *out);
 
-/* The tutorial's defaults: rp 0.5, ssd 0.9, any other set 1. */
+/* The largest weight of a set (larger ones are refused: distances stay finite). */
+#define SA_MAX_WEIGHT 1e6
+
+/* The defaults (SaFeatureSet.default_weight): the tutorial's rp 0.5, ssd 0.9; a set
+ * next to them 0 (off until the user turns it on); in a file with neither, 1. */
 void sa_search_default_weights (SaCollection *collection, double *weights);
-/* Parses "rp=0.5,ssd=0.9" on top of the defaults. */
+/* Parses "rp=0.5,ssd=0.9" on top of the defaults: plain decimals from 0 to
+ * SA_MAX_WEIGHT, each set at most once. */
 gboolean sa_search_parse_weights (SaCollection *collection, const char *text, double *weights,
                                   GError **error);
+/* A plain decimal number ("0.5", "2", "1e3"): no sign, hex, inf or nan. */
+gboolean sa_parse_decimal (const char *text, double *value);
 gboolean sa_metric_from_string (const char *text, SaMetric *metric);
 const char *sa_metric_to_string (SaMetric metric);
 

@@ -21,10 +21,12 @@
 #include "sa-error.h"
 #include "sa-store.h"
 
-#define MATRIX_MAGIC       "SAMATRX1"
-#define INDEX_MAGIC        "SAINDEX1"
-#define COMPACT_MAGIC      "SACODES1"
-#define BYTE_ORDER_MARK    0x01020304u
+#define MATRIX_MAGIC    "SAMATRX1"
+#define INDEX_MAGIC     "SAINDEX1"
+#define COMPACT_MAGIC   "SACODES1"
+#define BYTE_ORDER_MARK 0x01020304u
+/* Raise it whenever what an import computes changes: older stores are imported again. */
+#define STORE_VERSION      2
 #define MATRIX_DATA_OFFSET 4096
 #define HASH_SPAN          (1 << 20)
 
@@ -65,6 +67,7 @@ typedef struct
 {
   char name[64];
   guint32 offset, length, padded, pad;
+  double default_weight;
 } DiskSet;
 
 struct _SaStore
@@ -125,8 +128,14 @@ fingerprint_one (const char *path, SaStoreFingerprint *fp, GError **error)
   int fd;
 
   memset (fp, 0, sizeof *fp);
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0 || fstat (fd, &st) != 0)
+  /* only regular files have a store (a FIFO would block here; the import refuses it) */
+  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_IO, "%s: not a regular file", path);
+      return FALSE;
+    }
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+  if (fd < 0 || fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
       int e = errno;
       if (fd >= 0)
@@ -305,7 +314,7 @@ sa_store_write (const char *dir, const SaStoreSource *source, const SaStoreConte
 
   memcpy (ih.magic, INDEX_MAGIC, 8);
   ih.byte_order = BYTE_ORDER_MARK;
-  ih.version = 1;
+  ih.version = STORE_VERSION;
   memcpy (ih.token, mh->token, sizeof ih.token);
   ih.matrix_size = MATRIX_DATA_OFFSET + matrix_bytes;
   to_disk (&source->features, &ih.features);
@@ -326,11 +335,20 @@ sa_store_write (const char *dir, const SaStoreSource *source, const SaStoreConte
       sets[i].offset = c->sets[i].offset;
       sets[i].length = c->sets[i].length;
       sets[i].padded = c->sets[i].padded;
+      sets[i].default_weight = c->sets[i].default_weight;
     }
   add_section (body, table, "sets", sets, c->n_sets * sizeof (DiskSet));
   add_section (body, table, "mean", c->mean, c->stride * sizeof (double));
   add_section (body, table, "std", c->std, c->stride * sizeof (double));
   add_section (body, table, "zero_variance", c->zero_variance, c->stride * sizeof (gboolean));
+  add_section (body, table, "col_offset", c->col_offset, c->stride * sizeof (double));
+  add_section (body, table, "col_scale", c->col_scale, c->stride * sizeof (double));
+  {
+    gsize len = 0;
+    for (guint i = 0; i < c->n_notes; i++)
+      len += strlen (c->notes + len) + 1;
+    add_section (body, table, "notes", c->notes ? c->notes : "", len);
+  }
   add_section (body, table, "clip_id", c->clip_ids, c->n_tracks * sizeof (gint64));
   add_section (body, table, "meta_row", c->meta_rows, c->n_tracks * sizeof (guint32));
   ih.n_sections = table->len;
@@ -496,7 +514,7 @@ sa_store_open (const char *dir, const SaStoreSource *source, GError **error)
     }
   ih = (const IndexHeader *) store->index;
   if (store->index_size < sizeof *ih || memcmp (ih->magic, INDEX_MAGIC, 8) != 0
-      || ih->byte_order != BYTE_ORDER_MARK || ih->version != 1)
+      || ih->byte_order != BYTE_ORDER_MARK || ih->version != STORE_VERSION)
     {
       g_set_error (error, SA_ERROR, SA_ERROR_NOT_FOUND, ("%s: not a store of this version"),
                    index_path);
@@ -531,6 +549,12 @@ sa_store_open (const char *dir, const SaStoreSource *source, GError **error)
       || (c->zero_variance
           = need_section (store, "zero_variance", c->stride * sizeof (gboolean), index_path, error))
              == NULL
+      || (c->col_offset
+          = need_section (store, "col_offset", c->stride * sizeof (double), index_path, error))
+             == NULL
+      || (c->col_scale
+          = need_section (store, "col_scale", c->stride * sizeof (double), index_path, error))
+             == NULL
       || (c->clip_ids = need_section (store, "clip_id", (gsize) c->n_tracks * sizeof (gint64),
                                       index_path, error))
              == NULL
@@ -545,6 +569,7 @@ sa_store_open (const char *dir, const SaStoreSource *source, GError **error)
       s->offset = sets[i].offset;
       s->length = sets[i].length;
       s->padded = sets[i].padded;
+      s->default_weight = sets[i].default_weight;
       if (memchr (sets[i].name, '\0', sizeof sets[i].name) == NULL || s->offset != end
           || s->padded % 16 != 0 || s->length == 0 || s->length > s->padded)
         goto corrupt;
@@ -552,6 +577,15 @@ sa_store_open (const char *dir, const SaStoreSource *source, GError **error)
       if (i + 1 == c->n_sets && end != c->stride)
         goto corrupt;
     }
+  {
+    gsize len = 0;
+    const char *notes = sa_store_get_section (store, "notes", &len);
+    if (notes == NULL || (len > 0 && notes[len - 1] != '\0'))
+      goto corrupt;
+    c->notes = notes;
+    for (gsize i = 0; i < len; i++)
+      c->n_notes += notes[i] == '\0';
+  }
   c->report.n_feature_rows = ih->report[0];
   c->report.n_metadata_rows = ih->report[1];
   c->report.n_joined = ih->report[2];

@@ -52,6 +52,10 @@ typedef struct
   const double *mean;  /* stride values each */
   const double *std;
   const gboolean *zero_variance;
+  const double *col_offset; /* stored = (raw - col_offset) * col_scale, per column */
+  const double *col_scale;
+  const char *notes; /* the collection's notes, each ended by a NUL; n_notes of them */
+  guint n_notes;
   const gint64 *clip_ids;   /* n_tracks */
   const guint32 *meta_rows; /* n_tracks; G_MAXUINT32: none */
   SaCollectionReport report;

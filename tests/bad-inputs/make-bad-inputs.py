@@ -139,6 +139,58 @@ csv("clip-id-empty.csv", ",clip_id,title\n0,,a\n")
 csv("no-common-clip-id.csv", ",clip_id,title\n0,99,a\n1,98,b\n")
 csv("only-bom.csv", b"\xef\xbb\xbf")
 
+# ---- issue 12 (rel-core): hostile but legitimate files, and the next class of failure ----
+# OK means: loads, and reads what numpy reads (test-reliability.py checks the rankings).
+def npy_of(a):
+    b = io.BytesIO()
+    np.save(b, a)
+    return b.getvalue()
+
+
+def members(name, items, method=zipfile.ZIP_STORED):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the duplicate name
+        with zipfile.ZipFile(os.path.join(OUT, name), "w", method) as z:
+            for mname, data in items:
+                z.writestr(mname, data)
+
+
+members("duplicate-member.npz", [("rp.npy", npy_of(rp[::-1].copy())), ("ssd.npy", npy_of(ssd)),
+                                 ("clip_id.npy", npy_of(ids)), ("rp.npy", npy_of(rp))])
+members("readme-member.npz", [("README.txt", b"features of 4 clips\n"), ("rp.npy", npy_of(rp)),
+                              ("ssd.npy", npy_of(ssd)), ("clip_id.npy", npy_of(ids))])
+members("dir-entry.npz", [("sub/", b""), ("rp.npy", npy_of(rp)), ("ssd.npy", npy_of(ssd)),
+                          ("clip_id.npy", npy_of(ids))])
+save("extra-set.npz", rp=rp, ssd=ssd, clip_id=ids, tags=rng.random((4, 5)).astype("<f4"))
+save("tiny-values.npz", rp=rp * np.float32(1e-30), ssd=ssd, clip_id=ids)
+save("denormals.npz", rp=rp, ssd=(ssd * np.float32(1e-40)).astype("<f4"), clip_id=ids)
+save("near-float-max.npz", rp=((rp.astype("<f8") - 0.5) * 6e38).astype("<f4"), ssd=ssd, clip_id=ids)
+save("f64-beyond-float.npz", rp=rp.astype("<f8") * 1e-200, ssd=ssd.astype("<f8") * 1e200, clip_id=ids)
+save("big-endian-fortran.npz", rp=np.asfortranarray(rp.astype(">f8")), ssd=ssd.astype(">f4"),
+     clip_id=ids.astype(">i8"))
+save("clip-id-column.npz", rp=rp, ssd=ssd, clip_id=ids.reshape(4, 1))
+save("object-dtype.npz", rp=np.array([[object()]] * 4, dtype=object), ssd=ssd, clip_id=ids)
+save("zero-columns.npz", rp=rp[:, :0], ssd=ssd, clip_id=ids)
+x = rng.random((4, 5)).astype("<f4"); x[1, 1] = np.nan
+save("extra-set-nan.npz", rp=rp, ssd=ssd, clip_id=ids, tags=x)
+save("clip-id-beyond-int64.npz", rp=rp, ssd=ssd, clip_id=np.array([1, 2, 3, 2**64 - 1], dtype="<u8"))
+save("clip-id-nan.npz", rp=rp, ssd=ssd, clip_id=np.array([1, 2, np.nan, 4]))
+members("trailing-bytes.npz", [("rp.npy", npy_of(rp) + b"\0" * (1 << 20)), ("ssd.npy", npy_of(ssd)),
+                               ("clip_id.npy", npy_of(ids))], zipfile.ZIP_DEFLATED)
+members("only-readme.npz", [("README.txt", b"nothing here\n")])
+csv("bom-crlf.csv", b"\xef\xbb\xbf,clip_id,title\r\n0,11,a\r\n1,12,\"b\r\nc\"\r\n")
+csv("duplicate-clip-ids.csv", ",clip_id,title\n0,11,a\n1,11,b\n2,12,c\n")
+csv("header-only.csv", ",clip_id,title\n")
+buf = io.BytesIO()
+with __import__("gzip").GzipFile(fileobj=buf, mode="wb", mtime=0) as gz:
+    gz.write(b",clip_id,title\n0,11,a\n")
+csv("gzip-compressed.csv", buf.getvalue())
+csv("npz-as-csv.csv", bytes(good_bytes()[:64]))
+csv("clip-id-hex.csv", ",clip_id,title\n0,0x0b,a\n")
+csv("clip-id-nan.csv", ",clip_id,title\n0,nan,a\n")
+csv("clip-id-inf.csv", ",clip_id,title\n0,inf,a\n")
+
 # ---- audio files ----
 write("garbage.mp3", bytes((k * 7919 + 13) % 256 for k in range(6000)))
 write("empty.ogg", b"")
