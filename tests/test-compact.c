@@ -155,6 +155,17 @@ check (DataKind kind, guint n, guint n_rp, guint n_ssd)
       sa_search_set_query (compact, q);
       assert_same_ranking (plain, compact, NULL, 10);
     }
+  /* all distances (the histogram) */
+  {
+    g_autofree double *da = g_new (double, n);
+    g_autofree double *db = g_new (double, n);
+    sa_search_set_query (plain, n / 3);
+    sa_search_set_query (compact, n / 3);
+    sa_search_all_distances (plain, NULL, da);
+    sa_search_all_distances (compact, NULL, db);
+    for (guint i = 0; i < n; i++)
+      g_assert_cmpfloat (da[i], ==, db[i]);
+  }
   /* a query from outside: the mean of two tracks */
   for (guint j = 0; j < sa_collection_get_stride (c); j++)
     row[j] = 0.5f * (sa_collection_get_row (c, 1)[j] + sa_collection_get_row (c, 2)[j]);

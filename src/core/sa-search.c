@@ -396,6 +396,14 @@ ensure_exact (SaSearch *s, guint i)
   s->stamp[i] = s->generation;
 }
 
+/* Every track's exact sums (all distances after a compact pass), on both cores. */
+static void
+exact_rows (SaSearch *s, guint begin, guint end)
+{
+  for (guint i = begin; i < end; i++)
+    ensure_exact (s, i);
+}
+
 static inline float
 float_down (double v)
 {
@@ -829,11 +837,10 @@ sa_search_all_distances (SaSearch *s, const double *weights, double *out)
   ensure_fresh (s);
   set_coefficients (s, weights, coef);
   qn = query_norm_of (s, coef);
+  if (s->bounded)
+    for_rows (s, exact_rows);
   for (guint i = 0; i < s->n; i++)
-    {
-      ensure_exact (s, i);
-      out[i] = distance_of_key (s, key_of (s, coef, i, qn));
-    }
+    out[i] = distance_of_key (s, key_of (s, coef, i, qn));
 }
 
 void
