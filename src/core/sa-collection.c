@@ -1201,6 +1201,13 @@ sa_collection_get_codes (SaCollection *self, const float **errors)
   return c ? c->codes : NULL;
 }
 
+void
+sa_collection_release_pages (SaCollection *self)
+{
+  if (self->store)
+    sa_store_release_matrix (self->store);
+}
+
 const char *const *
 sa_collection_get_notes (SaCollection *self)
 {

@@ -86,6 +86,9 @@ gboolean sa_collection_is_mapped (SaCollection *self);
  * variable) keep one. */
 #define SA_COMPACT_MIN_TRACKS 200000
 const gint8 *sa_collection_get_codes (SaCollection *self, const float **errors);
+/* A mapped matrix: lets go of the pages read so far (the compact scan reads only a few
+ * rows per query; without this they would add up to the whole matrix). */
+void sa_collection_release_pages (SaCollection *self);
 const float *sa_collection_get_row (SaCollection *self, guint track);
 /* The matrix holds *stored* values: a column whose raw magnitude is outside
  * [2^-20, 2^20) (values near 1e-30, denormals, near 3e38, float64 beyond float range)

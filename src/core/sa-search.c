@@ -495,6 +495,8 @@ compute_bounds (SaSearch *s)
       s->generation = 1;
     }
   s->bounded = TRUE;
+  /* the rows the last query re-ranked: out of the resident set (the page cache keeps them) */
+  sa_collection_release_pages (s->c);
   for_rows (s, bound_rows);
   return TRUE;
 }

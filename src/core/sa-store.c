@@ -639,6 +639,13 @@ sa_store_get_contents (SaStore *store)
 }
 
 void
+sa_store_release_matrix (SaStore *store)
+{
+  if (store->map)
+    madvise (store->map, store->map_size, MADV_DONTNEED);
+}
+
+void
 sa_store_free (SaStore *store)
 {
   if (store == NULL)

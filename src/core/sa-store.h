@@ -86,6 +86,8 @@ gconstpointer sa_store_get_section (SaStore *store, const char *name, gsize *siz
 /* Writes the compact copy (compact.i8) of an opened store from its matrix, a block of
  * rows at a time (the matrix is not kept resident), and maps it. */
 gboolean sa_store_write_compact (SaStore *store, const char *dir, GError **error);
+/* Drops the mapped matrix's pages from the resident set (they stay in the page cache). */
+void sa_store_release_matrix (SaStore *store);
 void sa_store_free (SaStore *store);
 /* Removes a store folder and its files (no error when there is none). */
 void sa_store_remove (const char *dir);
