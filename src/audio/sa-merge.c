@@ -265,6 +265,14 @@ check_input_idle (const char *dir, int *fd_out, GError **error)
   return TRUE;
 }
 
+static gboolean
+same_folder (const char *a, const char *b)
+{
+  GStatBuf sa, sb;
+  return g_stat (a, &sa) == 0 && g_stat (b, &sb) == 0 && sa.st_dev == sb.st_dev
+         && sa.st_ino == sb.st_ino;
+}
+
 static void
 close_fd (gpointer data)
 {
@@ -558,7 +566,9 @@ sa_merge (const char *outdir, const char *const *inputs, SaMergeReport *report, 
       Input *in;
       int fd = -1;
 
-      if (g_file_test (inputs[i], G_FILE_TEST_IS_DIR) && !check_input_idle (inputs[i], &fd, error))
+      /* OUTDIR given as an input too is held already */
+      if (g_file_test (inputs[i], G_FILE_TEST_IS_DIR) && !same_folder (inputs[i], outdir)
+          && !check_input_idle (inputs[i], &fd, error))
         return FALSE;
       if (fd >= 0)
         g_ptr_array_add (input_locks, GINT_TO_POINTER (fd));
