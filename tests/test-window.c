@@ -13,7 +13,9 @@
 #include <gst/gst.h>
 #include <adwaita.h>
 #include <math.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "sa-compare-view.h"
 #include "sa-feature-map.h"
@@ -604,7 +606,88 @@ test_welcome (void)
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (child (window, "error_label"))), bad));
   spin (200);
   save_png (window, "window-welcome-error.png");
+
+  /* a FIFO as the features file: an error at once, never a "Loading…" that does not end */
+  {
+    g_autofree char *fifo = g_test_build_filename (G_TEST_BUILT, "window-fifo.npz", NULL);
+    g_unlink (fifo);
+    g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+    sa_window_open (window, fifo, NULL, NULL);
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "welcome");
+    g_assert_false (sa_window_is_busy (window));
+    g_assert_nonnull (
+        strstr (gtk_label_get_label (GTK_LABEL (child (window, "error_label"))), "not a regular"));
+    g_unlink (fifo);
+  }
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The mean brightness (0..1) of a PNG the window wrote. */
+static double
+png_brightness (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GdkTexture) texture = gdk_texture_new_from_filename (path, &error);
+  int w, h;
+  g_autofree guchar *data = NULL;
+  double sum = 0;
+
+  g_assert_no_error (error);
+  w = gdk_texture_get_width (texture);
+  h = gdk_texture_get_height (texture);
+  data = g_malloc ((gsize) w * h * 4);
+  gdk_texture_download (texture, data, (gsize) w * 4);
+  for (gsize i = 0; i < (gsize) w * h; i++)
+    sum += (data[i * 4] + data[i * 4 + 1] + data[i * 4 + 2]) / (3 * 255.0);
+  return sum / ((double) w * h);
+}
+
+/* Every page, light and dark, small and large: written for people to look at, and checked
+ * for what can be checked (the size, and that dark is dark). */
+static void
+test_screenshots (void)
+{
+  g_autofree char *npz
+      = g_test_build_filename (G_TEST_DIST, "data", "tutorial", "features.npz", NULL);
+  g_autofree char *csv
+      = g_test_build_filename (G_TEST_DIST, "data", "tutorial", "metadata.csv", NULL);
+  g_autoptr (SaCollection) c = sa_collection_load (npz, csv, NULL, NULL);
+  static const int sizes[][2] = { { 900, 600 }, { 1400, 900 } };
+  static const char *pages[] = { "welcome", "no-query", "list", "compare", "no-match" };
+  AdwStyleManager *style = adw_style_manager_get_default ();
+
+  for (int dark = 0; dark < 2; dark++)
+    for (guint z = 0; z < G_N_ELEMENTS (sizes); z++)
+      for (guint p = 0; p < G_N_ELEMENTS (pages); p++)
+        {
+          SaWindow *window = new_window (sizes[z][0], sizes[z][1]);
+          g_autofree char *name = g_strdup_printf (
+              "page-%s-%s-%dx%d.png", pages[p], dark ? "dark" : "light", sizes[z][0], sizes[z][1]);
+          g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+          double light;
+
+          adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                          : ADW_COLOR_SCHEME_FORCE_LIGHT);
+          if (p > 0)
+            {
+              sa_window_set_collection (window, c);
+              if (!g_str_equal (pages[p], "no-query"))
+                sa_window_select_track (window, 404);
+              if (g_str_equal (pages[p], "compare"))
+                gtk_stack_set_visible_child_name (GTK_STACK (child (window, "results_stack")),
+                                                  "compare");
+              if (g_str_equal (pages[p], "no-match"))
+                gtk_editable_set_text (GTK_EDITABLE (child (window, "search_entry")),
+                                       "no such artist anywhere");
+            }
+          spin (400);
+          save_png (window, name);
+          light = png_brightness (path);
+          g_test_message ("%s: brightness %.2f", name, light);
+          g_assert_cmpfloat (dark ? light : 1 - light, <, 0.5);
+          close_window (window);
+        }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 }
 
 int
@@ -617,9 +700,12 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   gst_init (&argc, &argv);
+  /* no cross-fades: a page is drawn as it is, not half-way from the one before */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   g_test_add_func ("/soundalike/window/welcome", test_welcome);
   g_test_add_func ("/soundalike/window/browse", test_window);
   g_test_add_func ("/soundalike/window/walk", test_walk);
   g_test_add_func ("/soundalike/window/analysis-and-example", test_analysis_and_example);
+  g_test_add_func ("/soundalike/window/screenshots", test_screenshots);
   return g_test_run ();
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "sa-collection-pane.h"
+#include "sa-format.h"
 #include "sa-track.h"
 
 struct _SaCollectionPane
@@ -66,14 +67,15 @@ update_count (SaCollectionPane *self)
 {
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
   guint all = self->collection ? sa_collection_get_n_tracks (self->collection) : 0;
-  g_autofree char *text = NULL;
+  g_autofree char *text = NULL, *a = sa_format_count (all), *s = sa_format_count (shown);
 
   if (shown == all)
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u track", "%'u tracks", all), all);
+    /* Translators: %s is a count in the user's locale ("100,000") */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s track", "%s tracks", all), a);
   else
     /* Translators: "12 of 6,380 tracks" */
-    text = g_strdup_printf (
-        g_dngettext (GETTEXT_PACKAGE, "%'u of %'u track", "%'u of %'u tracks", all), shown, all);
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s of %s track", "%s of %s tracks", all),
+                            s, a);
   gtk_label_set_label (self->count_label, text);
   gtk_stack_set_visible_child_name (self->stack, shown > 0 || all == 0 ? "list" : "empty");
 }

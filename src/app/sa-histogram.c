@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "sa-format.h"
 #include "sa-histogram.h"
 
 #define BINS 48
@@ -67,8 +68,10 @@ sa_histogram_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
      * two different numbers (never "4.58e-05") */
     double span = self->hi - self->lo;
     int digits = span > 0 ? (int) CLAMP (2 - floor (log10 (span)), 0, 6) : 2;
-    g_snprintf (lo, sizeof lo, "%.*f", digits, self->lo);
-    g_snprintf (hi, sizeof hi, "%.*f", digits, self->hi);
+    g_autofree char *a = sa_format_decimal (self->lo, (guint) digits);
+    g_autofree char *b = sa_format_decimal (self->hi, (guint) digits);
+    g_strlcpy (lo, a, sizeof lo);
+    g_strlcpy (hi, b, sizeof hi);
   }
   pango_layout_set_text (layout, lo, -1);
   gtk_snapshot_save (snapshot);

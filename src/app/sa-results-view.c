@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "sa-contribution-bar.h"
+#include "sa-format.h"
 #include "sa-result.h"
 #include "sa-results-view.h"
 
@@ -69,7 +70,7 @@ format_rank (gpointer unused, guint rank)
 static char *
 format_distance (gpointer unused, double distance)
 {
-  return g_strdup_printf ("%.4f", distance);
+  return sa_format_decimal (distance, 4);
 }
 
 /* ---- the play button of a row ---- */

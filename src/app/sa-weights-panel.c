@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sa-format.h"
 #include "sa-weights-panel.h"
 
 struct _SaWeightsPanel
@@ -43,6 +44,13 @@ enum
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (SaWeightsPanel, sa_weights_panel, GTK_TYPE_WIDGET)
+
+/* the sliders' values in the user's locale ("0,50") */
+static char *
+format_weight (GtkScale *scale, double value, gpointer user_data)
+{
+  return sa_format_decimal (value, 2);
+}
 
 static void
 on_changed (SaWeightsPanel *self)
@@ -77,6 +85,7 @@ add_extra_slider (SaWeightsPanel *self, guint set_index, const SaFeatureSet *set
   gtk_scale_set_draw_value (GTK_SCALE (scale), TRUE);
   gtk_scale_set_value_pos (GTK_SCALE (scale), GTK_POS_RIGHT);
   gtk_scale_set_digits (GTK_SCALE (scale), 2);
+  gtk_scale_set_format_value_func (GTK_SCALE (scale), format_weight, NULL, NULL);
   gtk_range_set_value (GTK_RANGE (scale), 0);
   gtk_widget_set_hexpand (scale, TRUE);
   gtk_widget_set_tooltip_text (scale, tip);
@@ -243,5 +252,7 @@ sa_weights_panel_init (SaWeightsPanel *self)
       GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))), GTK_ORIENTATION_VERTICAL);
   self->rp_set = self->ssd_set = -1;
   self->extra = g_ptr_array_new ();
+  gtk_scale_set_format_value_func (self->rp_scale, format_weight, NULL, NULL);
+  gtk_scale_set_format_value_func (self->ssd_scale, format_weight, NULL, NULL);
   bind_settings (self);
 }

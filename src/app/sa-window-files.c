@@ -92,9 +92,24 @@ sa_window_open (SaWindow *self, const char *features, const char *metadata, cons
 {
   g_autofree char *name = g_path_get_basename (features);
   g_autofree char *text = g_strdup_printf (_ ("Loading “%s”…"), name);
-  GCancellable *cancellable = sa_window_begin_work (self, text, -1, TRUE);
   /* no metadata named: the one beside the features, as Open Collection finds it */
   g_autofree char *beside = metadata ? NULL : find_metadata_beside (features);
+  const char *files[] = { features, metadata };
+  GCancellable *cancellable;
+
+  /* a FIFO or a device would block the loading thread for ever: refused here, with a message */
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    if (files[i] && g_file_test (files[i], G_FILE_TEST_EXISTS)
+        && !g_file_test (files[i], G_FILE_TEST_IS_REGULAR))
+      {
+        g_autofree char *error = g_strdup_printf (
+            _ ("“%s” is not a regular file (a pipe, a device or a folder): choose the file "
+               "itself"),
+            files[i]);
+        sa_window_show_error (self, error);
+        return;
+      }
+  cancellable = sa_window_begin_work (self, text, -1, TRUE);
 
   g_free (self->pending_audio_root);
   self->pending_audio_root = g_strdup (audio_root);

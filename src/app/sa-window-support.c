@@ -176,29 +176,25 @@ sa_window_report_partial_match (SaWindow *self, SaCollection *c)
 {
   const SaCollectionReport *r = sa_collection_get_report (c);
   g_autoptr (GString) text = NULL;
+  guint total;
 
   if (r == NULL || (r->n_features_without_metadata == 0 && r->n_metadata_without_features == 0))
     return;
+  total = r->n_features_without_metadata + r->n_metadata_without_features;
   text = g_string_new (NULL);
+  /* Translators: the message when features and metadata match in part; the details follow */
+  g_string_append_printf (
+      text, g_dngettext (GETTEXT_PACKAGE, "%'u track left out", "%'u tracks left out", total),
+      total);
+  g_string_append (text, ": ");
   if (r->n_features_without_metadata)
-    g_string_append_printf (text,
-                            g_dngettext (GETTEXT_PACKAGE,
-                                         "%'u track of the features file is not in the metadata",
-                                         "%'u tracks of the features file are not in the metadata",
-                                         r->n_features_without_metadata),
-                            r->n_features_without_metadata);
+    /* Translators: tracks of the features file that the metadata file does not list */
+    g_string_append_printf (text, _ ("%'u without metadata"), r->n_features_without_metadata);
+  if (r->n_features_without_metadata && r->n_metadata_without_features)
+    g_string_append (text, ", ");
   if (r->n_metadata_without_features)
-    {
-      if (text->len)
-        g_string_append (text, "; ");
-      g_string_append_printf (text,
-                              g_dngettext (GETTEXT_PACKAGE,
-                                           "%'u track of the metadata has no features",
-                                           "%'u tracks of the metadata have no features",
-                                           r->n_metadata_without_features),
-                              r->n_metadata_without_features);
-    }
-  g_string_append (text, _ (": they are left out"));
+    /* Translators: rows of the metadata file that the features file has no features for */
+    g_string_append_printf (text, _ ("%'u without features"), r->n_metadata_without_features);
   sa_window_show_message (self, text->str);
 }
 

@@ -64,6 +64,8 @@ entry_free (Entry *e)
 void
 sa_analyze_options_init (SaAnalyzeOptions *options)
 {
+  g_return_if_fail (options != NULL);
+
   memset (options, 0, sizeof *options);
   options->segments = SA_SEGMENT_OPTIONS_TUTORIAL;
 }
@@ -71,6 +73,8 @@ sa_analyze_options_init (SaAnalyzeOptions *options)
 gint64
 sa_clip_id_for_path (const char *path)
 {
+  g_return_val_if_fail (path != NULL, 0);
+
   g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   guint8 digest[32];
   gsize len = sizeof digest;
@@ -850,6 +854,21 @@ stop_workers (Analysis *a)
   g_mutex_clear (&a->run.lock);
 }
 
+/* Nothing would be left of a collection (--prune of folders with no audio): it stays. */
+static gboolean
+no_track_left (Analysis *a, GError **error)
+{
+  g_autofree char *shown = g_filename_display_name (a->outdir);
+
+  if (a->p.n_removed == 0)
+    return FALSE;
+  g_set_error (error, SA_ERROR, SA_ERROR_EMPTY,
+               _ ("%s: no track would be left (%u removed, none analysed); the collection is "
+                  "left as it was"),
+               shown, a->p.n_removed);
+  return TRUE;
+}
+
 gboolean
 sa_analyze (const char *const *inputs, const char *outdir, const SaAnalyzeOptions *options,
             SaAnalyzeProgress *report, GCancellable *cancellable, GError **error)
@@ -858,6 +877,11 @@ sa_analyze (const char *const *inputs, const char *outdir, const SaAnalyzeOption
   Analysis a = { 0 };
   gulong handler = 0;
   gboolean ok;
+
+  g_return_val_if_fail (inputs != NULL, FALSE);
+  g_return_val_if_fail (outdir != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (options == NULL)
     {
@@ -895,7 +919,7 @@ sa_analyze (const char *const *inputs, const char *outdir, const SaAnalyzeOption
       if (ok && count_ok (a.entries) > 0)
         ok = write_collection (outdir, a.entries, a.failures, error);
       else if (ok)
-        ok = write_errors (outdir, a.failures, error);
+        ok = write_errors (outdir, a.failures, error) && !no_track_left (&a, error);
       if (options->failures)
         for (guint i = 0; i < a.failures->len; i++)
           g_ptr_array_add (options->failures,
@@ -945,6 +969,10 @@ void
 sa_analyze_async (const char *const *inputs, const char *outdir, const SaAnalyzeOptions *options,
                   GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
+  g_return_if_fail (inputs != NULL);
+  g_return_if_fail (outdir != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   AsyncData *d = g_new0 (AsyncData, 1);
 
@@ -965,6 +993,9 @@ gboolean
 sa_analyze_finish (GAsyncResult *result, SaAnalyzeProgress *report, GError **error)
 {
   AsyncData *d = g_task_get_task_data (G_TASK (result));
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (report)
     {

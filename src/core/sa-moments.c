@@ -17,7 +17,8 @@
 #include "sa-rng.h"
 
 #define SAMPLE_SEED  0x4d505341ull /* "MPSA": the same sample on every run */
-#define BLOCK        8             /* tracks compared with each reference row at once */
+#define BLOCK        64            /* tracks compared with each chunk of references (~400 KB) */
+#define REF_CHUNK    32            /* references per chunk (~200 KB): both stay in cache */
 #define CACHE_MAGIC  "SOUNDALIKE-MOMENTS 1\n"
 #define ENDIAN_CHECK 0x01020304u
 
@@ -224,19 +225,21 @@ worker (gpointer data)
         break;
       first = b * BLOCK;
       last = MIN (first + BLOCK, m->n);
-      /* each reference row is read once for the whole block */
-      for (guint r = 0; r < S; r++)
-        {
-          const float *y = job->refs + (gsize) r * job->stride;
-          for (guint i = first; i < last; i++)
-            {
-              guint bi = i - first;
-              if (m->sample[r] == i)
-                continue; /* never its own reference */
-              sa_search_pair_partials (job->search, sa_collection_get_row (job->c, i), y,
-                                       a + ((gsize) bi * S + count[bi]++) * ns);
-            }
-        }
+      /* tiles of BLOCK tracks x REF_CHUNK references, so that neither is read from
+       * memory again for every pair */
+      for (guint r0 = 0; r0 < S; r0 += REF_CHUNK)
+        for (guint i = first; i < last; i++)
+          {
+            const float *x = sa_collection_get_row (job->c, i);
+            guint bi = i - first;
+            for (guint r = r0; r < MIN (r0 + REF_CHUNK, S); r++)
+              {
+                if (m->sample[r] == i)
+                  continue; /* never its own reference */
+                sa_search_pair_partials (job->search, x, job->refs + (gsize) r * job->stride,
+                                         a + ((gsize) bi * S + count[bi]++) * ns);
+              }
+          }
       for (guint i = first; i < last; i++)
         summarise (a + (gsize) (i - first) * S * ns, count[i - first], ns,
                    m->values + (gsize) i * m->nv);

@@ -91,7 +91,8 @@ sweep_two (const double *delta, guint n, double current_angle, double *best_angl
             {
               best = count;
               best_dist = dist;
-              *best_angle = mid;
+              /* the current weights already in the best interval: keep them */
+              *best_angle = dist == 0 ? current_angle : mid;
             }
         }
       if (i < events->len)

@@ -10,7 +10,7 @@
  * matters for a ranking, so with two sets it is one angle in [0, pi/2], each pair
  * holds on one interval of it, and an exact sweep over the interval ends finds
  * the best; the middle of the best interval (nearest the current weights among
- * equals) is the suggestion.  More sets: a small deterministic search
+ * equals) is the suggestion, or the current weights when they already lie in it.  More sets: a small deterministic search
  * (coordinate moves from the current weights and a few fixed restarts).  The
  * suggestion is scaled so that its largest weight equals the current largest.
  * It ranks the plain distance (mutual proximity then rescales that distance).
