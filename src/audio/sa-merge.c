@@ -225,7 +225,7 @@ lock_output (const char *outdir, GError **error)
       int saved = errno;
       close (fd);
       if (saved == EWOULDBLOCK)
-        g_set_error (error, SA_ERROR, SA_ERROR_IO,
+        g_set_error (error, SA_ERROR, SA_ERROR_BUSY,
                      _ ("%s: another analysis or merge is writing this collection; wait for it "
                         "to finish"),
                      outdir);
@@ -256,7 +256,7 @@ check_input_idle (const char *dir, int *fd_out, GError **error)
   if (flock (fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK)
     {
       close (fd);
-      g_set_error (error, SA_ERROR, SA_ERROR_IO,
+      g_set_error (error, SA_ERROR, SA_ERROR_BUSY,
                    _ ("%s: an analysis is still writing this folder; merge when it has finished"),
                    dir);
       return FALSE;
