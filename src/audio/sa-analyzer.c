@@ -64,6 +64,8 @@ entry_free (Entry *e)
 void
 sa_analyze_options_init (SaAnalyzeOptions *options)
 {
+  g_return_if_fail (options != NULL);
+
   memset (options, 0, sizeof *options);
   options->segments = SA_SEGMENT_OPTIONS_TUTORIAL;
 }
@@ -71,6 +73,8 @@ sa_analyze_options_init (SaAnalyzeOptions *options)
 gint64
 sa_clip_id_for_path (const char *path)
 {
+  g_return_val_if_fail (path != NULL, 0);
+
   g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   guint8 digest[32];
   gsize len = sizeof digest;
@@ -627,15 +631,19 @@ list_files (Analysis *a, const char *const *inputs)
     {
       g_autofree char *abs = absolute (inputs[i]);
       guint before = a->walk.files->len;
+      gboolean is_dir = g_file_test (abs, G_FILE_TEST_IS_DIR);
 
-      if (g_file_test (abs, G_FILE_TEST_IS_DIR))
+      if (is_dir)
         {
           walk_dir (&a->walk, abs, a->cancellable);
           a->root_files[a->roots->len] = a->walk.files->len - before;
-          g_ptr_array_add (a->roots, g_steal_pointer (&abs));
         }
       else
         add_file (&a->walk, abs); /* named explicitly: analysed whatever its extension */
+      /* after the count: a folder with audio in other shards only still removes rows */
+      sa_shard_filter (&a->options->shard, a->walk.files, before, abs);
+      if (is_dir)
+        g_ptr_array_add (a->roots, g_steal_pointer (&abs));
     }
   a->p.n_files = a->walk.files->len;
   a->p.n_links_skipped = a->walk.n_links_skipped;
@@ -726,6 +734,14 @@ plan_entries (Analysis *a)
     {
       Entry *old = value;
 
+      if (sa_shard_excludes (&a->options->shard, a->roots, old->path))
+        {
+          /* with --shard, the rules apply to this shard's rows only, --prune too */
+          g_hash_table_iter_steal (&iter);
+          g_ptr_array_add (a->entries, old);
+          a->p.n_other_shards++;
+          continue;
+        }
       if (is_removed (a, old->path))
         {
           a->p.n_removed++;
@@ -838,6 +854,21 @@ stop_workers (Analysis *a)
   g_mutex_clear (&a->run.lock);
 }
 
+/* Nothing would be left of a collection (--prune of folders with no audio): it stays. */
+static gboolean
+no_track_left (Analysis *a, GError **error)
+{
+  g_autofree char *shown = g_filename_display_name (a->outdir);
+
+  if (a->p.n_removed == 0)
+    return FALSE;
+  g_set_error (error, SA_ERROR, SA_ERROR_EMPTY,
+               _ ("%s: no track would be left (%u removed, none analysed); the collection is "
+                  "left as it was"),
+               shown, a->p.n_removed);
+  return TRUE;
+}
+
 gboolean
 sa_analyze (const char *const *inputs, const char *outdir, const SaAnalyzeOptions *options,
             SaAnalyzeProgress *report, GCancellable *cancellable, GError **error)
@@ -846,6 +877,11 @@ sa_analyze (const char *const *inputs, const char *outdir, const SaAnalyzeOption
   Analysis a = { 0 };
   gulong handler = 0;
   gboolean ok;
+
+  g_return_val_if_fail (inputs != NULL, FALSE);
+  g_return_val_if_fail (outdir != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (options == NULL)
     {
@@ -883,7 +919,7 @@ sa_analyze (const char *const *inputs, const char *outdir, const SaAnalyzeOption
       if (ok && count_ok (a.entries) > 0)
         ok = write_collection (outdir, a.entries, a.failures, error);
       else if (ok)
-        ok = write_errors (outdir, a.failures, error);
+        ok = write_errors (outdir, a.failures, error) && !no_track_left (&a, error);
       if (options->failures)
         for (guint i = 0; i < a.failures->len; i++)
           g_ptr_array_add (options->failures,
@@ -933,6 +969,10 @@ void
 sa_analyze_async (const char *const *inputs, const char *outdir, const SaAnalyzeOptions *options,
                   GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
+  g_return_if_fail (inputs != NULL);
+  g_return_if_fail (outdir != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   AsyncData *d = g_new0 (AsyncData, 1);
 
@@ -953,6 +993,9 @@ gboolean
 sa_analyze_finish (GAsyncResult *result, SaAnalyzeProgress *report, GError **error)
 {
   AsyncData *d = g_task_get_task_data (G_TASK (result));
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (report)
     {

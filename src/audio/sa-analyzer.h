@@ -26,6 +26,7 @@
 #include <gio/gio.h>
 
 #include "sa-rpssd.h"
+#include "sa-shard.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +40,7 @@ typedef struct
   guint n_removed;       /* recorded before, gone now from a folder of this run */
   guint n_kept;          /* recorded before, outside this run's folders: kept as they were */
   guint n_links_skipped; /* symbolic links not followed */
+  guint n_other_shards;  /* with a shard: recorded rows of the other shards, kept as they were */
   const char *current;
 } SaAnalyzeProgress;
 
@@ -55,6 +57,7 @@ typedef struct
   GPtrArray *failures;      /* if set, receives a message (char *) for every file that failed */
   gboolean prune;           /* mirror the inputs: drop every row whose file was not found in them */
   gboolean follow_symlinks; /* follow symbolic links inside the folders (each folder once) */
+  SaShard shard; /* count 0: every file; else only this shard's files, and only its rows removed */
 } SaAnalyzeOptions;
 
 void sa_analyze_options_init (SaAnalyzeOptions *options);

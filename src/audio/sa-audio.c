@@ -644,15 +644,29 @@ run_pipeline (Decoder *d, const char *path, GCancellable *cancellable, GError **
 {
   gboolean done = FALSE;
 
+  guint immediate = 0;
+
   d->last_progress = g_get_monotonic_time ();
   while (!done)
     {
       g_autoptr (GstMessage) msg = NULL;
+      gint64 before = g_get_monotonic_time ();
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
       msg = gst_bus_timed_pop_filtered (d->bus, 100 * GST_MSECOND,
                                         GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_TAG);
+      /* a bus that cannot wait (its poll could not be made: no file descriptor left) returns
+       * at once: stop instead of spinning */
+      immediate = msg == NULL && g_get_monotonic_time () - before < 1000 ? immediate + 1 : 0;
+      if (immediate > 100)
+        {
+          g_set_error (error, SA_ERROR, SA_ERROR_NO_RESOURCES,
+                       _ ("%s: cannot decode: GStreamer cannot wait for the decoder (are file "
+                          "descriptors exhausted? see ulimit -n)"),
+                       path);
+          return FALSE;
+        }
       if (msg && !handle_message (d, msg, path, &done, error))
         return FALSE;
       if (!done && !check_progress (d, path, error))
@@ -681,6 +695,10 @@ decode_into (const char *path, SaAudio *a, GCancellable *cancellable, GError **e
 SaAudio *
 sa_audio_decode (const char *path, GCancellable *cancellable, GError **error)
 {
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
   g_autoptr (SaAudio) a = g_new0 (SaAudio, 1);
 
   a->source_rate = SA_SAMPLE_RATE;
@@ -695,6 +713,8 @@ sa_audio_normalize (SaAudio *a, const char *where, GError **error)
 {
   gsize bad = G_MAXSIZE;
   float peak = 0.0f;
+
+  g_return_val_if_fail (a != NULL, FALSE);
 
   if (a->streamed)
     bad = a->first_nonfinite;
@@ -723,6 +743,8 @@ sa_audio_normalize (SaAudio *a, const char *where, GError **error)
 void
 sa_features_clear (SaFeatures *f)
 {
+  g_return_if_fail (f != NULL);
+
   g_clear_pointer (&f->seg_rp, g_free);
   g_clear_pointer (&f->seg_ssd, g_free);
 }
@@ -779,6 +801,9 @@ sa_audio_extract (SaAudio *a, const SaSegmentOptions *options, SaRpSsd *plan,
                   gboolean keep_segments, SaFeatures *f, const char *where,
                   GCancellable *cancellable, GError **error)
 {
+  g_return_val_if_fail (a != NULL, FALSE);
+  g_return_val_if_fail (f != NULL, FALSE);
+
   g_autoptr (SaRpSsd) own_plan = NULL;
   g_autofree double *seg_rp = NULL, *seg_ssd = NULL;
   gsize first = 0, stride = L;
@@ -831,6 +856,9 @@ sa_extract_file (const char *path, const SaSegmentOptions *options, SaRpSsd *pla
                  gboolean keep_segments, SaFeatures *features, SaAudio **audio_out,
                  GCancellable *cancellable, GError **error)
 {
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (features != NULL, FALSE);
+
   g_autoptr (SaAudio) a = sa_audio_decode (path, cancellable, error);
 
   if (a == NULL)

@@ -15,6 +15,7 @@
 #include "sa-cli-private.h"
 #include "sa-demo.h"
 #include "sa-error.h"
+#include "sa-merge.h"
 
 /* Strict numbers for the options: decimal digits only (no hex, sign, spaces or exponent),
  * within a range; the message names the option. */
@@ -209,6 +210,7 @@ int
 sa_cli_analyze (int argc, char **argv)
 {
   g_autofree char *output = NULL;
+  g_autofree char *shard = NULL;
   g_autofree char *jobs_text = NULL, *skip_text = NULL, *step_text = NULL;
   g_autofree char *checkpoint_text = NULL;
   guint jobs = 0, skip = 0, step = 1;
@@ -228,6 +230,10 @@ sa_cli_analyze (int argc, char **argv)
       N_ ("Analyse every K-th segment (rp_extract's step_width; default 1)"), "K" },
     { "checkpoint", 0, 0, G_OPTION_ARG_STRING, &checkpoint_text,
       N_ ("Save the results so far every N seconds (default 10)"), "N" },
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &shard,
+      N_ ("Analyse only shard K of N (1 <= K <= N), split by a hash of each file's path in the "
+          "folder; join the shards with 'soundalike-cli merge'"),
+      "K/N" },
     { "prune", 0, 0, G_OPTION_ARG_NONE, &prune,
       N_ ("Mirror the inputs: remove every track whose file is not in them"), NULL },
     { "follow-symlinks", 0, 0, G_OPTION_ARG_NONE, &follow,
@@ -265,6 +271,12 @@ sa_cli_analyze (int argc, char **argv)
                          &checkpoint, &status))
     return status;
   sa_analyze_options_init (&opts);
+  if (shard)
+    {
+      g_autoptr (GError) shard_error = NULL;
+      if (!sa_shard_parse (shard, &opts.shard, &shard_error))
+        return sa_cli_usage_error ("analyze", shard_error->message);
+    }
   opts.n_jobs = jobs;
   opts.segments.skip_segments = skip;
   opts.segments.step = step;
@@ -303,6 +315,11 @@ sa_cli_analyze (int argc, char **argv)
                                  "(--prune removes them)\n",
                                  r.report.n_kept),
                     r.report.n_kept);
+      if (r.report.n_other_shards > 0)
+        g_printerr (g_dngettext (GETTEXT_PACKAGE, "%u track of the other shards was kept\n",
+                                 "%u tracks of the other shards were kept\n",
+                                 r.report.n_other_shards),
+                    r.report.n_other_shards);
       if (r.report.n_links_skipped > 0)
         g_printerr (g_dngettext (GETTEXT_PACKAGE,
                                  "%u symbolic link was not followed (--follow-symlinks follows "
@@ -323,6 +340,42 @@ sa_cli_analyze (int argc, char **argv)
                      "continue.\n"));
       g_error_free (r.error);
       return 130;
+    }
+  return 0;
+}
+
+int
+sa_cli_merge (int argc, char **argv)
+{
+  gboolean quiet = FALSE;
+  GOptionEntry entries[] = {
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_ ("Print no summary"), NULL },
+    { NULL },
+  };
+  GError *error = NULL;
+  SaMergeReport r;
+  int status = 0;
+
+  if (!sa_cli_parse ("merge", "OUTDIR SHARD_OUTDIR…",
+                     _ ("Join collections written by 'soundalike-cli analyze --shard K/N' (or any "
+                        "analyze runs) into OUTDIR. A file in several inputs is one row, the "
+                        "newest analysis of it; the failure lists are joined; rows already in "
+                        "OUTDIR stay unless an input has the same file."),
+                     entries, &argc, &argv, &status))
+    return status;
+  if (argc < 3)
+    return sa_cli_usage_error ("merge", _ ("give the output folder and at least one input folder"));
+  if (!sa_merge (argv[1], (const char *const *) argv + 2, &r, &error))
+    return sa_cli_fail (error);
+  if (!quiet)
+    {
+      g_printerr (_ ("%u inputs: %u tracks, %u failed files, %u duplicates joined; results in "
+                     "%s\n"),
+                  r.n_inputs, r.n_rows, r.n_failures, r.n_duplicates, argv[1]);
+      if (r.n_incomplete > 0)
+        g_printerr (_ ("Left out %u rows whose features and metadata disagree (an interrupted "
+                       "run?): run that shard's analyze again, then merge.\n"),
+                    r.n_incomplete);
     }
   return 0;
 }

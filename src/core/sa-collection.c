@@ -16,6 +16,7 @@
 #include "sa-collection.h"
 #include "sa-error.h"
 #include "sa-npz.h"
+#include "sa-store.h"
 #include "sa-track.h"
 
 /* The largest power of two a column is scaled by (either way). */
@@ -36,8 +37,9 @@ struct _SaCollection
   SaFeatureSet sets[SA_MAX_SETS];
   guint n_dims;
   guint stride;
-  float *matrix; /* n_tracks x stride, 64-byte aligned */
-  double *mean;  /* of the stored values */
+  float *matrix;  /* n_tracks x stride, 64-byte aligned */
+  SaStore *store; /* when set, matrix points into its read-only mapping */
+  double *mean;   /* of the stored values */
   double *std;
   gboolean *zero_variance;
   /* stored = (raw - col_offset) * col_scale, per padded column (0 and 1 for most) */
@@ -102,7 +104,9 @@ sa_collection_finalize (GObject *object)
     g_free (self->sets[i].name);
   for (guint i = 0; i < SA_N_FIELDS; i++)
     g_free (self->groups[i]);
-  g_free (self->matrix);
+  if (self->store == NULL)
+    g_free (self->matrix);
+  g_clear_pointer (&self->store, sa_store_free);
   g_free (self->mean);
   g_free (self->std);
   g_free (self->zero_variance);
@@ -204,6 +208,9 @@ add_note (SaCollection *self, char *note)
 
 /* Tells which arrays are feature sets and checks their shapes; every header is read
  * (and checked against the archive) before any payload. */
+static void finish_load (SaCollection *self);
+static void ensure_compact (SaStore *store, const char *dir);
+
 static gboolean
 find_sets (SaCollection *self, SaNpz *npz, guint64 n_rows, GError **error)
 {
@@ -312,21 +319,27 @@ not_finite (SaNpz *npz, const SaFeatureSet *set, double v, guint64 file_row, gin
   return FALSE;
 }
 
-/* Checks a converted float row and widens the columns' ranges. */
+/* Checks a converted float row and widens the columns' ranges (branch-free, so that
+ * the loop vectorises: v - v is NaN exactly when v is NaN or infinite). */
 static gboolean
 check_row_f32 (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, const float *row,
                guint64 file_row, gint64 clip_id, GError **error)
 {
-  double *lo = self->lo + set->offset, *hi = self->hi + set->offset;
+  double *restrict lo = self->lo + set->offset, *restrict hi = self->hi + set->offset;
+  int bad = 0;
 
   for (guint j = 0; j < set->length; j++)
     {
       double v = row[j];
-      if (G_UNLIKELY (!isfinite (v)))
-        return not_finite (npz, set, v, file_row, clip_id, j, error);
-      lo[j] = MIN (lo[j], v);
-      hi[j] = MAX (hi[j], v);
+      double z = v - v;
+      bad |= z != z;
+      lo[j] = v < lo[j] ? v : lo[j];
+      hi[j] = v > hi[j] ? v : hi[j];
     }
+  if (G_UNLIKELY (bad))
+    for (guint j = 0; j < set->length; j++)
+      if (!isfinite (row[j]))
+        return not_finite (npz, set, row[j], file_row, clip_id, j, error);
   return TRUE;
 }
 
@@ -800,9 +813,9 @@ note_archive_and_join (SaCollection *self, SaNpz *npz)
                                      r->n_duplicate_metadata_ids));
 }
 
-SaCollection *
-sa_collection_load (const char *features_path, const char *metadata_path, GCancellable *cancellable,
-                    GError **error)
+static SaCollection *
+import_sources (const char *features_path, const char *metadata_path, GCancellable *cancellable,
+                GError **error)
 {
   g_autoptr (SaCollection) self = NULL;
   g_autoptr (SaNpz) npz = NULL;
@@ -848,13 +861,175 @@ sa_collection_load (const char *features_path, const char *metadata_path, GCance
   if (!load_matrix (self, npz, dest, file_ids, n_rows, cancellable, error))
     return NULL;
   /* 8. what the rest of the program looks up: columns, ids, groups, notes */
+  finish_load (self);
+  note_archive_and_join (self, npz);
+  return g_steal_pointer (&self);
+}
+
+/* What is built from the metadata and the clip ids, however the features were read. */
+static void
+finish_load (SaCollection *self)
+{
   find_columns (self);
   self->by_clip_id = g_hash_table_new (g_int64_hash, g_int64_equal);
   for (guint t = 0; t < self->n_tracks; t++)
     g_hash_table_insert (self->by_clip_id, &self->clip_ids[t], GUINT_TO_POINTER (t + 1));
   build_groups (self);
-  note_archive_and_join (self, npz);
+}
+
+/* A collection from its store: the matrix is mapped, the statistics and the join are
+ * read back; only the metadata CSV is parsed again.  Errors about the store (none, or
+ * one made from other files) leave *error as SA_ERROR_NOT_FOUND or SA_ERROR_CORRUPT. */
+static SaCollection *
+open_store (const char *dir, const SaStoreSource *source, const char *features_path,
+            const char *metadata_path, GError **error)
+{
+  g_autoptr (SaCollection) self = g_object_new (SA_TYPE_COLLECTION, NULL);
+  const SaStoreContents *c;
+  gsize d;
+
+  self->store = sa_store_open (dir, source, error);
+  if (self->store == NULL)
+    return NULL;
+  ensure_compact (self->store, dir);
+  c = sa_store_get_contents (self->store);
+  self->features_path = g_strdup (features_path);
+  self->metadata_path = g_strdup (metadata_path);
+  self->metadata_dir = metadata_path ? g_path_get_dirname (metadata_path) : NULL;
+  self->report = c->report;
+  self->n_tracks = c->n_tracks;
+  self->n_sets = c->n_sets;
+  self->stride = d = c->stride;
+  for (guint i = 0; i < c->n_sets; i++)
+    {
+      self->sets[i] = c->sets[i];
+      self->sets[i].name = g_strdup (c->sets[i].name);
+      self->n_dims += c->sets[i].length;
+    }
+  self->matrix = (float *) c->matrix;
+  self->mean = g_memdup2 (c->mean, d * sizeof (double));
+  self->std = g_memdup2 (c->std, d * sizeof (double));
+  self->zero_variance = g_memdup2 (c->zero_variance, d * sizeof (gboolean));
+  self->col_offset = g_memdup2 (c->col_offset, d * sizeof (double));
+  self->col_scale = g_memdup2 (c->col_scale, d * sizeof (double));
+  for (guint i = 0, at = 0; i < c->n_notes; i++)
+    {
+      add_note (self, g_strdup (c->notes + at));
+      at += strlen (c->notes + at) + 1;
+    }
+  self->clip_ids = g_memdup2 (c->clip_ids, (gsize) c->n_tracks * sizeof (gint64));
+  self->meta_rows = g_memdup2 (c->meta_rows, (gsize) c->n_tracks * sizeof (guint));
+  if (metadata_path)
+    {
+      g_autoptr (GError) local = NULL;
+      self->metadata = sa_metadata_load (metadata_path, &local);
+      if (self->metadata == NULL)
+        {
+          /* the same error an import would give */
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+      for (guint t = 0; t < self->n_tracks; t++)
+        if (self->meta_rows[t] >= sa_metadata_get_n_rows (self->metadata))
+          {
+            g_set_error (error, SA_ERROR, SA_ERROR_CORRUPT,
+                         "%s: the store does not fit its metadata", dir);
+            return NULL;
+          }
+    }
+  finish_load (self);
   return g_steal_pointer (&self);
+}
+
+static gboolean
+wants_compact (guint n_tracks)
+{
+  const char *env = g_getenv ("SOUNDALIKE_COMPACT_MIN_TRACKS");
+  guint64 min = env ? g_ascii_strtoull (env, NULL, 10) : SA_COMPACT_MIN_TRACKS;
+  return n_tracks >= min;
+}
+
+static void
+ensure_compact (SaStore *store, const char *dir)
+{
+  g_autoptr (GError) error = NULL;
+  const SaStoreContents *c = sa_store_get_contents (store);
+
+  if (c->codes == NULL && wants_compact (c->n_tracks)
+      && !sa_store_write_compact (store, dir, &error))
+    g_debug ("no compact copy in %s: %s", dir, error->message);
+}
+
+/* Writes the store of a freshly imported collection, then maps it in place of the
+ * matrix in memory (so that the two are not both held).  A store that cannot be
+ * written (no space, no home folder) only costs the next open its speed. */
+static void
+save_store (SaCollection *self, const char *dir, const SaStoreSource *source)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SaStore) store = NULL;
+  g_autoptr (GString) notes = NULL;
+  SaStoreContents c = { 0 };
+
+  c.n_tracks = self->n_tracks;
+  c.n_sets = self->n_sets;
+  c.stride = self->stride;
+  memcpy (c.sets, self->sets, sizeof c.sets);
+  c.matrix = self->matrix;
+  c.mean = self->mean;
+  c.std = self->std;
+  c.zero_variance = self->zero_variance;
+  c.col_offset = self->col_offset;
+  c.col_scale = self->col_scale;
+  notes = g_string_new (NULL);
+  for (guint i = 0; i + 1 < self->notes->len; i++)
+    g_string_append_len (notes, self->notes->pdata[i], strlen (self->notes->pdata[i]) + 1);
+  c.notes = notes->str;
+  c.n_notes = self->notes->len - 1;
+  c.clip_ids = self->clip_ids;
+  c.meta_rows = (const guint32 *) self->meta_rows;
+  c.report = self->report;
+  if (!sa_store_write (dir, source, &c, &error) || !(store = sa_store_open (dir, source, &error)))
+    {
+      g_debug ("not keeping a store of %s: %s", self->features_path, error->message);
+      return;
+    }
+  g_free (self->matrix);
+  self->matrix = (float *) sa_store_get_contents (store)->matrix;
+  ensure_compact (store, dir);
+  self->store = g_steal_pointer (&store);
+}
+
+SaCollection *
+sa_collection_load (const char *features_path, const char *metadata_path, GCancellable *cancellable,
+                    GError **error)
+{
+  g_autofree char *dir = NULL;
+  SaStoreSource source;
+  gboolean have_source = FALSE;
+  SaCollection *self;
+
+  g_return_val_if_fail (features_path != NULL, NULL);
+
+  dir = sa_store_dir_for (features_path, metadata_path);
+  if (dir && sa_store_fingerprint (features_path, metadata_path, &source, NULL))
+    {
+      g_autoptr (GError) local = NULL;
+      have_source = TRUE;
+      self = open_store (dir, &source, features_path, metadata_path, &local);
+      if (self)
+        return self;
+      if (local->domain != SA_ERROR
+          || (local->code != SA_ERROR_NOT_FOUND && local->code != SA_ERROR_CORRUPT))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+    }
+  self = import_sources (features_path, metadata_path, cancellable, error);
+  if (self && have_source)
+    save_store (self, dir, &source);
+  return self;
 }
 
 static void
@@ -875,6 +1050,9 @@ sa_collection_load_async (const char *features_path, const char *metadata_path,
                           GCancellable *cancellable, GAsyncReadyCallback callback,
                           gpointer user_data)
 {
+  g_return_if_fail (features_path != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   char **paths = g_new0 (char *, 3);
 
@@ -888,36 +1066,49 @@ sa_collection_load_async (const char *features_path, const char *metadata_path,
 SaCollection *
 sa_collection_load_finish (GAsyncResult *result, GError **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 const char *
 sa_collection_get_features_path (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+
   return self->features_path;
 }
 
 const char *
 sa_collection_get_metadata_path (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+
   return self->metadata_path;
 }
 
 const SaCollectionReport *
 sa_collection_get_report (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+
   return &self->report;
 }
 
 guint
 sa_collection_get_n_tracks (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), 0);
+
   return self->n_tracks;
 }
 
 guint
 sa_collection_get_n_sets (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), 0);
+
   return self->n_sets;
 }
 
@@ -931,6 +1122,9 @@ sa_collection_get_set (SaCollection *self, guint index)
 int
 sa_collection_find_set (SaCollection *self, const char *name)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), -1);
+  g_return_val_if_fail (name != NULL, -1);
+
   for (guint i = 0; i < self->n_sets; i++)
     if (g_str_equal (self->sets[i].name, name))
       return i;
@@ -940,18 +1134,24 @@ sa_collection_find_set (SaCollection *self, const char *name)
 guint
 sa_collection_get_n_dims (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), 0);
+
   return self->n_dims;
 }
 
 guint
 sa_collection_get_stride (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), 0);
+
   return self->stride;
 }
 
 const float *
 sa_collection_get_matrix (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+
   return self->matrix;
 }
 
@@ -965,12 +1165,16 @@ sa_collection_get_row (SaCollection *self, guint track)
 const double *
 sa_collection_get_mean (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+
   return self->mean;
 }
 
 const double *
 sa_collection_get_std (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+
   return self->std;
 }
 
@@ -1016,6 +1220,29 @@ sa_collection_to_stored (SaCollection *self, guint column, double raw)
   return to_stored (self, column, raw);
 }
 
+gboolean
+sa_collection_is_mapped (SaCollection *self)
+{
+  return self->store != NULL;
+}
+
+const gint8 *
+sa_collection_get_codes (SaCollection *self, const float **errors)
+{
+  const SaStoreContents *c = self->store ? sa_store_get_contents (self->store) : NULL;
+
+  if (errors)
+    *errors = c ? c->code_errors : NULL;
+  return c ? c->codes : NULL;
+}
+
+void
+sa_collection_release_pages (SaCollection *self)
+{
+  if (self->store)
+    sa_store_release_matrix (self->store);
+}
+
 const char *const *
 sa_collection_get_notes (SaCollection *self)
 {
@@ -1033,6 +1260,8 @@ sa_collection_get_clip_id (SaCollection *self, guint track)
 int
 sa_collection_find_clip_id (SaCollection *self, gint64 clip_id)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), -1);
+
   return (int) GPOINTER_TO_UINT (g_hash_table_lookup (self->by_clip_id, &clip_id)) - 1;
 }
 
@@ -1058,6 +1287,8 @@ sa_collection_get_column (SaCollection *self, guint track, const char *column)
 SaMetadata *
 sa_collection_get_metadata (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+
   return self->metadata;
 }
 
@@ -1072,6 +1303,8 @@ sa_collection_get_group (SaCollection *self, guint track, SaField field)
 void
 sa_collection_set_audio_root (SaCollection *self, const char *audio_root)
 {
+  g_return_if_fail (SA_IS_COLLECTION (self));
+
   g_free (self->audio_root);
   self->audio_root = audio_root && *audio_root ? g_strdup (audio_root) : NULL;
 }
@@ -1079,6 +1312,8 @@ sa_collection_set_audio_root (SaCollection *self, const char *audio_root)
 const char *
 sa_collection_get_audio_root (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+
   return self->audio_root;
 }
 

@@ -55,6 +55,12 @@ SaCollection *sa_search_get_collection (SaSearch *search);
 void sa_search_set_metric (SaSearch *search, SaMetric metric);
 SaMetric sa_search_get_metric (SaSearch *search);
 void sa_search_set_standardize (SaSearch *search, gboolean standardize);
+/* Whether the pass may scan the collection's compact copy (sa-compact.h) and re-rank
+ * exactly what its bounds cannot rule out (the default, when the collection has one:
+ * the same hits as the plain pass). */
+void sa_search_set_compact (SaSearch *search, gboolean allow);
+/* Whether the last pass was the compact one. */
+gboolean sa_search_uses_compact (SaSearch *search);
 /* These only change how the partial sums are combined (no new pass). */
 void sa_search_set_set_scaling (SaSearch *search, gboolean set_scaling);
 void sa_search_set_exclude (SaSearch *search, SaExclude exclude);
@@ -95,6 +101,28 @@ gboolean sa_search_parse_weights (SaCollection *collection, const char *text, do
 gboolean sa_parse_decimal (const char *text, double *value);
 gboolean sa_metric_from_string (const char *text, SaMetric *metric);
 const char *sa_metric_to_string (SaMetric metric);
+
+/* ---- Mutual proximity (sa-moments.h) ----
+ * While @moments is set (and made for this search's metric, standardisation and
+ * collection), rank() orders by mutual proximity instead of the distance, and
+ * rank(), distance() and all_distances() report MP = 1 - SF * SF.  A weight
+ * change stays a pass over the partial sums.  NULL turns it off; with it off
+ * every result is the plain distance's.  Returns whether MP is now in use. */
+typedef struct _SaMoments SaMoments;
+gboolean sa_search_set_mutual_proximity (SaSearch *search, SaMoments *moments);
+/* The moments in use, or NULL. */
+SaMoments *sa_search_get_mutual_proximity (SaSearch *search);
+/* Ranking keys, ascending = nearer, in exactly rank()'s order (n_tracks values):
+ * the squared distance for Euclidean, minus SF * SF with MP. */
+void sa_search_all_keys (SaSearch *search, const double *weights, double *out);
+
+/* Internals shared with sa-moments.c and sa-search-mp.c. */
+void sa_search_pair_partials (SaSearch *search, const float *x, const float *y, double *partials);
+const double *sa_search_get_partials (SaSearch *search);
+const float *sa_search_get_query_row (SaSearch *search);
+void sa_search_get_coefficients (SaSearch *search, const double *weights, double *coef);
+SaExclude sa_search_get_exclude (SaSearch *search);
+gboolean sa_search_get_standardize (SaSearch *search);
 
 /* Kernels, exposed for the benchmark (plain loops over 16-float blocks). */
 double sa_kernel_stream_sum (const float *matrix, gsize n_floats);
