@@ -14,10 +14,18 @@ packages="
   xvfb xauth dbus
   desktop-file-utils appstream
   clang libclang-rt-14-dev valgrind util-linux
+  python3-scipy
+  # GNU parallel: the shard test runs analyze --shard under it (tests/test-shard.py)
+  parallel
 "
 # the window: libadwaita (GNOME's widgets and style: toasts, status pages, dark mode)
 packages="$packages
   libadwaita-1-dev
+"
+# window-core: clang-format 14 for the style check (tests/check-format.sh); locales for the
+# number-formatting test under de_DE.UTF-8 (generated below)
+packages="$packages
+  clang-format locales
 "
 
 if [ "$(id -u)" -eq 0 ]; then
@@ -36,4 +44,10 @@ if [ -n "$missing" ]; then
   $sudo apt-get update -q
   # shellcheck disable=SC2086
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing
+fi
+
+# window-core: the German locale the formatting test runs under ("100.000", "1,4249")
+if ! locale -a 2>/dev/null | grep -qix 'de_DE.utf-\?8'; then
+  echo "Generating the de_DE.UTF-8 locale"
+  $sudo localedef -i de_DE -f UTF-8 de_DE.UTF-8
 fi

@@ -22,11 +22,11 @@
 #include "sa-error.h"
 
 static const char *const code_names[] = {
-  "FAILED",      "IO",         "NOT_ZIP",   "TRUNCATED", "CORRUPT",
-  "UNSUPPORTED", "BAD_HEADER", "TOO_LARGE", "SHAPE",     "NOT_FINITE",
-  "MISSING",     "CSV",        "ENCODING",  "EMPTY",     "INVALID_ARGUMENT",
-  "NOT_FOUND",   "DECODE",     "TOO_SHORT", "CANCELLED", "NOT_REGULAR",
-  "NO_MEMORY",
+  "FAILED",      "IO",         "NOT_ZIP",      "TRUNCATED", "CORRUPT",
+  "UNSUPPORTED", "BAD_HEADER", "TOO_LARGE",    "SHAPE",     "NOT_FINITE",
+  "MISSING",     "CSV",        "ENCODING",     "EMPTY",     "INVALID_ARGUMENT",
+  "NOT_FOUND",   "DECODE",     "TOO_SHORT",    "CANCELLED", "NOT_REGULAR",
+  "NO_MEMORY",   "BUSY",       "NO_RESOURCES",
 };
 
 static int

@@ -13,9 +13,14 @@
 #include <gst/gst.h>
 #include <adwaita.h>
 #include <math.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "sa-compare-view.h"
 #include "sa-feature-map.h"
+#include "sa-player.h"
+#include "sa-results-view.h"
 #include "sa-histogram.h"
 #include "sa-result.h"
 #include "sa-search.h"
@@ -30,12 +35,29 @@ spin (guint ms)
     g_main_context_iteration (NULL, FALSE);
 }
 
+/* A widget of the window's parts, by its id in their templates. */
+static GtkWidget *
+find_id (GtkWidget *w, const char *name)
+{
+  const char *id = gtk_buildable_get_buildable_id (GTK_BUILDABLE (w));
+
+  if (id && g_str_equal (id, name))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_id (c, name);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
 static GtkWidget *
 child (SaWindow *window, const char *name)
 {
-  GtkWidget *w
-      = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), SA_TYPE_WINDOW, name));
-  g_assert_nonnull (w);
+  GtkWidget *w = find_id (GTK_WIDGET (window), name);
+  if (w == NULL)
+    g_error ("no widget “%s” in the window", name);
   return w;
 }
 
@@ -120,6 +142,9 @@ test_window (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
   gtk_window_present (GTK_WINDOW (window));
   sa_window_set_collection (window, c);
+  /* the tutorial's features and metadata match in part: the window says what was left out */
+  g_assert_nonnull (sa_window_get_message (window));
+  g_assert_nonnull (strstr (sa_window_get_message (window), "left out"));
   spin (300);
 
   /* selecting a track makes it the query; results equal the core search */
@@ -328,6 +353,28 @@ test_walk (void)
     assert_collection_shows (window, first);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.forward", NULL));
     assert_collection_shows (window, second);
+    /* item 4: titles sort naturally ("no. 9" before "no. 10") */
+    gtk_column_view_sort_by_column (view, title, GTK_SORT_ASCENDING);
+    spin (100);
+    {
+      GListModel *shown = sa_window_get_shown_tracks (window);
+      const char *prefix = "Made-up \"track\", no. ";
+      long last = -1;
+      guint seen = 0;
+      for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+        {
+          g_autoptr (SaTrack) t = g_list_model_get_item (shown, i);
+          const char *tt = sa_track_get_title (t);
+          if (g_str_has_prefix (tt, prefix))
+            {
+              long number = strtol (tt + strlen (prefix), NULL, 10);
+              g_assert_cmpint (number, >=, last);
+              last = number;
+              seen++;
+            }
+        }
+      g_assert_cmpuint (seen, >, 10);
+    }
     gtk_column_view_sort_by_column (view, NULL, GTK_SORT_ASCENDING);
   }
 
@@ -418,7 +465,7 @@ test_analysis_and_example (void)
   sa_window_analyze_folder (window, music);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (window, "stack"))), ==,
                    "loading");
-  g_assert_true (gtk_widget_get_visible (child (window, "loading_progress")));
+  g_assert_true (gtk_widget_get_visible (child (window, "progress")));
   spin (300);
   save_png (window, "window-analysing.png");
   g_assert_true (wait_for (showing_browser, window, 120));
@@ -434,11 +481,10 @@ test_analysis_and_example (void)
     g_assert_cmpint (sa_window_get_query (window), ==, -1);
     results = sa_window_get_results (window);
     g_assert_cmpuint (g_list_model_get_n_items (results), ==, G_N_ELEMENTS (names));
-    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child (window, "query_title"))), ==,
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child (window, "title"))), ==,
                      "pink_am_2hz.wav");
-    g_assert_cmpuint (sa_histogram_get_n_values (SA_HISTOGRAM (
-                          gtk_widget_get_first_child (child (window, "histogram_box")))),
-                      ==, G_N_ELEMENTS (names));
+    g_assert_cmpuint (sa_histogram_get_n_values (SA_HISTOGRAM (child (window, "histogram"))), ==,
+                      G_N_ELEMENTS (names));
   }
 
   /* the heat maps of the query against two different clips */
@@ -465,6 +511,71 @@ test_analysis_and_example (void)
     g_assert_nonnull (strstr (tip, "BPM"));
   }
   save_png (window, "window-compare.png");
+
+  /* item 5: the compare view names the compared clip; with nothing selected, the nearest */
+  {
+    const char *heading
+        = sa_compare_view_get_heading (SA_COMPARE_VIEW (child (window, "compare_view")));
+    g_autoptr (SaResult) r = g_list_model_get_item (results, 3);
+    g_assert_nonnull (strstr (heading, "compared with"));
+    g_assert_nonnull (strstr (heading, sa_track_get_title (sa_result_get_track (r))));
+    sa_results_view_select (SA_RESULTS_VIEW (child (window, "similar_clips")),
+                            GTK_INVALID_LIST_POSITION);
+    heading = sa_compare_view_get_heading (SA_COMPARE_VIEW (child (window, "compare_view")));
+    g_assert_nonnull (strstr (heading, "(no. 1)"));
+  }
+  gtk_stack_set_visible_child_name (GTK_STACK (child (window, "results_stack")), "list");
+
+  /* item 6: an untagged track shows its file name and folder */
+  sa_window_select_track (window, 1);
+  {
+    const char *subtitle = gtk_label_get_label (GTK_LABEL (child (window, "subtitle")));
+    g_assert_null (strstr (subtitle, "Unknown"));
+    g_assert_nonnull (strstr (subtitle, "window-music"));
+  }
+
+  /* item 2: a row's play button selects its row, and A/B compares the query with the clip
+   * heard last, not with the row selected since */
+  {
+    SaResultsView *view = SA_RESULTS_VIEW (child (window, "similar_clips"));
+    SaPlayer *player = sa_window_get_player (window);
+    g_autoptr (SaResult) r = g_list_model_get_item (results, 2);
+    guint b = sa_result_get_index (r);
+    g_signal_emit_by_name (view, "play", b);
+    g_assert_cmpint (sa_results_view_get_selected_track (view), ==, b);
+    g_assert_cmpint (sa_window_get_last_heard (window), ==, b);
+    g_assert_cmpint (sa_player_get_tag (player), ==, b);
+    sa_results_view_select (view, 0);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.compare", NULL));
+    g_assert_cmpint (sa_player_get_tag (player), ==, sa_window_get_query (window));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.compare", NULL));
+    g_assert_cmpint (sa_player_get_tag (player), ==, b);
+    g_assert_cmpint (sa_results_view_get_selected_track (view), ==, b);
+    spin (300);
+    save_png (window, "window-playing.png");
+    sa_player_stop (player);
+  }
+
+  /* item 1: the rows' play buttons take no focus, so that Enter on a row walks */
+  {
+    GtkWidget *rv = child (window, "results_view");
+    GtkWidget *button = NULL;
+    for (GtkWidget *w = rv; w && button == NULL;)
+      {
+        if (GTK_IS_BUTTON (w) && gtk_widget_has_css_class (w, "row-play"))
+          button = w;
+        else if (gtk_widget_get_first_child (w))
+          w = gtk_widget_get_first_child (w);
+        else
+          {
+            while (w && w != rv && gtk_widget_get_next_sibling (w) == NULL)
+              w = gtk_widget_get_parent (w);
+            w = w && w != rv ? gtk_widget_get_next_sibling (w) : NULL;
+          }
+      }
+    g_assert_nonnull (button);
+    g_assert_false (gtk_widget_get_focusable (button));
+  }
   close_window (window);
 }
 
@@ -491,12 +602,92 @@ test_welcome (void)
          && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, FALSE);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "welcome");
-  g_assert_true (gtk_widget_get_visible (child (window, "welcome_error")));
-  g_assert_nonnull (
-      strstr (gtk_label_get_label (GTK_LABEL (child (window, "welcome_error"))), bad));
+  g_assert_true (gtk_widget_get_visible (child (window, "error_label")));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (child (window, "error_label"))), bad));
   spin (200);
   save_png (window, "window-welcome-error.png");
+
+  /* a FIFO as the features file: an error at once, never a "Loading…" that does not end */
+  {
+    g_autofree char *fifo = g_test_build_filename (G_TEST_BUILT, "window-fifo.npz", NULL);
+    g_unlink (fifo);
+    g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+    sa_window_open (window, fifo, NULL, NULL);
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "welcome");
+    g_assert_false (sa_window_is_busy (window));
+    g_assert_nonnull (
+        strstr (gtk_label_get_label (GTK_LABEL (child (window, "error_label"))), "not a regular"));
+    g_unlink (fifo);
+  }
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The mean brightness (0..1) of a PNG the window wrote. */
+static double
+png_brightness (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GdkTexture) texture = gdk_texture_new_from_filename (path, &error);
+  int w, h;
+  g_autofree guchar *data = NULL;
+  double sum = 0;
+
+  g_assert_no_error (error);
+  w = gdk_texture_get_width (texture);
+  h = gdk_texture_get_height (texture);
+  data = g_malloc ((gsize) w * h * 4);
+  gdk_texture_download (texture, data, (gsize) w * 4);
+  for (gsize i = 0; i < (gsize) w * h; i++)
+    sum += (data[i * 4] + data[i * 4 + 1] + data[i * 4 + 2]) / (3 * 255.0);
+  return sum / ((double) w * h);
+}
+
+/* Every page, light and dark, small and large: written for people to look at, and checked
+ * for what can be checked (the size, and that dark is dark). */
+static void
+test_screenshots (void)
+{
+  g_autofree char *npz
+      = g_test_build_filename (G_TEST_DIST, "data", "tutorial", "features.npz", NULL);
+  g_autofree char *csv
+      = g_test_build_filename (G_TEST_DIST, "data", "tutorial", "metadata.csv", NULL);
+  g_autoptr (SaCollection) c = sa_collection_load (npz, csv, NULL, NULL);
+  static const int sizes[][2] = { { 900, 600 }, { 1400, 900 } };
+  static const char *pages[] = { "welcome", "no-query", "list", "compare", "no-match" };
+  AdwStyleManager *style = adw_style_manager_get_default ();
+
+  for (int dark = 0; dark < 2; dark++)
+    for (guint z = 0; z < G_N_ELEMENTS (sizes); z++)
+      for (guint p = 0; p < G_N_ELEMENTS (pages); p++)
+        {
+          SaWindow *window = new_window (sizes[z][0], sizes[z][1]);
+          g_autofree char *name = g_strdup_printf (
+              "page-%s-%s-%dx%d.png", pages[p], dark ? "dark" : "light", sizes[z][0], sizes[z][1]);
+          g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+          double light;
+
+          adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                          : ADW_COLOR_SCHEME_FORCE_LIGHT);
+          if (p > 0)
+            {
+              sa_window_set_collection (window, c);
+              if (!g_str_equal (pages[p], "no-query"))
+                sa_window_select_track (window, 404);
+              if (g_str_equal (pages[p], "compare"))
+                gtk_stack_set_visible_child_name (GTK_STACK (child (window, "results_stack")),
+                                                  "compare");
+              if (g_str_equal (pages[p], "no-match"))
+                gtk_editable_set_text (GTK_EDITABLE (child (window, "search_entry")),
+                                       "no such artist anywhere");
+            }
+          spin (400);
+          save_png (window, name);
+          light = png_brightness (path);
+          g_test_message ("%s: brightness %.2f", name, light);
+          g_assert_cmpfloat (dark ? light : 1 - light, <, 0.5);
+          close_window (window);
+        }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 }
 
 int
@@ -509,9 +700,12 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   gst_init (&argc, &argv);
+  /* no cross-fades: a page is drawn as it is, not half-way from the one before */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   g_test_add_func ("/soundalike/window/welcome", test_welcome);
   g_test_add_func ("/soundalike/window/browse", test_window);
   g_test_add_func ("/soundalike/window/walk", test_walk);
   g_test_add_func ("/soundalike/window/analysis-and-example", test_analysis_and_example);
+  g_test_add_func ("/soundalike/window/screenshots", test_screenshots);
   return g_test_run ();
 }

@@ -7,21 +7,17 @@
 
 #include <glib/gi18n.h>
 #include <gst/gst.h>
-#include <locale.h>
 
 #include "sa-application.h"
+#include "sa-i18n.h"
 
 int
 main (int argc, char **argv)
 {
   g_autoptr (SaApplication) app = NULL;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("SOUNDALIKE_LOCALEDIR")
-                                       ? g_getenv ("SOUNDALIKE_LOCALEDIR")
-                                       : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  /* the build folder's translations when run from it, else the installed ones */
+  sa_i18n_init ();
   gst_init (&argc, &argv);
   app = sa_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

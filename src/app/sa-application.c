@@ -20,7 +20,8 @@ G_DEFINE_FINAL_TYPE (SaApplication, sa_application, ADW_TYPE_APPLICATION)
 
 static const GOptionEntry options[] = {
   { "features", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_ ("Feature file (.npz) to open"), "F.npz" },
-  { "metadata", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_ ("Its metadata file (.csv)"), "M.csv" },
+  { "metadata", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_ ("Its metadata file (.csv); by default the one beside it"), "M.csv" },
   { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_ ("Open the built-in demo collection (made on first use)"), NULL },
   { "audio-root", 0, 0, G_OPTION_ARG_FILENAME, NULL,

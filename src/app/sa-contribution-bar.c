@@ -35,6 +35,16 @@ sa_contribution_bar_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   gtk_snapshot_append_color (snapshot, &timbre_colour,
                              &GRAPHENE_RECT_INIT (split, y, w - split, bh));
   gtk_snapshot_pop (snapshot);
+  {
+    /* an outline in the text colour: the blue part shows on a blue (selected) row too */
+    GdkRGBA fg, edge[4];
+    float widths[4] = { 1, 1, 1, 1 };
+    gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+    fg.alpha = 0.45f;
+    for (int i = 0; i < 4; i++)
+      edge[i] = fg;
+    gtk_snapshot_append_border (snapshot, &outline, widths, edge);
+  }
 }
 
 static void

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
@@ -84,12 +85,15 @@ sequential (double t, double *r, double *g, double *b)
   *b = stops[i][2] + f * (stops[i + 1][2] - stops[i][2]);
 }
 
+/* the neutral middle of the difference map: light on a light page, dark on a dark one */
+static double diverging_mid = 0.85;
+
 /* blue - neutral grey - red, t in -1..1 */
 static void
 diverging (double t, double *r, double *g, double *b)
 {
-  const double mid[3] = { 0.85, 0.85, 0.85 }, lo[3] = { 0.13, 0.40, 0.80 },
-               hi[3] = { 0.80, 0.15, 0.15 };
+  const double mid[3] = { diverging_mid, diverging_mid, diverging_mid },
+               lo[3] = { 0.13, 0.40, 0.80 }, hi[3] = { 0.80, 0.15, 0.15 };
   const double *end = t < 0 ? lo : hi;
   double f = fabs (CLAMP (t, -1, 1));
   *r = mid[0] + f * (end[0] - mid[0]);
@@ -139,6 +143,7 @@ sa_feature_map_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   double pw, ph, cw, ch;
 
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  diverging_mid = adw_style_manager_get_dark (adw_style_manager_get_default ()) ? 0.28 : 0.85;
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
   gdk_cairo_set_source_rgba (cr, &fg);
@@ -189,8 +194,10 @@ sa_feature_map_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       if (self->is_rp)
         {
           static const guint bpm[] = { 60, 120, 240, 480 };
+          double free_from = -G_MAXDOUBLE; /* where the last label ended */
           for (guint i = 0; i < G_N_ELEMENTS (bpm); i++)
             {
+              int tw, th;
               /* modulation bin q (1..60) is q * 10.09 BPM; column q - 1 */
               double q = bpm[i] / (60.0 * 44100.0 / 262144.0);
               double x = x0 + (q - 0.5) * cw;
@@ -199,7 +206,13 @@ sa_feature_map_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
               cairo_line_to (cr, x, top + ph + 3);
               cairo_set_line_width (cr, 1);
               cairo_stroke (cr);
+              /* a label that would touch the one before it is left out (narrow maps) */
+              pango_layout_set_text (layout, label, -1);
+              pango_layout_get_pixel_size (layout, &tw, &th);
+              if (x - tw / 2.0 < free_from + 6)
+                continue;
               text (cr, layout, label, x, top + ph + 3, 0.5, 0);
+              free_from = x + tw / 2.0;
             }
           if (p == 1)
             /* Translators: the axis of the rhythm pattern heat maps */

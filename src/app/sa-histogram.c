@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "sa-format.h"
 #include "sa-histogram.h"
 
 #define BINS 48
@@ -62,8 +63,16 @@ sa_histogram_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     pango_layout_set_font_description (layout, font);
     pango_font_description_free (font);
   }
-  g_snprintf (lo, sizeof lo, "%.3g", self->lo);
-  g_snprintf (hi, sizeof hi, "%.3g", self->hi);
+  {
+    /* fixed point, in the user's locale, with as many decimals as the range needs to show
+     * two different numbers (never "4.58e-05") */
+    double span = self->hi - self->lo;
+    int digits = span > 0 ? (int) CLAMP (2 - floor (log10 (span)), 0, 6) : 2;
+    g_autofree char *a = sa_format_decimal (self->lo, (guint) digits);
+    g_autofree char *b = sa_format_decimal (self->hi, (guint) digits);
+    g_strlcpy (lo, a, sizeof lo);
+    g_strlcpy (hi, b, sizeof hi);
+  }
   pango_layout_set_text (layout, lo, -1);
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, ph));

@@ -20,6 +20,8 @@ SaWindow *sa_window_new (GtkApplication *app);
 /* Loads a collection in the background (a spinner meanwhile); errors are shown in the window. */
 void sa_window_open (SaWindow *self, const char *features, const char *metadata,
                      const char *audio_root);
+/* Opens a features file (its metadata found beside it) or a folder holding features.npz. */
+void sa_window_open_path (SaWindow *self, const char *path);
 /* Opens the built-in demo collection, making it first if needed (with progress). */
 void sa_window_open_demo (SaWindow *self);
 /* Shows an already loaded collection. */
@@ -36,6 +38,8 @@ GListModel *sa_window_get_results (SaWindow *self);
 GListModel *sa_window_get_shown_tracks (SaWindow *self);
 void sa_window_play_track (SaWindow *self, guint track, double offset);
 SaPlayer *sa_window_get_player (SaWindow *self);
+/* The result played last (B of A/B), or -1. */
+int sa_window_get_last_heard (SaWindow *self);
 /* The message shown at the bottom, or NULL. */
 const char *sa_window_get_message (SaWindow *self);
 void sa_window_show_message (SaWindow *self, const char *text);

@@ -9,7 +9,13 @@
  * OUTDIR/errors.csv for the files that could not be analysed.
  *
  * Incremental: a file whose (path, size, mtime) is recorded in OUTDIR is not
- * analysed again; files that are gone drop out.  Crash-safe: each file is
+ * analysed again.  A run adds and updates: a row is removed only when its file is gone
+ * from a folder analysed in this run that still exists and holds audio; the rows of other
+ * folders stay (options->prune mirrors the inputs exactly).  An input that does not exist
+ * or cannot be read is an error before anything is touched.  OUTDIR is locked (flock on
+ * OUTDIR/.analyze.lock) for the run: a second run on it fails with SA_ERROR_BUSY.  Paths
+ * that are not UTF-8 are stored as file:// URIs.  Symbolic links inside the folders are not
+ * followed unless options->follow_symlinks.  Crash-safe: each file is
  * written to a temporary name and renamed, features before metadata; because
  * clip ids are a hash of the path, any pair of the two files joins to a valid
  * collection.  Progress is checkpointed every few seconds, so an interrupted
@@ -20,6 +26,7 @@
 #include <gio/gio.h>
 
 #include "sa-rpssd.h"
+#include "sa-shard.h"
 
 G_BEGIN_DECLS
 
@@ -30,7 +37,10 @@ typedef struct
   guint n_analysed; /* analysed in this run */
   guint n_reused;   /* taken over unchanged from the previous run */
   guint n_failed;
-  guint n_removed; /* recorded before, gone now */
+  guint n_removed;       /* recorded before, gone now from a folder of this run */
+  guint n_kept;          /* recorded before, outside this run's folders: kept as they were */
+  guint n_links_skipped; /* symbolic links not followed */
+  guint n_other_shards;  /* with a shard: recorded rows of the other shards, kept as they were */
   const char *current;
 } SaAnalyzeProgress;
 
@@ -44,14 +54,18 @@ typedef struct
   guint checkpoint_ms; /* 0: 10 s */
   SaAnalyzeProgressFunc progress;
   gpointer progress_data;
-  GPtrArray *failures; /* if set, receives a message (char *) for every file that failed */
+  GPtrArray *failures;      /* if set, receives a message (char *) for every file that failed */
+  gboolean prune;           /* mirror the inputs: drop every row whose file was not found in them */
+  gboolean follow_symlinks; /* follow symbolic links inside the folders (each folder once) */
+  SaShard shard; /* count 0: every file; else only this shard's files, and only its rows removed */
 } SaAnalyzeOptions;
 
 void sa_analyze_options_init (SaAnalyzeOptions *options);
 
-/* Returns FALSE with an error only when the collection could not be written or the run
- * was cancelled (what was done is kept); files that fail are counted and listed in
- * errors.csv. */
+/* Returns FALSE with an error when an input is missing or unreadable, OUTDIR is busy, the
+ * collection could not be written (the error says why: "No space left on device"), or the
+ * run was cancelled (G_IO_ERROR_CANCELLED; what was done is kept); files that fail are
+ * counted and listed in errors.csv. */
 gboolean sa_analyze (const char *const *inputs, const char *outdir, const SaAnalyzeOptions *options,
                      SaAnalyzeProgress *report, GCancellable *cancellable, GError **error);
 

@@ -11,8 +11,13 @@
 #include <glib/gi18n-lib.h>
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "sa-audio.h"
 #include "sa-error.h"
@@ -31,6 +36,54 @@ void
 sa_audio_set_memory_limit (gsize bytes)
 {
   g_atomic_int_set (&max_chunks, (gint) CLAMP (bytes / (L * sizeof (float)), 1, G_MAXINT));
+}
+
+/* File descriptors: a decoding pipeline holds about 4 (the file, the bus's poll, the
+ * thread wake-ups) and loading plug-ins needs a few more for a moment. */
+#define FDS_BASE         6
+#define FDS_PER_PIPELINE 4
+#define FDS_PROBE_MAX    256
+
+gboolean
+sa_audio_check_descriptors (guint n_pipelines, guint *max_pipelines, GError **error)
+{
+  guint want = FDS_BASE + FDS_PER_PIPELINE * CLAMP (n_pipelines, 1, 60);
+  int fds[FDS_PROBE_MAX];
+  guint n = 0;
+  int saved = 0;
+  struct rlimit lim;
+
+  /* first the soft limit up to the hard one: descriptors are not scarce, only limited */
+  if (getrlimit (RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max && lim.rlim_cur < 4096)
+    {
+      lim.rlim_cur = MIN (lim.rlim_max, 4096);
+      setrlimit (RLIMIT_NOFILE, &lim);
+    }
+  while (n < want)
+    {
+      int fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+      if (fd < 0)
+        {
+          saved = errno;
+          break;
+        }
+      fds[n++] = fd;
+    }
+  for (guint i = 0; i < n; i++)
+    close (fds[i]);
+  if (n < FDS_BASE + FDS_PER_PIPELINE)
+    {
+      unsigned long long limit = getrlimit (RLIMIT_NOFILE, &lim) == 0 ? lim.rlim_cur : 0;
+      g_set_error (error, SA_ERROR, SA_ERROR_NO_RESOURCES,
+                   _ ("Cannot decode audio: %s: only %u file descriptors are free (the limit, "
+                      "ulimit -n, is %llu) and decoding needs at least %d; raise the limit, "
+                      "for example with ulimit -n 1024"),
+                   g_strerror (saved ? saved : EMFILE), n, limit, FDS_BASE + FDS_PER_PIPELINE);
+      return FALSE;
+    }
+  if (max_pipelines)
+    *max_pipelines = MAX (1, (n - FDS_BASE) / FDS_PER_PIPELINE);
+  return TRUE;
 }
 
 gboolean
@@ -186,12 +239,130 @@ sa_audio_new_from_interleaved (const float *data, gsize frames, guint channels)
   return a;
 }
 
+static guint32
+le32 (const guint8 *p)
+{
+  return (guint32) p[0] | (guint32) p[1] << 8 | (guint32) p[2] << 16 | (guint32) p[3] << 24;
+}
+
+static guint16
+le16 (const guint8 *p)
+{
+  return (guint16) (p[0] | p[1] << 8);
+}
+
+static gboolean
+check_rate (guint rate, const char *where, GError **error)
+{
+  if (rate == 0)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_BAD_HEADER,
+                   _ ("%s: the header says the sample rate is 0 Hz"), where);
+      return FALSE;
+    }
+  if (rate < SA_AUDIO_MIN_RATE || rate > SA_AUDIO_MAX_RATE)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_UNSUPPORTED,
+                   _ ("%s: the sample rate %u Hz cannot be analysed (from %d to %d Hz can)"), where,
+                   rate, SA_AUDIO_MIN_RATE, SA_AUDIO_MAX_RATE);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_length (double seconds, const char *where, GError **error)
+{
+  if (seconds > SA_AUDIO_MAX_SECONDS)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_TOO_LARGE,
+                   _ ("%s: %.0f minutes of audio is longer than the %d minutes that are "
+                      "analysed"),
+                   where, seconds / 60, SA_AUDIO_MAX_SECONDS / 60);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+sa_audio_check_wav_header (const guint8 *data, gsize len, guint64 file_size, const char *where,
+                           GError **error)
+{
+  gsize pos = 12;
+  guint channels = 0, block_align = 0;
+  guint32 rate = 0;
+  gboolean have_format = FALSE;
+
+  if (len < 12 || memcmp (data, "RIFF", 4) != 0 || memcmp (data + 8, "WAVE", 4) != 0)
+    return TRUE;
+  while (pos + 8 <= len)
+    {
+      const guint8 *chunk = data + pos;
+      guint32 size = le32 (chunk + 4);
+
+      if (memcmp (chunk, "fmt ", 4) == 0 && !have_format)
+        {
+          if (size < 16 || pos + 8 + 16 > len)
+            return TRUE; /* cut short: the decoder says what is wrong */
+          channels = le16 (chunk + 10);
+          rate = le32 (chunk + 12);
+          block_align = le16 (chunk + 20);
+          have_format = TRUE;
+          if (channels == 0)
+            {
+              g_set_error (error, SA_ERROR, SA_ERROR_BAD_HEADER,
+                           _ ("%s: the header says the audio has 0 channels"), where);
+              return FALSE;
+            }
+          if (channels > SA_AUDIO_MAX_CHANNELS)
+            {
+              g_set_error (error, SA_ERROR, SA_ERROR_UNSUPPORTED,
+                           _ ("%s: %u channels cannot be analysed (at most %d can)"), where,
+                           channels, SA_AUDIO_MAX_CHANNELS);
+              return FALSE;
+            }
+          if (!check_rate (rate, where, error))
+            return FALSE;
+        }
+      else if (memcmp (chunk, "data", 4) == 0)
+        {
+          /* 0 and 0xFFFFFFFF mean "unknown" (a stream, or RF64) */
+          guint64 held = file_size > pos + 8 ? file_size - (pos + 8) : 0;
+          if (have_format && block_align > 0 && size != 0 && size != G_MAXUINT32)
+            return check_length ((double) MIN (size, held) / block_align / rate, where, error);
+          return TRUE;
+        }
+      pos += 8 + (gsize) size + (size & 1);
+    }
+  return TRUE;
+}
+
+/* The header check on the first 64 KiB of @path. */
+static gboolean
+precheck_file (const char *path, GError **error)
+{
+  guint8 head[65536];
+  FILE *f = g_fopen (path, "rb");
+  GStatBuf st;
+  gsize n;
+
+  if (f == NULL)
+    return TRUE; /* the decoder says why it cannot be opened */
+  n = fread (head, 1, sizeof head, f);
+  fclose (f);
+  if (g_stat (path, &st) != 0)
+    st.st_size = 0;
+  return sa_audio_check_wav_header (head, n, (guint64) st.st_size, path, error);
+}
+
 typedef struct
 {
   GstElement *convert;
   gint audio_linked; /* atomic */
   gint no_more_pads; /* atomic */
   gint buffers;      /* atomic: progress, for the stall check */
+  gint bad_rate;     /* atomic: the audio stream's rate, when it cannot be analysed */
+  gint too_long;     /* atomic: the audio went on past SA_AUDIO_MAX_SECONDS */
   SaAudio *audio;    /* written on the streaming thread until EOS or error */
 } PadState;
 
@@ -213,6 +384,11 @@ on_new_sample (GstAppSink *sink, gpointer user_data)
   if (channels < 1)
     channels = 1;
   st->audio->source_channels = (guint) channels;
+  if (st->audio->n_samples > (gsize) SA_AUDIO_MAX_SECONDS * SA_SAMPLE_RATE)
+    {
+      g_atomic_int_set (&st->too_long, 1);
+      return GST_FLOW_ERROR;
+    }
   if (gst_buffer_map (buf, &map, GST_MAP_READ))
     {
       append_frames (st->audio, (const float *) map.data, map.size / (sizeof (float) * channels),
@@ -232,6 +408,17 @@ on_pad_added (GstElement *decodebin, GstPad *pad, PadState *st)
   if (caps == NULL)
     caps = gst_pad_query_caps (pad, NULL);
   name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  if (g_str_has_prefix (name, "audio/"))
+    {
+      int rate = 0;
+      /* refused before any work: a 1 Hz stream would be resampled 44,100 times over */
+      if (gst_structure_get_int (gst_caps_get_structure (caps, 0), "rate", &rate)
+          && (rate < SA_AUDIO_MIN_RATE || rate > SA_AUDIO_MAX_RATE))
+        {
+          g_atomic_int_set (&st->bad_rate, MAX (rate, 1));
+          return;
+        }
+    }
   if (g_str_has_prefix (name, "audio/")
       && g_atomic_int_compare_and_exchange (&st->audio_linked, 0, 1))
     {
@@ -283,22 +470,21 @@ set_decode_error (GError **error, const char *path, const GError *gst_error)
                gst_error ? gst_error->message : _ ("unknown error"));
 }
 
-/* Decodes @path into @a (appending; its streaming state and chunk hook decide what is kept). */
-static gboolean
-decode_into (const char *path, SaAudio *a, GCancellable *cancellable, GError **error)
+typedef struct
 {
-  g_autoptr (GstElement) pipeline = NULL;
-  g_autoptr (GstBus) bus = NULL;
-  g_autofree char *uri = NULL;
-  GstElement *src, *convert, *resample, *sink;
-  g_autoptr (GstCaps) caps = NULL;
-  PadState st = { 0 };
-  gboolean done = FALSE;
-  gint64 last_progress;
+  GstElement *pipeline;
+  GstBus *bus;
+  PadState st;
+  gint64 last_progress; /* when a buffer or a message last arrived */
   int last_buffers;
-  GError *local_error = NULL;
+} Decoder;
 
-  if (!sa_audio_init (error))
+/* Step 1: what is refused before building anything: too few file descriptors, a missing or
+ * special file, a WAV header that cannot be analysed. */
+static gboolean
+check_source (const char *path, GError **error)
+{
+  if (!sa_audio_check_descriptors (1, NULL, error) || !sa_audio_init (error))
     return FALSE;
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
@@ -310,6 +496,20 @@ decode_into (const char *path, SaAudio *a, GCancellable *cancellable, GError **e
       g_set_error (error, SA_ERROR, SA_ERROR_DECODE, _ ("%s: not a regular file"), path);
       return FALSE;
     }
+  return precheck_file (path, error);
+}
+
+/* Step 2: uridecodebin ! audioconvert ! audioresample ! appsink (F32LE at 44,100 Hz), the
+ * samples appended to @a on the streaming thread. */
+static gboolean
+build_pipeline (Decoder *d, const char *path, SaAudio *a, GError **error)
+{
+  g_autofree char *uri = NULL;
+  g_autoptr (GstCaps) caps = NULL;
+  GstElement *src, *convert, *resample, *sink;
+  GstAppSinkCallbacks callbacks = { .new_sample = on_new_sample };
+  GError *local_error = NULL;
+
   uri = gst_filename_to_uri (path, &local_error);
   if (uri == NULL)
     {
@@ -317,8 +517,7 @@ decode_into (const char *path, SaAudio *a, GCancellable *cancellable, GError **e
       g_clear_error (&local_error);
       return FALSE;
     }
-
-  pipeline = gst_object_ref_sink (gst_pipeline_new ("soundalike-decode"));
+  d->pipeline = gst_object_ref_sink (gst_pipeline_new ("soundalike-decode"));
   src = gst_element_factory_make ("uridecodebin", NULL);
   convert = gst_element_factory_make ("audioconvert", NULL);
   resample = gst_element_factory_make ("audioresample", NULL);
@@ -332,100 +531,174 @@ decode_into (const char *path, SaAudio *a, GCancellable *cancellable, GError **e
   caps = gst_caps_from_string ("audio/x-raw,format=F32LE,rate=44100,layout=interleaved");
   g_object_set (src, "uri", uri, NULL);
   g_object_set (sink, "caps", caps, "sync", FALSE, "max-buffers", 64, NULL);
-  gst_bin_add_many (GST_BIN (pipeline), src, convert, resample, sink, NULL);
+  gst_bin_add_many (GST_BIN (d->pipeline), src, convert, resample, sink, NULL);
   if (!gst_element_link_many (convert, resample, sink, NULL))
     {
       g_set_error (error, SA_ERROR, SA_ERROR_DECODE, _ ("%s: cannot build the decoder"), path);
       return FALSE;
     }
-  st.convert = convert;
-  g_signal_connect (src, "pad-added", G_CALLBACK (on_pad_added), &st);
-  g_signal_connect (src, "no-more-pads", G_CALLBACK (on_no_more_pads), &st);
+  d->st.convert = convert;
+  d->st.audio = a;
+  g_signal_connect (src, "pad-added", G_CALLBACK (on_pad_added), &d->st);
+  g_signal_connect (src, "no-more-pads", G_CALLBACK (on_no_more_pads), &d->st);
+  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, &d->st, NULL);
+  d->bus = gst_element_get_bus (d->pipeline);
+  return TRUE;
+}
 
-  st.audio = a;
+/* Step 3: set it playing; a failure has its reason on the bus. */
+static gboolean
+start_pipeline (Decoder *d, const char *path, GError **error)
+{
+  GError *local_error = NULL;
+
+  if (gst_element_set_state (d->pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE)
+    return TRUE;
   {
-    GstAppSinkCallbacks callbacks = { .new_sample = on_new_sample };
-    gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, &st, NULL);
+    g_autoptr (GstMessage) msg = gst_bus_pop_filtered (d->bus, GST_MESSAGE_ERROR);
+    if (msg)
+      gst_message_parse_error (msg, &local_error, NULL);
   }
-  bus = gst_element_get_bus (pipeline);
-  if (gst_element_set_state (pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
-    {
-      /* the error message on the bus says why */
-      g_autoptr (GstMessage) msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-      if (msg)
-        gst_message_parse_error (msg, &local_error, NULL);
-      set_decode_error (error, path, local_error);
-      g_clear_error (&local_error);
-      goto fail;
-    }
+  set_decode_error (error, path, local_error);
+  g_clear_error (&local_error);
+  return FALSE;
+}
 
-  last_progress = g_get_monotonic_time ();
-  last_buffers = 0;
+/* What the streaming thread found wrong (a rate that cannot be analysed, audio too long):
+ * said before GStreamer's own, vaguer, error. */
+static gboolean
+check_stream_flags (Decoder *d, const char *path, GError **error)
+{
+  int rate = g_atomic_int_get (&d->st.bad_rate);
+
+  if (rate)
+    return check_rate ((guint) rate, path, error);
+  if (g_atomic_int_get (&d->st.too_long))
+    return check_length (SA_AUDIO_MAX_SECONDS + 1.0, path, error);
+  return TRUE;
+}
+
+/* Step 4: one message from the bus: the end, an error, or tags. */
+static gboolean
+handle_message (Decoder *d, GstMessage *msg, const char *path, gboolean *done, GError **error)
+{
+  GError *local_error = NULL;
+
+  switch (GST_MESSAGE_TYPE (msg))
+    {
+      case GST_MESSAGE_EOS:
+        *done = TRUE;
+        break;
+      case GST_MESSAGE_ERROR:
+        if (!check_stream_flags (d, path, error))
+          return FALSE;
+        gst_message_parse_error (msg, &local_error, NULL);
+        set_decode_error (error, path, local_error);
+        g_clear_error (&local_error);
+        return FALSE;
+      case GST_MESSAGE_TAG:
+        {
+          GstTagList *tags = NULL;
+          gst_message_parse_tag (msg, &tags);
+          merge_tags (d->st.audio, tags);
+          gst_tag_list_unref (tags);
+        }
+        break;
+      default:
+        break;
+    }
+  d->last_progress = g_get_monotonic_time ();
+  return TRUE;
+}
+
+/* Step 5: between messages: no audio stream at all, or a decoder that stopped. */
+static gboolean
+check_progress (Decoder *d, const char *path, GError **error)
+{
+  int buffers = g_atomic_int_get (&d->st.buffers);
+
+  if (buffers != d->last_buffers)
+    {
+      d->last_buffers = buffers;
+      d->last_progress = g_get_monotonic_time ();
+    }
+  if (!check_stream_flags (d, path, error))
+    return FALSE;
+  if (g_atomic_int_get (&d->st.no_more_pads) && !g_atomic_int_get (&d->st.audio_linked))
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_DECODE, _ ("%s: the file has no audio stream"), path);
+      return FALSE;
+    }
+  if (g_get_monotonic_time () - d->last_progress > STALL_TIMEOUT_US)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_DECODE,
+                   _ ("%s: cannot decode: the decoder stopped making progress"), path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Steps 4 and 5 until the end of the stream, an error, or cancellation. */
+static gboolean
+run_pipeline (Decoder *d, const char *path, GCancellable *cancellable, GError **error)
+{
+  gboolean done = FALSE;
+
+  guint immediate = 0;
+
+  d->last_progress = g_get_monotonic_time ();
   while (!done)
     {
       g_autoptr (GstMessage) msg = NULL;
-      int buffers;
+      gint64 before = g_get_monotonic_time ();
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        goto fail;
-      msg = gst_bus_timed_pop_filtered (bus, 100 * GST_MSECOND,
+        return FALSE;
+      msg = gst_bus_timed_pop_filtered (d->bus, 100 * GST_MSECOND,
                                         GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_TAG);
-      if (msg)
+      /* a bus that cannot wait (its poll could not be made: no file descriptor left) returns
+       * at once: stop instead of spinning */
+      immediate = msg == NULL && g_get_monotonic_time () - before < 1000 ? immediate + 1 : 0;
+      if (immediate > 100)
         {
-          switch (GST_MESSAGE_TYPE (msg))
-            {
-              case GST_MESSAGE_EOS:
-                done = TRUE;
-                break;
-              case GST_MESSAGE_ERROR:
-                gst_message_parse_error (msg, &local_error, NULL);
-                set_decode_error (error, path, local_error);
-                g_clear_error (&local_error);
-                goto fail;
-              case GST_MESSAGE_TAG:
-                {
-                  GstTagList *tags = NULL;
-                  gst_message_parse_tag (msg, &tags);
-                  merge_tags (a, tags);
-                  gst_tag_list_unref (tags);
-                }
-                break;
-              default:
-                break;
-            }
-          last_progress = g_get_monotonic_time ();
-        }
-      buffers = g_atomic_int_get (&st.buffers);
-      if (buffers != last_buffers)
-        {
-          last_buffers = buffers;
-          last_progress = g_get_monotonic_time ();
-        }
-      if (!done && g_atomic_int_get (&st.no_more_pads) && !g_atomic_int_get (&st.audio_linked))
-        {
-          g_set_error (error, SA_ERROR, SA_ERROR_DECODE, _ ("%s: the file has no audio stream"),
+          g_set_error (error, SA_ERROR, SA_ERROR_NO_RESOURCES,
+                       _ ("%s: cannot decode: GStreamer cannot wait for the decoder (are file "
+                          "descriptors exhausted? see ulimit -n)"),
                        path);
-          goto fail;
+          return FALSE;
         }
-      if (!done && g_get_monotonic_time () - last_progress > STALL_TIMEOUT_US)
-        {
-          g_set_error (error, SA_ERROR, SA_ERROR_DECODE,
-                       _ ("%s: cannot decode: the decoder stopped making progress"), path);
-          goto fail;
-        }
+      if (msg && !handle_message (d, msg, path, &done, error))
+        return FALSE;
+      if (!done && !check_progress (d, path, error))
+        return FALSE;
     }
-  /* the streaming thread is done with @a once the pipeline is stopped */
-  gst_element_set_state (pipeline, GST_STATE_NULL);
   return TRUE;
+}
 
-fail:
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  return FALSE;
+/* Decodes @path into @a (appending; its streaming state and chunk hook decide what is kept). */
+static gboolean
+decode_into (const char *path, SaAudio *a, GCancellable *cancellable, GError **error)
+{
+  Decoder d = { 0 };
+  gboolean ok;
+
+  ok = check_source (path, error) && build_pipeline (&d, path, a, error)
+       && start_pipeline (&d, path, error) && run_pipeline (&d, path, cancellable, error);
+  /* the streaming thread is done with @a once the pipeline is stopped */
+  if (d.pipeline)
+    gst_element_set_state (d.pipeline, GST_STATE_NULL);
+  g_clear_object (&d.bus);
+  g_clear_object (&d.pipeline);
+  return ok;
 }
 
 SaAudio *
 sa_audio_decode (const char *path, GCancellable *cancellable, GError **error)
 {
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
   g_autoptr (SaAudio) a = g_new0 (SaAudio, 1);
 
   a->source_rate = SA_SAMPLE_RATE;
@@ -440,6 +713,8 @@ sa_audio_normalize (SaAudio *a, const char *where, GError **error)
 {
   gsize bad = G_MAXSIZE;
   float peak = 0.0f;
+
+  g_return_val_if_fail (a != NULL, FALSE);
 
   if (a->streamed)
     bad = a->first_nonfinite;
@@ -468,6 +743,8 @@ sa_audio_normalize (SaAudio *a, const char *where, GError **error)
 void
 sa_features_clear (SaFeatures *f)
 {
+  g_return_if_fail (f != NULL);
+
   g_clear_pointer (&f->seg_rp, g_free);
   g_clear_pointer (&f->seg_ssd, g_free);
 }
@@ -524,6 +801,9 @@ sa_audio_extract (SaAudio *a, const SaSegmentOptions *options, SaRpSsd *plan,
                   gboolean keep_segments, SaFeatures *f, const char *where,
                   GCancellable *cancellable, GError **error)
 {
+  g_return_val_if_fail (a != NULL, FALSE);
+  g_return_val_if_fail (f != NULL, FALSE);
+
   g_autoptr (SaRpSsd) own_plan = NULL;
   g_autofree double *seg_rp = NULL, *seg_ssd = NULL;
   gsize first = 0, stride = L;
@@ -576,6 +856,9 @@ sa_extract_file (const char *path, const SaSegmentOptions *options, SaRpSsd *pla
                  gboolean keep_segments, SaFeatures *features, SaAudio **audio_out,
                  GCancellable *cancellable, GError **error)
 {
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (features != NULL, FALSE);
+
   g_autoptr (SaAudio) a = sa_audio_decode (path, cancellable, error);
 
   if (a == NULL)

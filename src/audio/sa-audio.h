@@ -47,11 +47,31 @@ typedef struct
 
 gboolean sa_audio_init (GError **error);
 
+/* Whether enough file descriptors are free for @n_pipelines decoders at once; on success
+ * *@max_pipelines (if not NULL) is how many would fit (at least 1).  Fails with
+ * SA_ERROR_NO_RESOURCES, naming the limit (ulimit -n), when not even one fits. */
+gboolean sa_audio_check_descriptors (guint n_pipelines, guint *max_pipelines, GError **error);
+
 #define SA_AUDIO_DEFAULT_MEMORY_LIMIT (128 * 1024 * 1024) /* bytes of samples: 12.7 minutes */
 
 /* Keep at most @bytes of decoded samples per file (at least one segment); longer files are
  * decoded twice instead.  Process-wide; for tests and tuning. */
 void sa_audio_set_memory_limit (gsize bytes);
+
+/* What the analysis accepts: sample rates it can resample to 44,100 Hz at a bounded cost,
+ * and audio up to a length (longer files are refused, not analysed for hours). */
+#define SA_AUDIO_MIN_RATE     4000
+#define SA_AUDIO_MAX_RATE     768000
+#define SA_AUDIO_MAX_SECONDS  (4 * 3600)
+#define SA_AUDIO_MAX_CHANNELS 64
+
+/* The cheap checks of a WAV (RIFF/WAVE) header, from the first bytes of the file: a
+ * format chunk with 0 channels, 0 Hz, a rate outside [SA_AUDIO_MIN_RATE, SA_AUDIO_MAX_RATE]
+ * or a data chunk longer than SA_AUDIO_MAX_SECONDS is an error naming @where (the data
+ * counted is what the file holds, @file_size bytes, when the header claims more).  Anything else
+ * (not a WAV, a header cut short) passes: the decoder decides.  Needs no GStreamer. */
+gboolean sa_audio_check_wav_header (const guint8 *data, gsize len, guint64 file_size,
+                                    const char *where, GError **error);
 
 SaAudio *sa_audio_decode (const char *path, GCancellable *cancellable, GError **error);
 /* For tests and fuzzing: @frames interleaved frames of @channels floats at 44,100 Hz. */

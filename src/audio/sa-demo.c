@@ -360,6 +360,8 @@ sa_demo_write_audio (const char *audio_dir, void (*progress) (guint, guint, gpoi
                 int saved = errno;
                 g_set_error (error, SA_ERROR, SA_ERROR_IO, _ ("%s: cannot write: %s"), path,
                              g_strerror (saved));
+                g_unlink (wav);
+                g_unlink (tmp);
                 return FALSE;
               }
           }

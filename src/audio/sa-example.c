@@ -230,9 +230,11 @@ sa_example_make_row (SaExample *self, SaCollection *collection)
       gboolean rp = g_str_equal (set->name, "rp") && set->length == SA_RP_LENGTH;
       gboolean ssd = g_str_equal (set->name, "ssd") && set->length == SA_SSD_LENGTH;
       for (guint j = 0; j < set->length; j++)
-        row[set->offset + j] = rp    ? (float) self->features.rp[j]
-                               : ssd ? (float) self->features.ssd[j]
-                                     : (float) mean[set->offset + j];
+        /* in the collection's stored units (a column may be rescaled) */
+        row[set->offset + j]
+            = rp    ? sa_collection_to_stored (collection, set->offset + j, self->features.rp[j])
+              : ssd ? sa_collection_to_stored (collection, set->offset + j, self->features.ssd[j])
+                    : (float) mean[set->offset + j];
     }
   return row;
 }

@@ -377,6 +377,8 @@ sa_player_play (SaPlayer *self, const char *path, double clip_start, double clip
 void
 sa_player_set_paused (SaPlayer *self, gboolean paused)
 {
+  g_return_if_fail (SA_IS_PLAYER (self));
+
   if (self->playbin == NULL || self->path == NULL)
     return;
   self->want_playing = !paused;
@@ -387,6 +389,8 @@ void
 sa_player_toggle (SaPlayer *self)
 {
   GstState state = GST_STATE_NULL;
+
+  g_return_if_fail (SA_IS_PLAYER (self));
 
   if (self->playbin == NULL || self->path == NULL)
     return;
@@ -407,6 +411,8 @@ sa_player_toggle (SaPlayer *self)
 void
 sa_player_stop (SaPlayer *self)
 {
+  g_return_if_fail (SA_IS_PLAYER (self));
+
   if (self->playbin == NULL)
     return;
   self->want_playing = FALSE;
@@ -422,6 +428,8 @@ void
 sa_player_seek (SaPlayer *self, double position)
 {
   GstState state = GST_STATE_NULL;
+
+  g_return_if_fail (SA_IS_PLAYER (self));
 
   if (self->playbin == NULL)
     return;
@@ -439,6 +447,8 @@ sa_player_seek (SaPlayer *self, double position)
 gboolean
 sa_player_get_playing (SaPlayer *self)
 {
+  g_return_val_if_fail (SA_IS_PLAYER (self), FALSE);
+
   return self->playing;
 }
 
@@ -446,6 +456,8 @@ double
 sa_player_get_position (SaPlayer *self)
 {
   gint64 pos;
+
+  g_return_val_if_fail (SA_IS_PLAYER (self), 0);
 
   if (self->playbin == NULL || self->pending_offset >= 0)
     return MAX (self->pending_offset, 0);
@@ -459,17 +471,23 @@ sa_player_get_position (SaPlayer *self)
 double
 sa_player_get_duration (SaPlayer *self)
 {
+  g_return_val_if_fail (SA_IS_PLAYER (self), 0);
+
   return self->duration;
 }
 
 int
 sa_player_get_tag (SaPlayer *self)
 {
+  g_return_val_if_fail (SA_IS_PLAYER (self), -1);
+
   return self->tag;
 }
 
 const char *
 sa_player_get_path (SaPlayer *self)
 {
+  g_return_val_if_fail (SA_IS_PLAYER (self), NULL);
+
   return self->path;
 }

@@ -6,18 +6,14 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <locale.h>
 
 #include "sa-cli.h"
+#include "sa-i18n.h"
 
 int
 main (int argc, char **argv)
 {
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("SOUNDALIKE_LOCALEDIR")
-                                       ? g_getenv ("SOUNDALIKE_LOCALEDIR")
-                                       : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  /* the build folder's translations when run from it, else the installed ones */
+  sa_i18n_init ();
   return sa_cli_run (argc, argv);
 }

@@ -11,6 +11,10 @@
  *   stream    one plain pass summing the whole matrix: the memory-bandwidth floor
  * and peak_rss_mb, the peak resident memory of the process (the synthetic collection is
  * written by a child process, so it is not counted).
+ *   moments      the mutual-proximity moments on all cores (sa-moments.h; one run)
+ *   query_plain  a full query, timed alternately with query_mp (the same load)
+ *   query_mp     a full query ranked by mutual proximity
+ *   reweight_mp  new weights for the same query with mutual proximity
  */
 #include "config.h"
 
@@ -30,6 +34,7 @@
 #include "sa-collection.h"
 #include "sa-error.h"
 #include "sa-metadata.h"
+#include "sa-moments.h"
 #include "sa-npz.h"
 #include "sa-rng.h"
 #include "sa-search.h"
@@ -188,6 +193,10 @@ sa_cli_bench (int argc, char **argv)
   g_autoptr (GArray) t_query = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) t_reweight = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) t_stream = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) t_moments = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) t_query_mp = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) t_query_plain = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) t_reweight_mp = g_array_new (FALSE, FALSE, sizeof (double));
   GError *error = NULL;
   SaHit hits[11];
   double weights[SA_MAX_SETS];
@@ -296,6 +305,45 @@ sa_cli_bench (int argc, char **argv)
       double t1 = NOW_MS ();
       g_array_append_val (t_stream, (double){ t1 - t0 });
     }
+  {
+    /* mutual proximity (issue 14) */
+    g_autoptr (SaMoments) moments = NULL;
+    double t0 = NOW_MS ();
+    moments = sa_moments_compute (c, SA_METRIC_EUCLIDEAN, TRUE, 0, 0, NULL, &error);
+    if (moments == NULL)
+      return sa_cli_fail (error);
+    g_array_append_val (t_moments, (double){ NOW_MS () - t0 });
+    /* plain and MP queries interleaved, so that both see the same machine load */
+    g_array_set_size (t_query_plain, 0);
+    for (int r = 0; r < MAX (runs, 21); r++)
+      {
+        guint q = (guint) ((r * 7919u) % n);
+        double t1 = NOW_MS ();
+        sa_search_set_query (s, q);
+        sa_search_rank (s, weights, MIN (10, n - 1), hits);
+        g_array_append_val (t_query_plain, (double){ NOW_MS () - t1 });
+        sink += hits[1].distance;
+        sa_search_set_mutual_proximity (s, moments);
+        t1 = NOW_MS ();
+        sa_search_set_query (s, q);
+        sa_search_rank (s, weights, MIN (10, n - 1), hits);
+        g_array_append_val (t_query_mp, (double){ NOW_MS () - t1 });
+        sink += hits[1].distance;
+        sa_search_set_mutual_proximity (s, NULL);
+      }
+    sa_search_set_mutual_proximity (s, moments);
+    for (int r = 0; r < 201; r++)
+      {
+        double w[SA_MAX_SETS];
+        for (guint i = 0; i < sa_collection_get_n_sets (c); i++)
+          w[i] = weights[i] * (0.5 + (r % 10) / 10.0);
+        double t1 = NOW_MS ();
+        sa_search_rank (s, w, MIN (10, n - 1), hits);
+        g_array_append_val (t_reweight_mp, (double){ NOW_MS () - t1 });
+        sink += hits[1].distance;
+      }
+    sa_search_set_mutual_proximity (s, NULL);
+  }
   (void) sink;
 
   g_print ("# %u tracks x %u dimensions (%u with padding), %s; %s scan\n", n,
@@ -307,6 +355,10 @@ sa_cli_bench (int argc, char **argv)
   report ("reweight", t_reweight);
   report ("stream", t_stream);
   g_print ("peak_rss_mb\t%.1f\t1\n", usage.ru_maxrss / 1024.0);
+  report ("moments", t_moments);
+  report ("query_plain", t_query_plain);
+  report ("query_mp", t_query_mp);
+  report ("reweight_mp", t_reweight_mp);
 
   g_clear_pointer (&s, sa_search_free);
   g_clear_object (&c);

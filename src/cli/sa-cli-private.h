@@ -16,6 +16,10 @@ gboolean sa_cli_parse (const char *command, const char *parameter, const char *s
 
 int sa_cli_extract (int argc, char **argv);
 int sa_cli_analyze (int argc, char **argv);
+int sa_cli_merge (int argc, char **argv);
 int sa_cli_demo (int argc, char **argv);
+/* issue 14: sa-cli-quality.c */
+int sa_cli_evaluate (int argc, char **argv);
+int sa_cli_suggest_weights (int argc, char **argv);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 #include "sa-collection.h"
 #include "sa-error.h"
 #include "sa-m3u.h"
+#include "sa-moments.h"
 #include "sa-search.h"
 
 int
@@ -175,8 +176,8 @@ track_path (SaCollection *c, guint t)
 typedef struct
 {
   char *features, *metadata, *title, *metric, *weights, *exclude, *format, *audio_root;
-  char *clip_id, *top;
-  gboolean no_scaling, no_standardize;
+  char *clip_id, *top, *mp_sample;
+  gboolean no_scaling, no_standardize, mutual_proximity;
 } QueryOptions;
 
 static void
@@ -192,6 +193,7 @@ query_options_clear (QueryOptions *o)
   g_free (o->audio_root);
   g_free (o->clip_id);
   g_free (o->top);
+  g_free (o->mp_sample);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (QueryOptions, query_options_clear)
@@ -203,6 +205,7 @@ typedef struct
   gboolean m3u;
   guint top;
   gboolean top_given;
+  guint mp_sample;
 } QuerySettings;
 
 /* Checks the options that need no collection; returns -1, or the exit status. */
@@ -215,6 +218,17 @@ query_check_options (const QueryOptions *o, QuerySettings *q)
     return sa_cli_usage_error ("query", _ ("give exactly one of --clip-id and --title"));
   if (o->metric && !sa_metric_from_string (o->metric, &q->metric))
     return sa_cli_usage_error ("query", _ ("--metric must be euclidean, manhattan or cosine"));
+  if (o->mutual_proximity && !sa_moments_supports_metric (q->metric))
+    return sa_cli_usage_error ("query", _ ("--mutual-proximity works with euclidean or manhattan"));
+  if (o->mp_sample)
+    {
+      guint64 v;
+      /* decimal digits only, as --top */
+      if (!g_ascii_string_to_unsigned (o->mp_sample, 10, 1, G_MAXINT32, &v, NULL)
+          || !g_ascii_isdigit (o->mp_sample[0]))
+        return sa_cli_usage_error ("query", _ ("--mp-sample must be a whole number from 1"));
+      q->mp_sample = (guint) v;
+    }
   if (o->exclude)
     {
       g_auto (GStrv) parts = g_strsplit (o->exclude, ",", -1);
@@ -365,6 +379,12 @@ cmd_query (int argc, char **argv)
     { "no-standardize", 0, 0, G_OPTION_ARG_NONE, &o.no_standardize,
       N_ ("Use the raw values instead of z-scores"), NULL },
     { "top", 0, 0, G_OPTION_ARG_STRING, &o.top, N_ ("Number of results (default 10)"), "K" },
+    { "mutual-proximity", 0, 0, G_OPTION_ARG_NONE, &o.mutual_proximity,
+      N_ ("Rank by mutual proximity (fewer hubs; euclidean or manhattan)"), NULL },
+    { "mp-sample", 0, 0, G_OPTION_ARG_STRING, &o.mp_sample,
+      N_ ("Reference tracks per track for mutual proximity (default: all up to 4096 tracks, else "
+          "1024)"),
+      "S" },
     { "exclude-same", 0, 0, G_OPTION_ARG_STRING, &o.exclude,
       N_ ("Leave out tracks by the query's artist or from its album"), "artist|album" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &o.format, N_ ("tsv (default) or m3u"), "FORMAT" },
@@ -372,7 +392,7 @@ cmd_query (int argc, char **argv)
       N_ ("Folder where the audio files are (paths are matched by their last parts)"), "DIR" },
     { NULL },
   };
-  QuerySettings q = { SA_METRIC_EUCLIDEAN, SA_EXCLUDE_NONE, FALSE, 10, FALSE };
+  QuerySettings q = { SA_METRIC_EUCLIDEAN, SA_EXCLUDE_NONE, FALSE, 10, FALSE, 0 };
   g_autoptr (SaCollection) c = NULL;
   g_autoptr (SaSearch) s = NULL;
   g_autofree SaHit *hits = NULL;
@@ -407,6 +427,15 @@ cmd_query (int argc, char **argv)
   sa_search_set_standardize (s, !o.no_standardize);
   sa_search_set_set_scaling (s, !o.no_scaling);
   sa_search_set_exclude (s, q.exclude);
+  if (o.mutual_proximity)
+    {
+      /* the per-track moments: from their cache beside the collection, or computed once */
+      g_autoptr (SaMoments) moments
+          = sa_moments_get (c, q.metric, !o.no_standardize, q.mp_sample, NULL, &error);
+      if (moments == NULL)
+        return sa_cli_fail (error);
+      sa_search_set_mutual_proximity (s, moments);
+    }
   sa_search_set_query (s, (guint) query);
   hits = g_new (SaHit, (gsize) q.top + 1);
   n_hits = sa_search_rank (s, weights, q.top, hits);
@@ -432,8 +461,11 @@ static const Command commands[] = {
   { "query", cmd_query, N_ ("Rank a collection by similarity to one track") },
   { "extract", sa_cli_extract, N_ ("Compute RP and SSD features of one audio file") },
   { "analyze", sa_cli_analyze, N_ ("Analyse folders of audio into a collection") },
+  { "merge", sa_cli_merge, N_ ("Join the collections of analysis shards into one") },
   { "demo", sa_cli_demo, N_ ("Make the built-in demo collection") },
   { "bench", sa_cli_bench, N_ ("Measure loading and search speed") },
+  { "evaluate", sa_cli_evaluate, N_ ("Measure precision@k, mAP and hubness of a setting") },
+  { "suggest-weights", sa_cli_suggest_weights, N_ ("Learn feature-set weights from marks") },
 };
 
 static void
@@ -442,7 +474,7 @@ print_usage (FILE *out)
   fprintf (out, "%s\n\n", _ ("Usage: soundalike-cli COMMAND [OPTION…]"));
   fprintf (out, "%s\n", _ ("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-10s %s\n", commands[i].name, _ (commands[i].help));
+    fprintf (out, "  %-16s %s\n", commands[i].name, _ (commands[i].help));
   fprintf (out, "\n%s\n", _ ("Run 'soundalike-cli COMMAND --help' for a command's options."));
 }
 

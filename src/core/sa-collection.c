@@ -319,21 +319,27 @@ not_finite (SaNpz *npz, const SaFeatureSet *set, double v, guint64 file_row, gin
   return FALSE;
 }
 
-/* Checks a converted float row and widens the columns' ranges. */
+/* Checks a converted float row and widens the columns' ranges (branch-free, so that
+ * the loop vectorises: v - v is NaN exactly when v is NaN or infinite). */
 static gboolean
 check_row_f32 (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, const float *row,
                guint64 file_row, gint64 clip_id, GError **error)
 {
-  double *lo = self->lo + set->offset, *hi = self->hi + set->offset;
+  double *restrict lo = self->lo + set->offset, *restrict hi = self->hi + set->offset;
+  int bad = 0;
 
   for (guint j = 0; j < set->length; j++)
     {
       double v = row[j];
-      if (G_UNLIKELY (!isfinite (v)))
-        return not_finite (npz, set, v, file_row, clip_id, j, error);
-      lo[j] = MIN (lo[j], v);
-      hi[j] = MAX (hi[j], v);
+      double z = v - v;
+      bad |= z != z;
+      lo[j] = v < lo[j] ? v : lo[j];
+      hi[j] = v > hi[j] ? v : hi[j];
     }
+  if (G_UNLIKELY (bad))
+    for (guint j = 0; j < set->length; j++)
+      if (!isfinite (row[j]))
+        return not_finite (npz, set, row[j], file_row, clip_id, j, error);
   return TRUE;
 }
 
@@ -1044,6 +1050,9 @@ sa_collection_load_async (const char *features_path, const char *metadata_path,
                           GCancellable *cancellable, GAsyncReadyCallback callback,
                           gpointer user_data)
 {
+  g_return_if_fail (features_path != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   char **paths = g_new0 (char *, 3);
 
@@ -1057,36 +1066,49 @@ sa_collection_load_async (const char *features_path, const char *metadata_path,
 SaCollection *
 sa_collection_load_finish (GAsyncResult *result, GError **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 const char *
 sa_collection_get_features_path (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+
   return self->features_path;
 }
 
 const char *
 sa_collection_get_metadata_path (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+
   return self->metadata_path;
 }
 
 const SaCollectionReport *
 sa_collection_get_report (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+
   return &self->report;
 }
 
 guint
 sa_collection_get_n_tracks (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), 0);
+
   return self->n_tracks;
 }
 
 guint
 sa_collection_get_n_sets (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), 0);
+
   return self->n_sets;
 }
 
@@ -1100,6 +1122,9 @@ sa_collection_get_set (SaCollection *self, guint index)
 int
 sa_collection_find_set (SaCollection *self, const char *name)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), -1);
+  g_return_val_if_fail (name != NULL, -1);
+
   for (guint i = 0; i < self->n_sets; i++)
     if (g_str_equal (self->sets[i].name, name))
       return i;
@@ -1109,18 +1134,24 @@ sa_collection_find_set (SaCollection *self, const char *name)
 guint
 sa_collection_get_n_dims (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), 0);
+
   return self->n_dims;
 }
 
 guint
 sa_collection_get_stride (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), 0);
+
   return self->stride;
 }
 
 const float *
 sa_collection_get_matrix (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+
   return self->matrix;
 }
 
@@ -1134,12 +1165,16 @@ sa_collection_get_row (SaCollection *self, guint track)
 const double *
 sa_collection_get_mean (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+
   return self->mean;
 }
 
 const double *
 sa_collection_get_std (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+
   return self->std;
 }
 
@@ -1225,6 +1260,8 @@ sa_collection_get_clip_id (SaCollection *self, guint track)
 int
 sa_collection_find_clip_id (SaCollection *self, gint64 clip_id)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), -1);
+
   return (int) GPOINTER_TO_UINT (g_hash_table_lookup (self->by_clip_id, &clip_id)) - 1;
 }
 
@@ -1250,6 +1287,8 @@ sa_collection_get_column (SaCollection *self, guint track, const char *column)
 SaMetadata *
 sa_collection_get_metadata (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+
   return self->metadata;
 }
 
@@ -1264,6 +1303,8 @@ sa_collection_get_group (SaCollection *self, guint track, SaField field)
 void
 sa_collection_set_audio_root (SaCollection *self, const char *audio_root)
 {
+  g_return_if_fail (SA_IS_COLLECTION (self));
+
   g_free (self->audio_root);
   self->audio_root = audio_root && *audio_root ? g_strdup (audio_root) : NULL;
 }
@@ -1271,6 +1312,8 @@ sa_collection_set_audio_root (SaCollection *self, const char *audio_root)
 const char *
 sa_collection_get_audio_root (SaCollection *self)
 {
+  g_return_val_if_fail (SA_IS_COLLECTION (self), NULL);
+
   return self->audio_root;
 }
 
@@ -1283,6 +1326,16 @@ sa_collection_resolve_audio (SaCollection *self, guint track)
 
   if (*path == '\0')
     return NULL;
+  /* a path that is not UTF-8 is stored as a file:// URI (soundalike-cli analyze) */
+  if (g_str_has_prefix (path, "file://"))
+    {
+      g_autofree char *local = g_filename_from_uri (path, NULL, NULL);
+      if (local)
+        {
+          g_free (path);
+          path = g_steal_pointer (&local);
+        }
+    }
   g_strdelimit (path, "\\", '/');
   if (self->audio_root)
     {
@@ -1295,6 +1348,9 @@ sa_collection_resolve_audio (SaCollection *self, guint track)
           g_autofree char *candidate = NULL;
           if (*tail == '\0' || (k == n && g_path_is_absolute (path)))
             continue;
+          /* never out of the audio folder: only the parts after the last ".." */
+          if (g_strv_contains ((const char *const *) parts + (n - k), ".."))
+            continue;
           candidate = g_build_filename (self->audio_root, tail, NULL);
           if (g_file_test (candidate, G_FILE_TEST_IS_REGULAR))
             return g_steal_pointer (&candidate);
@@ -1302,6 +1358,8 @@ sa_collection_resolve_audio (SaCollection *self, guint track)
     }
   if (g_path_is_absolute (path))
     return g_file_test (path, G_FILE_TEST_IS_REGULAR) ? g_steal_pointer (&path) : NULL;
+  if (parts && g_strv_contains ((const char *const *) parts, ".."))
+    return NULL; /* with an audio folder chosen, a relative path does not climb out of it */
   if (self->metadata_dir)
     {
       g_autofree char *candidate = g_build_filename (self->metadata_dir, path, NULL);

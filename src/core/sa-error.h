@@ -39,6 +39,9 @@ typedef enum
   SA_ERROR_CANCELLED,        /* the user stopped the work */
   SA_ERROR_NOT_REGULAR,      /* a FIFO, device, folder or /proc file where a file is needed */
   SA_ERROR_NO_MEMORY,        /* not enough memory (the message says how much was needed) */
+  /* analysis */
+  SA_ERROR_BUSY,         /* another process is writing the same output */
+  SA_ERROR_NO_RESOURCES, /* too few file descriptors (or similar) to work at all */
 } SaError;
 
 GQuark sa_error_quark (void);

@@ -157,6 +157,10 @@ on_row (int terminator, void *user_data)
 SaMetadata *
 sa_metadata_parse (const char *data, gsize len, const char *where, GError **error)
 {
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (where != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
   g_autoptr (SaMetadata) md = g_new0 (SaMetadata, 1);
   struct csv_parser parser;
   ParseState st = { 0 };
@@ -286,12 +290,16 @@ sa_metadata_load (const char *path, GError **error)
 guint
 sa_metadata_get_n_rows (SaMetadata *md)
 {
+  g_return_val_if_fail (md != NULL, 0);
+
   return md->clip_ids->len;
 }
 
 guint
 sa_metadata_get_n_columns (SaMetadata *md)
 {
+  g_return_val_if_fail (md != NULL, 0);
+
   return md->n_columns;
 }
 
@@ -305,6 +313,9 @@ sa_metadata_get_column_name (SaMetadata *md, guint column)
 int
 sa_metadata_find_column (SaMetadata *md, const char *name)
 {
+  g_return_val_if_fail (md != NULL, -1);
+  g_return_val_if_fail (name != NULL, -1);
+
   for (guint i = 0; i < md->n_columns; i++)
     if (g_str_equal (g_ptr_array_index (md->columns, i), name))
       return i;
@@ -314,6 +325,8 @@ sa_metadata_find_column (SaMetadata *md, const char *name)
 const char *
 sa_metadata_get (SaMetadata *md, guint row, int column)
 {
+  g_return_val_if_fail (md != NULL, "");
+
   if (column < 0 || (guint) column >= md->n_columns || row >= md->clip_ids->len)
     return "";
   return g_ptr_array_index (md->cells, (gsize) row * md->n_columns + column);
@@ -322,6 +335,9 @@ sa_metadata_get (SaMetadata *md, guint row, int column)
 gint64
 sa_metadata_get_clip_id (SaMetadata *md, guint row)
 {
+  g_return_val_if_fail (md != NULL, 0);
+  g_return_val_if_fail (row < md->clip_ids->len, 0);
+
   return g_array_index (md->clip_ids, gint64, row);
 }
 
@@ -336,6 +352,8 @@ struct _SaMetadataWriter
 void
 sa_csv_append_field (GString *out, const char *text)
 {
+  g_return_if_fail (out != NULL);
+
   if (text == NULL)
     return;
   if (strpbrk (text, ",\"\r\n") == NULL)
@@ -358,6 +376,8 @@ sa_metadata_writer_new (const char *const *columns)
 {
   SaMetadataWriter *w = g_new0 (SaMetadataWriter, 1);
 
+  g_return_val_if_fail (columns != NULL, NULL);
+
   w->out = g_string_new (NULL);
   w->n_columns = g_strv_length ((char **) columns);
   /* the unnamed index column pandas writes */
@@ -373,6 +393,9 @@ sa_metadata_writer_new (const char *const *columns)
 void
 sa_metadata_writer_add_row (SaMetadataWriter *w, const char *index, const char *const *cells)
 {
+  g_return_if_fail (w != NULL);
+  g_return_if_fail (cells != NULL);
+
   sa_csv_append_field (w->out, index);
   for (guint i = 0; i < w->n_columns; i++)
     {
@@ -385,6 +408,10 @@ sa_metadata_writer_add_row (SaMetadataWriter *w, const char *index, const char *
 gboolean
 sa_metadata_writer_save (SaMetadataWriter *w, const char *path, GError **error)
 {
+  g_return_val_if_fail (w != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
   return sa_write_file_atomic (path, w->out->str, w->out->len, error);
 }
 

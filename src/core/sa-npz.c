@@ -731,6 +731,9 @@ written_clear (gpointer data)
 SaNpzWriter *
 sa_npz_writer_new (const char *path, GError **error)
 {
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
   g_autoptr (SaNpzWriter) w = g_new0 (SaNpzWriter, 1);
   int saved;
 

@@ -2,6 +2,11 @@
  *
  * Copyright 2026 The Soundalike authors
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Properties for list bindings, all read-only: track, rank, distance; the track's artist,
+ * title, album, index, clip-id, path, display-path, file-name, folder, display-title,
+ * title-key, title-order, duration, duration-text (see sa-track.h); and the shares of the
+ * distance: rp-share (rhythm), ssd-share (timbre), other-share (every other set), each 0..1.
  */
 #pragma once
 
@@ -19,6 +24,11 @@ SaTrack *sa_result_get_track (SaResult *self);
 guint sa_result_get_index (SaResult *self); /* the track's index in the collection */
 guint sa_result_get_rank (SaResult *self);
 double sa_result_get_distance (SaResult *self);
-double sa_result_get_part (SaResult *self, guint set);
+double sa_result_get_part (SaResult *self, guint set); /* 0 for a set it has no share of */
+guint sa_result_get_n_parts (SaResult *self);
+/* The share of the set called @set_name ("rp", "ssd"); 0 when the collection has no such set. */
+double sa_result_get_share (SaResult *self, const char *set_name);
+/* The shares of every set but rp and ssd, summed. */
+double sa_result_get_other_share (SaResult *self);
 
 G_END_DECLS

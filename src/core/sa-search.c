@@ -11,6 +11,8 @@
 
 #include "sa-compact.h"
 #include "sa-error.h"
+#include "sa-moments.h"
+#include "sa-search-mp.h"
 #include "sa-search.h"
 
 /* Four-lane float vectors (SSE on x86-64, NEON on arm64, plain code elsewhere).
@@ -29,24 +31,34 @@ hsum (v4sf a0, v4sf a1, v4sf a2, v4sf a3)
   return ((double) s[0] + (double) s[1]) + ((double) s[2] + (double) s[3]);
 }
 
+/* values per float block of the kernels (a multiple of 16) */
+#define KERNEL_BLOCK 128
+
 /* sum_j w_j (x_j - q_j)^2 */
 static double
 kernel_sq (const float *restrict x, const float *restrict q, const float *restrict w, guint n)
 {
-  v4sf a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+  double acc = 0;
 
-  for (guint j = 0; j < n; j += 16)
+  /* float lanes over blocks of KERNEL_BLOCK values, the blocks summed in double: the
+   * rounding of a float running sum over 1,440 values would reach ~1e-6 relative */
+  for (guint b = 0; b < n; b += KERNEL_BLOCK)
     {
-      v4sf d0 = V (x, j) - V (q, j);
-      v4sf d1 = V (x, j + 4) - V (q, j + 4);
-      v4sf d2 = V (x, j + 8) - V (q, j + 8);
-      v4sf d3 = V (x, j + 12) - V (q, j + 12);
-      a0 += d0 * d0 * V (w, j);
-      a1 += d1 * d1 * V (w, j + 4);
-      a2 += d2 * d2 * V (w, j + 8);
-      a3 += d3 * d3 * V (w, j + 12);
+      v4sf a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+      for (guint j = b, end = MIN (n, b + KERNEL_BLOCK); j < end; j += 16)
+        {
+          v4sf d0 = V (x, j) - V (q, j);
+          v4sf d1 = V (x, j + 4) - V (q, j + 4);
+          v4sf d2 = V (x, j + 8) - V (q, j + 8);
+          v4sf d3 = V (x, j + 12) - V (q, j + 12);
+          a0 += d0 * d0 * V (w, j);
+          a1 += d1 * d1 * V (w, j + 4);
+          a2 += d2 * d2 * V (w, j + 8);
+          a3 += d3 * d3 * V (w, j + 12);
+        }
+      acc += hsum (a0, a1, a2, a3);
     }
-  return hsum (a0, a1, a2, a3);
+  return acc;
 }
 
 /* sum_j w_j |x_j - q_j| */
@@ -54,20 +66,25 @@ static double
 kernel_abs (const float *restrict x, const float *restrict q, const float *restrict w, guint n)
 {
   const v4si mask = { 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff };
-  v4sf a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+  double acc = 0;
 
-  for (guint j = 0; j < n; j += 16)
+  for (guint b = 0; b < n; b += KERNEL_BLOCK) /* as kernel_sq */
     {
-      v4sf d0 = (v4sf) ((v4si) (V (x, j) - V (q, j)) & mask);
-      v4sf d1 = (v4sf) ((v4si) (V (x, j + 4) - V (q, j + 4)) & mask);
-      v4sf d2 = (v4sf) ((v4si) (V (x, j + 8) - V (q, j + 8)) & mask);
-      v4sf d3 = (v4sf) ((v4si) (V (x, j + 12) - V (q, j + 12)) & mask);
-      a0 += d0 * V (w, j);
-      a1 += d1 * V (w, j + 4);
-      a2 += d2 * V (w, j + 8);
-      a3 += d3 * V (w, j + 12);
+      v4sf a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+      for (guint j = b, end = MIN (n, b + KERNEL_BLOCK); j < end; j += 16)
+        {
+          v4sf d0 = (v4sf) ((v4si) (V (x, j) - V (q, j)) & mask);
+          v4sf d1 = (v4sf) ((v4si) (V (x, j + 4) - V (q, j + 4)) & mask);
+          v4sf d2 = (v4sf) ((v4si) (V (x, j + 8) - V (q, j + 8)) & mask);
+          v4sf d3 = (v4sf) ((v4si) (V (x, j + 12) - V (q, j + 12)) & mask);
+          a0 += d0 * V (w, j);
+          a1 += d1 * V (w, j + 4);
+          a2 += d2 * V (w, j + 8);
+          a3 += d3 * V (w, j + 12);
+        }
+      acc += hsum (a0, a1, a2, a3);
     }
-  return hsum (a0, a1, a2, a3);
+  return acc;
 }
 
 /* sum_j (x_j - m_j) c_j */
@@ -143,6 +160,7 @@ struct _SaSearch
   float *lo, *hi;
   guint32 *stamp;
   guint32 generation;
+  SaMoments *mp; /* mutual proximity, or NULL (sa-search-mp.c) */
 };
 
 /* Rows of the full pass are split between two threads (the results do not depend on
@@ -239,6 +257,8 @@ sa_search_new (SaCollection *collection)
 {
   SaSearch *s = g_new0 (SaSearch, 1);
 
+  g_return_val_if_fail (SA_IS_COLLECTION (collection), NULL);
+
   s->c = g_object_ref (collection);
   s->metric = SA_METRIC_EUCLIDEAN;
   s->standardize = TRUE;
@@ -275,6 +295,7 @@ sa_search_free (SaSearch *s)
   g_free (s->lo);
   g_free (s->hi);
   g_free (s->stamp);
+  g_clear_pointer (&s->mp, sa_moments_unref);
   g_object_unref (s->c);
   g_free (s);
 }
@@ -282,12 +303,16 @@ sa_search_free (SaSearch *s)
 SaCollection *
 sa_search_get_collection (SaSearch *s)
 {
+  g_return_val_if_fail (s != NULL, NULL);
+
   return s->c;
 }
 
 void
 sa_search_set_metric (SaSearch *s, SaMetric metric)
 {
+  g_return_if_fail (s != NULL);
+
   if (s->metric != metric)
     s->stale = TRUE;
   s->metric = metric;
@@ -296,6 +321,8 @@ sa_search_set_metric (SaSearch *s, SaMetric metric)
 SaMetric
 sa_search_get_metric (SaSearch *s)
 {
+  g_return_val_if_fail (s != NULL, SA_METRIC_EUCLIDEAN);
+
   return s->metric;
 }
 
@@ -316,6 +343,8 @@ sa_search_uses_compact (SaSearch *s)
 void
 sa_search_set_standardize (SaSearch *s, gboolean standardize)
 {
+  g_return_if_fail (s != NULL);
+
   if (s->standardize == !!standardize)
     return;
   s->standardize = !!standardize;
@@ -326,18 +355,24 @@ sa_search_set_standardize (SaSearch *s, gboolean standardize)
 void
 sa_search_set_set_scaling (SaSearch *s, gboolean set_scaling)
 {
+  g_return_if_fail (s != NULL);
+
   s->set_scaling = !!set_scaling;
 }
 
 void
 sa_search_set_exclude (SaSearch *s, SaExclude exclude)
 {
+  g_return_if_fail (s != NULL);
+
   s->exclude = exclude;
 }
 
 int
 sa_search_get_query (SaSearch *s)
 {
+  g_return_val_if_fail (s != NULL, -1);
+
   return s->query;
 }
 
@@ -456,7 +491,9 @@ bound_rows (SaSearch *s, guint begin, guint end)
 static gboolean
 compact_applies (SaSearch *s)
 {
-  return s->allow_compact && s->codes != NULL && s->metric == SA_METRIC_EUCLIDEAN && s->standardize;
+  /* mutual proximity reads every track's sums: the plain pass */
+  return s->allow_compact && s->codes != NULL && s->metric == SA_METRIC_EUCLIDEAN && s->standardize
+         && sa_search_get_mutual_proximity (s) == NULL;
 }
 
 static gboolean
@@ -568,6 +605,9 @@ sa_search_set_query (SaSearch *s, guint track)
 void
 sa_search_set_query_vector (SaSearch *s, const float *row)
 {
+  g_return_if_fail (s != NULL);
+  g_return_if_fail (row != NULL);
+
   s->query = -1;
   s->has_query = TRUE;
   memcpy (s->qbuf, row, s->stride * sizeof (float));
@@ -577,6 +617,8 @@ sa_search_set_query_vector (SaSearch *s, const float *row)
 gboolean
 sa_search_has_query (SaSearch *s)
 {
+  g_return_val_if_fail (s != NULL, FALSE);
+
   return s->has_query;
 }
 
@@ -727,6 +769,8 @@ sa_search_rank (SaSearch *s, const double *weights, guint k, SaHit *hits)
   double threshold = INFINITY;
 
   g_return_val_if_fail (s->has_query, 0);
+  if (sa_search_get_mutual_proximity (s))
+    return sa_search_mp_rank (s, weights, k, hits);
   ensure_fresh (s);
   inside = s->query >= 0;
   q = inside ? (guint) s->query : G_MAXUINT;
@@ -823,6 +867,8 @@ sa_search_distance (SaSearch *s, const double *weights, guint track)
   double coef[SA_MAX_SETS];
 
   g_return_val_if_fail (s->has_query && track < s->n, NAN);
+  if (sa_search_get_mutual_proximity (s))
+    return sa_search_mp_distance (s, weights, track);
   ensure_fresh (s);
   ensure_exact (s, track);
   set_coefficients (s, weights, coef);
@@ -836,6 +882,11 @@ sa_search_all_distances (SaSearch *s, const double *weights, double *out)
   double qn;
 
   g_return_if_fail (s->has_query);
+  if (sa_search_get_mutual_proximity (s))
+    {
+      sa_search_mp_all (s, weights, out, TRUE);
+      return;
+    }
   ensure_fresh (s);
   set_coefficients (s, weights, coef);
   qn = query_norm_of (s, coef);
@@ -979,6 +1030,9 @@ sa_search_parse_weights (SaCollection *c, const char *text, double *weights, GEr
 gboolean
 sa_metric_from_string (const char *text, SaMetric *metric)
 {
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (metric != NULL, FALSE);
+
   if (g_ascii_strcasecmp (text, "euclidean") == 0)
     *metric = SA_METRIC_EUCLIDEAN;
   else if (g_ascii_strcasecmp (text, "manhattan") == 0)
@@ -994,5 +1048,106 @@ const char *
 sa_metric_to_string (SaMetric metric)
 {
   static const char *names[] = { "euclidean", "manhattan", "cosine" };
+
+  g_return_val_if_fail ((guint) metric <= SA_METRIC_COSINE, NULL);
+
   return names[metric];
+}
+
+/* ---- mutual proximity hooks and internals (the MP maths is in sa-search-mp.c) ---- */
+
+gboolean
+sa_search_set_mutual_proximity (SaSearch *s, SaMoments *moments)
+{
+  if (moments)
+    sa_moments_ref (moments);
+  g_clear_pointer (&s->mp, sa_moments_unref);
+  s->mp = moments;
+  /* a compact pass leaves bounds, MP needs every sum: the next use runs the plain pass */
+  if (s->bounded && moments)
+    s->stale = TRUE;
+  return sa_search_get_mutual_proximity (s) != NULL;
+}
+
+SaMoments *
+sa_search_get_mutual_proximity (SaSearch *s)
+{
+  if (s->mp == NULL || sa_moments_get_metric (s->mp) != s->metric
+      || sa_moments_get_standardize (s->mp) != s->standardize
+      || sa_moments_get_n_tracks (s->mp) != s->n || sa_moments_get_n_sets (s->mp) != s->ns)
+    return NULL;
+  return s->mp;
+}
+
+void
+sa_search_all_keys (SaSearch *s, const double *weights, double *out)
+{
+  double coef[SA_MAX_SETS];
+  double qn;
+
+  g_return_if_fail (s->has_query);
+  if (sa_search_get_mutual_proximity (s))
+    {
+      sa_search_mp_all (s, weights, out, FALSE);
+      return;
+    }
+  ensure_fresh (s);
+  set_coefficients (s, weights, coef);
+  qn = query_norm_of (s, coef);
+  if (s->bounded)
+    for_rows (s, exact_rows);
+  for (guint i = 0; i < s->n; i++)
+    out[i] = key_of (s, coef, i, qn);
+}
+
+void
+sa_search_pair_partials (SaSearch *s, const float *x, const float *y, double *partials)
+{
+  for (guint si = 0; si < s->ns; si++)
+    {
+      const SaFeatureSet *set = sa_collection_get_set (s->c, si);
+      /* as compute_partials: the float factors are scaled to at most 1 per set */
+      if (s->metric == SA_METRIC_MANHATTAN)
+        partials[si]
+            = kernel_abs (x + set->offset, y + set->offset, s->inv_std + set->offset, set->padded)
+              * s->std_factor[si];
+      else
+        partials[si]
+            = kernel_sq (x + set->offset, y + set->offset, s->inv_var + set->offset, set->padded)
+              * s->var_factor[si];
+    }
+}
+
+const double *
+sa_search_get_partials (SaSearch *s)
+{
+  ensure_fresh (s);
+  /* after a compact pass, only the candidates' sums were exact */
+  if (s->bounded)
+    for_rows (s, exact_rows);
+  return s->partial;
+}
+
+const float *
+sa_search_get_query_row (SaSearch *s)
+{
+  return s->qbuf;
+}
+
+void
+sa_search_get_coefficients (SaSearch *s, const double *weights, double *coef)
+{
+  set_coefficients (s, weights, coef);
+}
+
+SaExclude
+sa_search_get_exclude (SaSearch *s)
+{
+  return s->exclude;
+}
+
+gboolean
+sa_search_get_standardize (SaSearch *s)
+{
+  return s->standardize;
 }

@@ -102,6 +102,28 @@ gboolean sa_parse_decimal (const char *text, double *value);
 gboolean sa_metric_from_string (const char *text, SaMetric *metric);
 const char *sa_metric_to_string (SaMetric metric);
 
+/* ---- Mutual proximity (sa-moments.h) ----
+ * While @moments is set (and made for this search's metric, standardisation and
+ * collection), rank() orders by mutual proximity instead of the distance, and
+ * rank(), distance() and all_distances() report MP = 1 - SF * SF.  A weight
+ * change stays a pass over the partial sums.  NULL turns it off; with it off
+ * every result is the plain distance's.  Returns whether MP is now in use. */
+typedef struct _SaMoments SaMoments;
+gboolean sa_search_set_mutual_proximity (SaSearch *search, SaMoments *moments);
+/* The moments in use, or NULL. */
+SaMoments *sa_search_get_mutual_proximity (SaSearch *search);
+/* Ranking keys, ascending = nearer, in exactly rank()'s order (n_tracks values):
+ * the squared distance for Euclidean, minus SF * SF with MP. */
+void sa_search_all_keys (SaSearch *search, const double *weights, double *out);
+
+/* Internals shared with sa-moments.c and sa-search-mp.c. */
+void sa_search_pair_partials (SaSearch *search, const float *x, const float *y, double *partials);
+const double *sa_search_get_partials (SaSearch *search);
+const float *sa_search_get_query_row (SaSearch *search);
+void sa_search_get_coefficients (SaSearch *search, const double *weights, double *coef);
+SaExclude sa_search_get_exclude (SaSearch *search);
+gboolean sa_search_get_standardize (SaSearch *search);
+
 /* Kernels, exposed for the benchmark (plain loops over 16-float blocks). */
 double sa_kernel_stream_sum (const float *matrix, gsize n_floats);
 

@@ -6,6 +6,21 @@
  * Made on demand by the collection's GListModel: it holds the collection and
  * an index, and its string properties point into the collection's metadata
  * (nothing is copied per row).
+ *
+ * Properties for list bindings (<lookup> in the templates), all read-only:
+ *   index, clip-id, artist, title, album, duration (seconds), duration-text ("3:07"),
+ *   path          the path as the metadata gives it (may be a file:// URI),
+ *   display-path  the same for people: a file:// URI decoded, always UTF-8 (a tooltip),
+ *   file-name     the last part of the path,
+ *   folder        the name of the folder the file is in ("" when the path has none),
+ *   display-title the title, else the file name without its extension (untagged files),
+ *   title-key     a natural-order collation key of display-title ("70 BPM" before "110 BPM"),
+ *   title-order, artist-order, album-order
+ *                 the track's place (0..n-1) when the collection is sorted naturally by that
+ *                 field (digit runs compare as numbers, case and accents as the locale says;
+ *                 ties in collection order).  GTK 4.8's GtkStringSorter cannot collate
+ *                 naturally: sort with a GtkNumericSorter on these.  Computed for the whole
+ *                 collection on first use (about 0.2 s per 100,000 tracks), then shared.
  */
 #pragma once
 
@@ -27,6 +42,27 @@ const char *sa_track_get_album (SaTrack *self);
 /* seconds; the clip length (segmentEnd - segmentStart) when the file is a full track */
 double sa_track_get_duration (SaTrack *self);
 gint64 sa_track_get_clip_id (SaTrack *self);
+/* the metadata's path; "" when there is none */
+const char *sa_track_get_path (SaTrack *self);
+/* newly allocated, UTF-8 */
+char *sa_track_dup_display_path (SaTrack *self);
+char *sa_track_dup_file_name (SaTrack *self);
+char *sa_track_dup_folder (SaTrack *self);
+char *sa_track_dup_display_title (SaTrack *self);
+guint sa_track_get_title_order (SaTrack *self);
+
+/* The same for any track of a collection, without making an SaTrack. */
+char *sa_collection_dup_display_path (SaCollection *collection, guint track);
+char *sa_collection_dup_file_name (SaCollection *collection, guint track);
+char *sa_collection_dup_folder (SaCollection *collection, guint track);
+char *sa_collection_dup_display_title (SaCollection *collection, guint track);
+/* @field: SA_FIELD_TITLE (the display title), SA_FIELD_ARTIST or SA_FIELD_ALBUM */
+guint sa_collection_get_natural_order (SaCollection *collection, guint track, SaField field);
+
+/* A key that sorts @text naturally: case-folded, then g_utf8_collate_key_for_filename (digit
+ * runs by value, the rest as the locale collates).  Compare keys with strcmp. */
+char *sa_natural_sort_key (const char *text);
+
 /* "3:07", or "" when unknown */
 char *sa_format_duration (double seconds);
 

@@ -211,4 +211,17 @@ write("too-short.wav", wav_bytes(2))
 w = wav_bytes(1)
 w[40:44] = struct.pack("<I", 0x7FFFFFF0)  # the data chunk claims 2 GB
 write("size-lie.wav", w)
+
+# ---- analysis: WAV headers the analysis refuses before decoding (issue 12) ----
+def wav_header(channels, rate, data_size, payload=b"\0" * 1600, bits=16):
+    align = max(channels, 1) * bits // 8
+    fmt = struct.pack("<HHIIHH", 1, channels, rate, rate * align, align, bits)
+    body = b"WAVE" + b"fmt " + struct.pack("<I", 16) + fmt + b"data" + struct.pack("<I", data_size)
+    return b"RIFF" + struct.pack("<I", len(body) - 8 + len(payload) + 8) + body + payload
+
+write("rate-1hz.wav", wav_header(1, 1, 880000))  # says 880 KB, holds 1.6 KB
+write("rate-0hz.wav", wav_header(1, 0, 1600))
+write("channels-0.wav", wav_header(0, 44100, 1600))
+write("channels-200.wav", wav_header(200, 44100, 1600))
+write("rate-2mhz.wav", wav_header(1, 2000000, 1600))
 print("wrote", len(os.listdir(OUT)), "files to", OUT)

@@ -1,0 +1,214 @@
+/* sa-window-support.c: what the window's parts show of a track, and the window's settings
+ *
+ * Copyright 2026 The Soundalike authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "sa-result.h"
+#include "sa-track.h"
+#include "sa-window-private.h"
+
+/* ---- what a track shows ---- */
+
+char *
+sa_window_track_title (SaCollection *c, guint track)
+{
+  return sa_collection_dup_display_title (c, track);
+}
+
+char *
+sa_window_track_subtitle (SaCollection *c, guint track)
+{
+  const char *artist = sa_collection_get_field (c, track, SA_FIELD_ARTIST);
+  const char *album = sa_collection_get_field (c, track, SA_FIELD_ALBUM);
+  g_autofree char *path = NULL;
+
+  if (*artist && *album)
+    /* Translators: artist — album */
+    return g_strdup_printf (_ ("%s — %s"), artist, album);
+  if (*artist || *album)
+    return g_strdup (*artist ? artist : album);
+  /* untagged: where the file is */
+  path = sa_collection_dup_display_path (c, track);
+  if (path && *path)
+    return g_path_get_dirname (path);
+  return g_strdup (_ ("Unknown artist"));
+}
+
+/* No artist and no album anywhere: the lists show the folder instead. */
+gboolean
+sa_window_collection_is_untagged (SaCollection *c)
+{
+  guint n = sa_collection_get_n_tracks (c);
+
+  for (guint i = 0; i < n; i++)
+    if (*sa_collection_get_field (c, i, SA_FIELD_ARTIST)
+        || *sa_collection_get_field (c, i, SA_FIELD_ALBUM))
+      return FALSE;
+  return n > 0;
+}
+
+void
+sa_window_fill_results (GListStore *results, SaSearch *search, SaCollection *c,
+                        const double *weights, const SaHit *hits, guint n)
+{
+  guint n_sets = sa_collection_get_n_sets (c);
+  g_autoptr (GPtrArray) items = g_ptr_array_new_full (n, g_object_unref);
+
+  /* hits[0] is the query itself */
+  for (guint i = 1; i < n; i++)
+    {
+      double parts[SA_MAX_SETS], sum = 0;
+      sa_search_contributions (search, weights, hits[i].track, parts);
+      for (guint s = 0; s < n_sets; s++)
+        sum += parts[s];
+      for (guint s = 0; s < n_sets; s++)
+        parts[s] = sum > 0 ? parts[s] / sum : 0;
+      g_ptr_array_add (items, sa_result_new (c, hits[i].track, i, hits[i].distance, parts, n_sets));
+    }
+  g_list_store_splice (results, 0, g_list_model_get_n_items (G_LIST_MODEL (results)), items->pdata,
+                       items->len);
+}
+
+/* The histogram of every track's distance, with the shown ones marked. */
+void
+sa_window_update_histogram (SaHistogram *histogram, SaSearch *search, SaCollection *c, int query,
+                            const double *weights, const SaHit *hits, guint n)
+{
+  guint total = sa_collection_get_n_tracks (c), m = 0;
+  g_autofree double *all = g_new (double, total);
+  g_autofree double *marks = g_new (double, MAX (n, 1));
+
+  sa_search_all_distances (search, weights, all);
+  if (query >= 0)
+    {
+      /* the query itself is not a neighbour */
+      all[query] = all[total - 1];
+      total--;
+    }
+  for (guint i = 1; i < n; i++)
+    marks[m++] = hits[i].distance;
+  sa_histogram_set (histogram, all, total, marks, m);
+}
+
+/* ---- settings ---- */
+
+GSettings *
+sa_window_open_settings (GtkWindow *window)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema
+      = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+  GSettings *settings;
+
+  if (schema == NULL)
+    {
+      g_message ("The GSettings schema %s is not installed: settings will not be kept", APP_ID);
+      return NULL;
+    }
+  settings = g_settings_new (APP_ID);
+  gtk_window_set_default_size (window, g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (window);
+  return settings;
+}
+
+static void
+remember_audio_root (GSettings *settings, SaCollection *c)
+{
+  g_autoptr (GVariant) old = NULL;
+  GVariantBuilder b;
+  GVariantIter it;
+  const char *k, *v;
+  const char *features = sa_collection_get_features_path (c);
+  const char *root = sa_collection_get_audio_root (c);
+
+  old = g_settings_get_value (settings, "audio-folders");
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a{ss}"));
+  g_variant_iter_init (&it, old);
+  while (g_variant_iter_next (&it, "{&s&s}", &k, &v))
+    if (!g_str_equal (k, features))
+      g_variant_builder_add (&b, "{ss}", k, v);
+  if (root)
+    g_variant_builder_add (&b, "{ss}", features, root);
+  g_settings_set_value (settings, "audio-folders", g_variant_builder_end (&b));
+}
+
+void
+sa_window_settle_audio_root (GSettings *settings, SaCollection *c, const char *given)
+{
+  g_autoptr (GVariant) folders = NULL;
+  const char *root = NULL;
+
+  if (given)
+    sa_collection_set_audio_root (c, given);
+  if (settings == NULL)
+    return;
+  if (given || sa_collection_get_audio_root (c))
+    {
+      remember_audio_root (settings, c);
+      return;
+    }
+  folders = g_settings_get_value (settings, "audio-folders");
+  if (g_variant_lookup (folders, sa_collection_get_features_path (c), "&s", &root))
+    sa_collection_set_audio_root (c, root);
+}
+
+void
+sa_window_remember_collection (GSettings *settings, SaCollection *c)
+{
+  const char *metadata = sa_collection_get_metadata_path (c);
+
+  if (settings == NULL)
+    return;
+  g_settings_set_string (settings, "last-features", sa_collection_get_features_path (c));
+  g_settings_set_string (settings, "last-metadata", metadata ? metadata : "");
+}
+
+/* A collection whose features and metadata only partly match opens, and says what was left. */
+void
+sa_window_report_partial_match (SaWindow *self, SaCollection *c)
+{
+  const SaCollectionReport *r = sa_collection_get_report (c);
+  g_autoptr (GString) text = NULL;
+  guint total;
+
+  if (r == NULL || (r->n_features_without_metadata == 0 && r->n_metadata_without_features == 0))
+    return;
+  total = r->n_features_without_metadata + r->n_metadata_without_features;
+  text = g_string_new (NULL);
+  /* Translators: the message when features and metadata match in part; the details follow */
+  g_string_append_printf (
+      text, g_dngettext (GETTEXT_PACKAGE, "%'u track left out", "%'u tracks left out", total),
+      total);
+  g_string_append (text, ": ");
+  if (r->n_features_without_metadata)
+    /* Translators: tracks of the features file that the metadata file does not list */
+    g_string_append_printf (text, _ ("%'u without metadata"), r->n_features_without_metadata);
+  if (r->n_features_without_metadata && r->n_metadata_without_features)
+    g_string_append (text, ", ");
+  if (r->n_metadata_without_features)
+    /* Translators: rows of the metadata file that the features file has no features for */
+    g_string_append_printf (text, _ ("%'u without features"), r->n_metadata_without_features);
+  sa_window_show_message (self, text->str);
+}
+
+void
+sa_window_load_css (GtkWidget *widget)
+{
+  GdkDisplay *display = gtk_widget_get_display (widget);
+  GtkCssProvider *css;
+
+  if (g_object_get_data (G_OBJECT (display), "soundalike-css"))
+    return;
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/io/github/soundalike/Soundalike/style.css");
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_object_set_data_full (G_OBJECT (display), "soundalike-css", css, g_object_unref);
+}
