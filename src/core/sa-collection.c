@@ -384,6 +384,17 @@ to_stored (const SaCollection *self, guint j, double raw)
   return (float) ((raw - self->col_offset[j]) * self->col_scale[j]);
 }
 
+/* The next @len bytes of @s: in place when it was inflated whole, else read into @buf. */
+static const guint8 *
+next_chunk (SaNpzStream *s, guint8 *buf, gsize len, GError **error)
+{
+  const guint8 *p = sa_npz_stream_peek (s, len);
+
+  if (p != NULL)
+    return p;
+  return sa_npz_stream_read (s, buf, len, error) ? buf : NULL;
+}
+
 /* Reads the kept rows of one float64 set once to know each column's range: from @s if it can be
  * rewound after (it was inflated whole), from a stream of its own otherwise. */
 static gboolean
@@ -408,15 +419,19 @@ scan_f64_set (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, SaNpzStre
     }
   row_bytes = (gsize) h.shape[1] * h.item_size;
   chunk_rows = h.fortran_order ? n_rows : MAX (1, (1u << 20) / row_bytes);
-  buf = sa_try_malloc_n (MAX (chunk_rows, 1), row_bytes, sa_npz_get_path (npz), error);
+  if (!sa_npz_stream_prefetch (s))
+    {
+      buf = sa_try_malloc_n (MAX (chunk_rows, 1), row_bytes, sa_npz_get_path (npz), error);
+      if (buf == NULL)
+        return FALSE;
+    }
   row = g_new (double, set->length);
-  if (buf == NULL)
-    return FALSE;
   for (guint64 r0 = 0; r0 < n_rows; r0 += chunk_rows)
     {
       guint64 nr = MIN (chunk_rows, n_rows - r0);
+      const guint8 *chunk;
       if (g_cancellable_set_error_if_cancelled (cancellable, error)
-          || !sa_npz_stream_read (s, buf, nr * row_bytes, error))
+          || (chunk = next_chunk (s, buf, nr * row_bytes, error)) == NULL)
         return FALSE;
       for (guint64 r = 0; r < nr; r++)
         {
@@ -424,9 +439,9 @@ scan_f64_set (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, SaNpzStre
             continue;
           if (h.fortran_order)
             for (guint j = 0; j < set->length; j++)
-              sa_npy_convert_f64 (&h, buf + ((gsize) j * n_rows + r) * h.item_size, 1, row + j);
+              sa_npy_convert_f64 (&h, chunk + ((gsize) j * n_rows + r) * h.item_size, 1, row + j);
           else
-            sa_npy_convert_f64 (&h, buf + r * row_bytes, set->length, row);
+            sa_npy_convert_f64 (&h, chunk + r * row_bytes, set->length, row);
           if (!check_row_f64 (self, npz, set, row, r0 + r, file_ids[r0 + r], error))
             return FALSE;
         }
@@ -453,8 +468,11 @@ store_row (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, const SaNpyH
           sa_npy_convert_f32 (h, src + j * step, 1, out + j);
       return check_row_f32 (self, npz, set, out, file_row, clip_id, error);
     }
-  for (guint j = 0; j < set->length; j++)
-    sa_npy_convert_f64 (h, src + j * step, 1, tmp + j);
+  if (step == h->item_size)
+    sa_npy_convert_f64 (h, src, set->length, tmp);
+  else
+    for (guint j = 0; j < set->length; j++)
+      sa_npy_convert_f64 (h, src + j * step, 1, tmp + j);
   for (guint j = 0; j < set->length; j++)
     out[j] = to_stored (self, set->offset + j, tmp[j]);
   return TRUE;
@@ -478,20 +496,24 @@ load_set (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, SaNpzStream *
   row_bytes = (gsize) h.shape[1] * h.item_size;
   /* a Fortran-order array is one column after another: it is read whole */
   chunk_rows = h.fortran_order ? n_rows : MAX (1, (1u << 20) / row_bytes);
-  buf = sa_try_malloc_n (MAX (chunk_rows, 1), row_bytes, sa_npz_get_path (npz), error);
-  if (buf == NULL)
-    return FALSE;
+  if (!sa_npz_stream_prefetch (s))
+    {
+      buf = sa_try_malloc_n (MAX (chunk_rows, 1), row_bytes, sa_npz_get_path (npz), error);
+      if (buf == NULL)
+        return FALSE;
+    }
   tmp = g_new (double, set->length);
   for (guint64 r0 = 0; r0 < n_rows; r0 += chunk_rows)
     {
       guint64 nr = MIN (chunk_rows, n_rows - r0);
+      const guint8 *chunk;
       if (g_cancellable_set_error_if_cancelled (cancellable, error)
-          || !sa_npz_stream_read (s, buf, nr * row_bytes, error))
+          || (chunk = next_chunk (s, buf, nr * row_bytes, error)) == NULL)
         return FALSE;
       for (guint64 r = 0; r < nr; r++)
         {
           gint32 t = dest[r0 + r];
-          const guint8 *src = h.fortran_order ? buf + r * h.item_size : buf + r * row_bytes;
+          const guint8 *src = h.fortran_order ? chunk + r * h.item_size : chunk + r * row_bytes;
           gsize step = h.fortran_order ? (gsize) n_rows * h.item_size : h.item_size;
           if (t < 0)
             continue;

@@ -76,6 +76,7 @@ struct _SaNpzStream
   guint64 comp_offset;  /* where the member's compressed data starts in the file */
   gboolean header_read; /* the .npy header has bounded the member's size */
   guint64 data_start;   /* where the array's data starts in the member */
+  gboolean whole_tried; /* libdeflate was tried (once: a refusal means zlib streams it) */
 };
 
 /* members up to this size are inflated whole with libdeflate; larger ones are streamed */
@@ -560,6 +561,7 @@ try_whole (SaNpzStream *s)
   size_t actual = 0;
   enum libdeflate_result rc;
 
+  s->whole_tried = TRUE;
   if (m->size > SA_NPZ_WHOLE_MAX || m->comp_size > SA_NPZ_WHOLE_MAX || m->size == 0
       || (gsize) m->size != m->size)
     return;
@@ -585,9 +587,23 @@ gboolean
 sa_npz_stream_prefetch (SaNpzStream *s)
 {
   g_return_val_if_fail (s != NULL, FALSE);
-  if (s->whole == NULL && s->deflated && s->header_read && s->out_left > 0)
+  if (s->whole == NULL && !s->whole_tried && s->deflated && s->header_read && s->out_left > 0)
     try_whole (s);
   return s->whole != NULL;
+}
+
+const void *
+sa_npz_stream_peek (SaNpzStream *s, gsize len)
+{
+  const guint8 *p;
+
+  g_return_val_if_fail (s != NULL, NULL);
+  if (s->whole == NULL || len > s->out_left)
+    return NULL;
+  p = s->whole + s->whole_pos;
+  s->whole_pos += len;
+  s->out_left -= len;
+  return p;
 }
 
 gboolean
@@ -610,7 +626,7 @@ sa_npz_stream_read (SaNpzStream *s, void *buf, gsize len, GError **error)
       g_set_error (error, SA_ERROR, SA_ERROR_TRUNCATED, _ ("%s: the data ends early"), s->where);
       return FALSE;
     }
-  if (s->whole == NULL && s->deflated && s->header_read && len > 0)
+  if (s->whole == NULL && !s->whole_tried && s->deflated && s->header_read && len > 0)
     try_whole (s);
   if (s->whole != NULL)
     {

@@ -48,6 +48,9 @@ void sa_npz_stream_free (SaNpzStream *stream);
 /* Inflates the whole array now (thread-safe for different streams of one archive); FALSE when
  * it is streamed instead (stored, too large, or damaged: sa_npz_stream_read() then reports). */
 gboolean sa_npz_stream_prefetch (SaNpzStream *stream);
+/* The next @len bytes of a prefetched stream, in place (valid while it lives); NULL when it is
+ * not prefetched or holds fewer bytes: read them with sa_npz_stream_read() then. */
+const void *sa_npz_stream_peek (SaNpzStream *stream, gsize len);
 /* Back to the first data byte; only a prefetched stream can (FALSE otherwise). */
 gboolean sa_npz_stream_rewind (SaNpzStream *stream);
 
