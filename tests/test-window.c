@@ -61,39 +61,62 @@ child (SaWindow *window, const char *name)
   return w;
 }
 
+/* The render node of @w once it has been mapped, laid out and drawn: a slow build (ASan)
+ * may take seconds to get there, and the renderer must never be given NULL. */
+static GskRenderNode *
+wait_for_node (GtkWidget *w, int *width, int *height)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (w);
+  gint64 start = g_get_monotonic_time ();
+  gint64 end = start + 120 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      *width = gtk_widget_get_width (w);
+      *height = gtk_widget_get_height (w);
+      if (gtk_widget_get_mapped (w) && *width > 0 && *height > 0)
+        {
+          g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+          GskRenderNode *node;
+
+          gdk_paintable_snapshot (paintable, snapshot, *width, *height);
+          node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+          if (node)
+            {
+              if (g_get_monotonic_time () - start > G_USEC_PER_SEC)
+                g_test_message ("%s: drawn after %.1f s", G_OBJECT_TYPE_NAME (w),
+                                (g_get_monotonic_time () - start) / 1e6);
+              return node;
+            }
+        }
+      if (g_get_monotonic_time () > end)
+        g_error ("%s “%s” has no render node after 120 s (mapped %d, visible %d, %d x %d): "
+                 "it was never drawn",
+                 G_OBJECT_TYPE_NAME (w), gtk_buildable_get_buildable_id (GTK_BUILDABLE (w)),
+                 gtk_widget_get_mapped (w), gtk_widget_get_visible (w), *width, *height);
+      gtk_widget_queue_draw (w);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+}
+
+static GdkTexture *
+render_texture (GtkWidget *w, int *width, int *height)
+{
+  g_autoptr (GskRenderNode) node = wait_for_node (w, width, height);
+
+  return gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (w)), node,
+                                      &GRAPHENE_RECT_INIT (0, 0, *width, *height));
+}
+
 static void
 save_png (SaWindow *window, const char *name)
 {
-  GtkWidget *w = GTK_WIDGET (window);
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (w);
-  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
   g_autoptr (GdkTexture) texture = NULL;
   g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   int width, height;
 
-  /* slow builds (sanitizers) take a while to map and lay out the window */
-  while ((!gtk_widget_get_mapped (w) || gtk_widget_get_width (w) < 100)
-         && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-  gtk_test_widget_wait_for_draw (w);
-  width = gtk_widget_get_width (w);
-  height = gtk_widget_get_height (w);
-  /* the paintable is empty until the widget has been drawn once */
-  for (;;)
-    {
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-      if (node || g_get_monotonic_time () > end)
-        break;
-      snapshot = gtk_snapshot_new ();
-      gtk_widget_queue_draw (w);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (w)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  texture = render_texture (GTK_WIDGET (window), &width, &height);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("wrote %s (%d x %d)", path, width, height);
 }
@@ -397,29 +420,17 @@ test_walk (void)
 static char *
 render_widget_png (GtkWidget *w, const char *name, GBytes **pixels)
 {
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (w);
-  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
   g_autoptr (GdkTexture) texture = NULL;
   char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
   int width, height;
   guchar *data;
   gsize stride;
-  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
-  while ((!gtk_widget_get_mapped (w) || gtk_widget_get_width (w) < 100)
-         && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-  width = gtk_widget_get_width (w);
-  height = gtk_widget_get_height (w);
-  stride = (gsize) width * 4;
+  texture = render_texture (w, &width, &height);
   g_assert_cmpint (width, >, 100);
   g_assert_cmpint (height, >, 100);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (w)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, path));
+  stride = (gsize) width * 4;
   data = g_malloc (stride * height);
   gdk_texture_download (texture, data, stride);
   *pixels = g_bytes_new_take (data, stride * height);
