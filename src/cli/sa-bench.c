@@ -11,6 +11,7 @@
  *   stream    one plain pass summing the whole matrix: the memory-bandwidth floor
  *   moments      the mutual-proximity moments on all cores (sa-moments.h; up to 3 runs)
  *   moments_ref  the same by the pair-by-pair path they replaced, alternately with moments;
+ *                moments_cpu, moments_ref_cpu: their processor time (all threads);
  *                moments_min, moments_ref_min: the fastest runs; moments_speedup: the
  *                median of the per-run ratios; moments_identical: 1 when the values agree
  *                bit for bit (the header names the kernels' instruction set)
@@ -130,6 +131,17 @@ report (const char *figure, GArray *times)
 
 #define NOW_MS() (g_get_monotonic_time () / 1000.0)
 
+/* the process's processor time (user + system), in ms: for work that is bound by the
+ * processor, what a loaded machine inflates least (idle wall time ~ cpu / cores) */
+static double
+cpu_ms (void)
+{
+  struct rusage u;
+  getrusage (RUSAGE_SELF, &u);
+  return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3
+         + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
+}
+
 /* decode: the GStreamer pipeline to mono float; extract: RP and SSD from the samples in
  * memory on one core; realtime: audio seconds per second of work */
 static int
@@ -200,6 +212,8 @@ sa_cli_bench (int argc, char **argv)
   g_autoptr (GArray) t_stream = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) t_moments = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) t_moments_ref = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) t_moments_cpu = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) t_moments_ref_cpu = g_array_new (FALSE, FALSE, sizeof (double));
   gboolean moments_same = FALSE;
   g_autoptr (GArray) t_query_mp = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) t_query_plain = g_array_new (FALSE, FALSE, sizeof (double));
@@ -319,17 +333,20 @@ sa_cli_bench (int argc, char **argv)
     for (int r = 0; r < MAX (1, MIN (runs, 3)); r++)
       {
         g_autoptr (SaMoments) ref = NULL;
-        double t0 = NOW_MS ();
+        double t0 = NOW_MS (), c0 = cpu_ms ();
         g_clear_pointer (&moments, sa_moments_unref);
         moments = sa_moments_compute (c, SA_METRIC_EUCLIDEAN, TRUE, 0, 0, NULL, &error);
         if (moments == NULL)
           return sa_cli_fail (error);
         g_array_append_val (t_moments, (double){ NOW_MS () - t0 });
+        g_array_append_val (t_moments_cpu, (double){ cpu_ms () - c0 });
         t0 = NOW_MS ();
+        c0 = cpu_ms ();
         ref = sa_moments_compute_reference (c, SA_METRIC_EUCLIDEAN, TRUE, 0, 0, NULL, &error);
         if (ref == NULL)
           return sa_cli_fail (error);
         g_array_append_val (t_moments_ref, (double){ NOW_MS () - t0 });
+        g_array_append_val (t_moments_ref_cpu, (double){ cpu_ms () - c0 });
         moments_same = memcmp (sa_moments_get_values (moments, 0), sa_moments_get_values (ref, 0),
                                (gsize) n * sa_moments_get_n_values (ref) * sizeof (double))
                        == 0;
@@ -378,6 +395,8 @@ sa_cli_bench (int argc, char **argv)
   report ("stream", t_stream);
   report ("moments", t_moments);
   report ("moments_ref", t_moments_ref);
+  report ("moments_cpu", t_moments_cpu);
+  report ("moments_ref_cpu", t_moments_ref_cpu);
   {
     g_autoptr (GArray) ratio = g_array_new (FALSE, FALSE, sizeof (double));
     double lo = G_MAXDOUBLE, lo_ref = G_MAXDOUBLE;
