@@ -109,6 +109,9 @@ typedef double v4d __attribute__ ((vector_size (32)));
                 }                                                                                  \
             }                                                                                      \
           FIN (VT, acc);                                                                           \
+          /* the wider variants need fewer accumulators */                                         \
+          (void) A1, (void) A2, (void) A3, (void) B1, (void) B2, (void) B3;                        \
+          (void) C1, (void) C2, (void) C3, (void) D1, (void) D2, (void) D3;                        \
         }                                                                                          \
       memcpy (out, &acc, sizeof acc);                                                              \
     }                                                                                              \
