@@ -16,6 +16,7 @@
 #include "sa-collection.h"
 #include "sa-error.h"
 #include "sa-npz.h"
+#include "sa-store.h"
 #include "sa-track.h"
 
 /* The largest power of two a column is scaled by (either way). */
@@ -36,8 +37,9 @@ struct _SaCollection
   SaFeatureSet sets[SA_MAX_SETS];
   guint n_dims;
   guint stride;
-  float *matrix; /* n_tracks x stride, 64-byte aligned */
-  double *mean;  /* of the stored values */
+  float *matrix;  /* n_tracks x stride, 64-byte aligned */
+  SaStore *store; /* when set, matrix points into its read-only mapping */
+  double *mean;   /* of the stored values */
   double *std;
   gboolean *zero_variance;
   /* stored = (raw - col_offset) * col_scale, per padded column (0 and 1 for most) */
@@ -102,7 +104,9 @@ sa_collection_finalize (GObject *object)
     g_free (self->sets[i].name);
   for (guint i = 0; i < SA_N_FIELDS; i++)
     g_free (self->groups[i]);
-  g_free (self->matrix);
+  if (self->store == NULL)
+    g_free (self->matrix);
+  g_clear_pointer (&self->store, sa_store_free);
   g_free (self->mean);
   g_free (self->std);
   g_free (self->zero_variance);
@@ -204,6 +208,9 @@ add_note (SaCollection *self, char *note)
 
 /* Tells which arrays are feature sets and checks their shapes; every header is read
  * (and checked against the archive) before any payload. */
+static void finish_load (SaCollection *self);
+static void ensure_compact (SaStore *store, const char *dir);
+
 static gboolean
 find_sets (SaCollection *self, SaNpz *npz, guint64 n_rows, GError **error)
 {
@@ -806,9 +813,9 @@ note_archive_and_join (SaCollection *self, SaNpz *npz)
                                      r->n_duplicate_metadata_ids));
 }
 
-SaCollection *
-sa_collection_load (const char *features_path, const char *metadata_path, GCancellable *cancellable,
-                    GError **error)
+static SaCollection *
+import_sources (const char *features_path, const char *metadata_path, GCancellable *cancellable,
+                GError **error)
 {
   g_autoptr (SaCollection) self = NULL;
   g_autoptr (SaNpz) npz = NULL;
@@ -854,13 +861,175 @@ sa_collection_load (const char *features_path, const char *metadata_path, GCance
   if (!load_matrix (self, npz, dest, file_ids, n_rows, cancellable, error))
     return NULL;
   /* 8. what the rest of the program looks up: columns, ids, groups, notes */
+  finish_load (self);
+  note_archive_and_join (self, npz);
+  return g_steal_pointer (&self);
+}
+
+/* What is built from the metadata and the clip ids, however the features were read. */
+static void
+finish_load (SaCollection *self)
+{
   find_columns (self);
   self->by_clip_id = g_hash_table_new (g_int64_hash, g_int64_equal);
   for (guint t = 0; t < self->n_tracks; t++)
     g_hash_table_insert (self->by_clip_id, &self->clip_ids[t], GUINT_TO_POINTER (t + 1));
   build_groups (self);
-  note_archive_and_join (self, npz);
+}
+
+/* A collection from its store: the matrix is mapped, the statistics and the join are
+ * read back; only the metadata CSV is parsed again.  Errors about the store (none, or
+ * one made from other files) leave *error as SA_ERROR_NOT_FOUND or SA_ERROR_CORRUPT. */
+static SaCollection *
+open_store (const char *dir, const SaStoreSource *source, const char *features_path,
+            const char *metadata_path, GError **error)
+{
+  g_autoptr (SaCollection) self = g_object_new (SA_TYPE_COLLECTION, NULL);
+  const SaStoreContents *c;
+  gsize d;
+
+  self->store = sa_store_open (dir, source, error);
+  if (self->store == NULL)
+    return NULL;
+  ensure_compact (self->store, dir);
+  c = sa_store_get_contents (self->store);
+  self->features_path = g_strdup (features_path);
+  self->metadata_path = g_strdup (metadata_path);
+  self->metadata_dir = metadata_path ? g_path_get_dirname (metadata_path) : NULL;
+  self->report = c->report;
+  self->n_tracks = c->n_tracks;
+  self->n_sets = c->n_sets;
+  self->stride = d = c->stride;
+  for (guint i = 0; i < c->n_sets; i++)
+    {
+      self->sets[i] = c->sets[i];
+      self->sets[i].name = g_strdup (c->sets[i].name);
+      self->n_dims += c->sets[i].length;
+    }
+  self->matrix = (float *) c->matrix;
+  self->mean = g_memdup2 (c->mean, d * sizeof (double));
+  self->std = g_memdup2 (c->std, d * sizeof (double));
+  self->zero_variance = g_memdup2 (c->zero_variance, d * sizeof (gboolean));
+  self->col_offset = g_memdup2 (c->col_offset, d * sizeof (double));
+  self->col_scale = g_memdup2 (c->col_scale, d * sizeof (double));
+  for (guint i = 0, at = 0; i < c->n_notes; i++)
+    {
+      add_note (self, g_strdup (c->notes + at));
+      at += strlen (c->notes + at) + 1;
+    }
+  self->clip_ids = g_memdup2 (c->clip_ids, (gsize) c->n_tracks * sizeof (gint64));
+  self->meta_rows = g_memdup2 (c->meta_rows, (gsize) c->n_tracks * sizeof (guint));
+  if (metadata_path)
+    {
+      g_autoptr (GError) local = NULL;
+      self->metadata = sa_metadata_load (metadata_path, &local);
+      if (self->metadata == NULL)
+        {
+          /* the same error an import would give */
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+      for (guint t = 0; t < self->n_tracks; t++)
+        if (self->meta_rows[t] >= sa_metadata_get_n_rows (self->metadata))
+          {
+            g_set_error (error, SA_ERROR, SA_ERROR_CORRUPT,
+                         "%s: the store does not fit its metadata", dir);
+            return NULL;
+          }
+    }
+  finish_load (self);
   return g_steal_pointer (&self);
+}
+
+static gboolean
+wants_compact (guint n_tracks)
+{
+  const char *env = g_getenv ("SOUNDALIKE_COMPACT_MIN_TRACKS");
+  guint64 min = env ? g_ascii_strtoull (env, NULL, 10) : SA_COMPACT_MIN_TRACKS;
+  return n_tracks >= min;
+}
+
+static void
+ensure_compact (SaStore *store, const char *dir)
+{
+  g_autoptr (GError) error = NULL;
+  const SaStoreContents *c = sa_store_get_contents (store);
+
+  if (c->codes == NULL && wants_compact (c->n_tracks)
+      && !sa_store_write_compact (store, dir, &error))
+    g_debug ("no compact copy in %s: %s", dir, error->message);
+}
+
+/* Writes the store of a freshly imported collection, then maps it in place of the
+ * matrix in memory (so that the two are not both held).  A store that cannot be
+ * written (no space, no home folder) only costs the next open its speed. */
+static void
+save_store (SaCollection *self, const char *dir, const SaStoreSource *source)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SaStore) store = NULL;
+  g_autoptr (GString) notes = NULL;
+  SaStoreContents c = { 0 };
+
+  c.n_tracks = self->n_tracks;
+  c.n_sets = self->n_sets;
+  c.stride = self->stride;
+  memcpy (c.sets, self->sets, sizeof c.sets);
+  c.matrix = self->matrix;
+  c.mean = self->mean;
+  c.std = self->std;
+  c.zero_variance = self->zero_variance;
+  c.col_offset = self->col_offset;
+  c.col_scale = self->col_scale;
+  notes = g_string_new (NULL);
+  for (guint i = 0; i + 1 < self->notes->len; i++)
+    g_string_append_len (notes, self->notes->pdata[i], strlen (self->notes->pdata[i]) + 1);
+  c.notes = notes->str;
+  c.n_notes = self->notes->len - 1;
+  c.clip_ids = self->clip_ids;
+  c.meta_rows = (const guint32 *) self->meta_rows;
+  c.report = self->report;
+  if (!sa_store_write (dir, source, &c, &error) || !(store = sa_store_open (dir, source, &error)))
+    {
+      g_debug ("not keeping a store of %s: %s", self->features_path, error->message);
+      return;
+    }
+  g_free (self->matrix);
+  self->matrix = (float *) sa_store_get_contents (store)->matrix;
+  ensure_compact (store, dir);
+  self->store = g_steal_pointer (&store);
+}
+
+SaCollection *
+sa_collection_load (const char *features_path, const char *metadata_path, GCancellable *cancellable,
+                    GError **error)
+{
+  g_autofree char *dir = NULL;
+  SaStoreSource source;
+  gboolean have_source = FALSE;
+  SaCollection *self;
+
+  g_return_val_if_fail (features_path != NULL, NULL);
+
+  dir = sa_store_dir_for (features_path, metadata_path);
+  if (dir && sa_store_fingerprint (features_path, metadata_path, &source, NULL))
+    {
+      g_autoptr (GError) local = NULL;
+      have_source = TRUE;
+      self = open_store (dir, &source, features_path, metadata_path, &local);
+      if (self)
+        return self;
+      if (local->domain != SA_ERROR
+          || (local->code != SA_ERROR_NOT_FOUND && local->code != SA_ERROR_CORRUPT))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+    }
+  self = import_sources (features_path, metadata_path, cancellable, error);
+  if (self && have_source)
+    save_store (self, dir, &source);
+  return self;
 }
 
 static void
@@ -1049,6 +1218,29 @@ sa_collection_to_stored (SaCollection *self, guint column, double raw)
 {
   g_return_val_if_fail (SA_IS_COLLECTION (self) && column < self->stride, 0);
   return to_stored (self, column, raw);
+}
+
+gboolean
+sa_collection_is_mapped (SaCollection *self)
+{
+  return self->store != NULL;
+}
+
+const gint8 *
+sa_collection_get_codes (SaCollection *self, const float **errors)
+{
+  const SaStoreContents *c = self->store ? sa_store_get_contents (self->store) : NULL;
+
+  if (errors)
+    *errors = c ? c->code_errors : NULL;
+  return c ? c->codes : NULL;
+}
+
+void
+sa_collection_release_pages (SaCollection *self)
+{
+  if (self->store)
+    sa_store_release_matrix (self->store);
 }
 
 const char *const *

@@ -78,6 +78,17 @@ int sa_collection_find_set (SaCollection *self, const char *name);
 guint sa_collection_get_n_dims (SaCollection *self); /* sum of set lengths */
 guint sa_collection_get_stride (SaCollection *self); /* floats per padded row */
 const float *sa_collection_get_matrix (SaCollection *self);
+/* Whether the matrix is a read-only mapping of the collection's store (sa-store.h). */
+gboolean sa_collection_is_mapped (SaCollection *self);
+/* The compact copy of the matrix for the scan (sa-compact.h): one byte per value and, per
+ * track, one error bound per set; NULL when there is none.  Stores of collections with at
+ * least SA_COMPACT_MIN_TRACKS tracks (or the SOUNDALIKE_COMPACT_MIN_TRACKS environment
+ * variable) keep one. */
+#define SA_COMPACT_MIN_TRACKS 200000
+const gint8 *sa_collection_get_codes (SaCollection *self, const float **errors);
+/* A mapped matrix: lets go of the pages read so far (the compact scan reads only a few
+ * rows per query; without this they would add up to the whole matrix). */
+void sa_collection_release_pages (SaCollection *self);
 const float *sa_collection_get_row (SaCollection *self, guint track);
 /* The matrix holds *stored* values: a column whose raw magnitude is outside
  * [2^-20, 2^20) (values near 1e-30, denormals, near 3e38, float64 beyond float range)

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "sa-compact.h"
 #include "sa-error.h"
 #include "sa-moments.h"
 #include "sa-search-mp.h"
@@ -146,7 +147,61 @@ struct _SaSearch
   gboolean norms_ready;
 
   SaMoments *mp; /* mutual proximity, or NULL (sa-search-mp.c) */
+  /* The compact scan (sa-compact.h): the pass reads one byte per value and gives, per
+   * track and set, float bounds [lo, hi] of the partial sum the plain pass computes;
+   * exact sums are computed (from the float rows) only for the tracks a ranking cannot
+   * rule out, and kept: partial[i] is exact when stamp[i] == generation. */
+  gboolean allow_compact;
+  const gint8 *codes;
+  const float *code_errors;
+  gboolean bounded; /* the last pass gave bounds, not sums */
+  gint16 *tq;
+  double query_error[SA_MAX_SETS];
+  double eps[SA_MAX_SETS], gamma[SA_MAX_SETS];
+  float *lo, *hi;
+  guint32 *stamp;
+  guint32 generation;
 };
+
+/* Rows of the full pass are split between two threads (the results do not depend on
+ * the split: every row is computed on its own). */
+#define PARALLEL_MIN_ROWS 20000
+
+typedef struct
+{
+  SaSearch *s;
+  void (*fn) (SaSearch *s, guint begin, guint end);
+  guint begin, end;
+} RowRange;
+
+static gpointer
+row_range_thread (gpointer data)
+{
+  RowRange *r = data;
+  r->fn (r->s, r->begin, r->end);
+  return NULL;
+}
+
+static void
+for_rows (SaSearch *s, void (*fn) (SaSearch *s, guint begin, guint end))
+{
+  static gint n_cpu = 0;
+  RowRange upper;
+  GThread *t;
+
+  if (g_atomic_int_get (&n_cpu) == 0)
+    g_atomic_int_set (&n_cpu, MAX (1, (gint) g_get_num_processors ()));
+  if (s->n < PARALLEL_MIN_ROWS || g_atomic_int_get (&n_cpu) < 2)
+    {
+      fn (s, 0, s->n);
+      return;
+    }
+  upper = (RowRange){ s, fn, s->n / 2, s->n };
+  t = g_thread_try_new ("sa-search", row_range_thread, &upper, NULL);
+  fn (s, 0, t ? s->n / 2 : s->n);
+  if (t)
+    g_thread_join (t);
+}
 
 /* The per-dimension factors, computed in double: 1/sigma^2 (Euclidean, cosine) and
  * 1/sigma (Manhattan) of the stored values, or of the raw ones without standardization
@@ -218,6 +273,8 @@ sa_search_new (SaCollection *collection)
   s->coef = g_aligned_alloc0 (s->stride, sizeof (float), 64);
   s->qbuf = g_aligned_alloc0 (s->stride, sizeof (float), 64);
   s->partial = g_new0 (double, (gsize) s->n * s->ns);
+  s->allow_compact = TRUE;
+  s->codes = sa_collection_get_codes (collection, &s->code_errors);
   fill_column_weights (s);
   return s;
 }
@@ -235,6 +292,10 @@ sa_search_free (SaSearch *s)
   g_free (s->partial);
   g_free (s->norms);
   g_clear_pointer (&s->mp, sa_moments_unref);
+  g_aligned_free (s->tq);
+  g_free (s->lo);
+  g_free (s->hi);
+  g_free (s->stamp);
   g_object_unref (s->c);
   g_free (s);
 }
@@ -263,6 +324,20 @@ sa_search_get_metric (SaSearch *s)
   g_return_val_if_fail (s != NULL, SA_METRIC_EUCLIDEAN);
 
   return s->metric;
+}
+
+void
+sa_search_set_compact (SaSearch *s, gboolean allow)
+{
+  if (s->allow_compact != !!allow)
+    s->stale = TRUE;
+  s->allow_compact = !!allow;
+}
+
+gboolean
+sa_search_uses_compact (SaSearch *s)
+{
+  return s->bounded;
 }
 
 void
@@ -324,6 +399,143 @@ ensure_norms (SaSearch *s)
   s->norms_ready = TRUE;
 }
 
+static void
+euclidean_rows (SaSearch *s, guint begin, guint end)
+{
+  const float *m = sa_collection_get_matrix (s->c);
+  const float *q = s->qbuf;
+  guint off[SA_MAX_SETS], len[SA_MAX_SETS];
+
+  for (guint si = 0; si < s->ns; si++)
+    {
+      off[si] = sa_collection_get_set (s->c, si)->offset;
+      len[si] = sa_collection_get_set (s->c, si)->padded;
+    }
+  for (guint i = begin; i < end; i++)
+    {
+      const float *x = m + (gsize) i * s->stride;
+      double *p = s->partial + (gsize) i * s->ns;
+      for (guint si = 0; si < s->ns; si++)
+        p[si] = kernel_sq (x + off[si], q + off[si], s->inv_var + off[si], len[si])
+                * s->var_factor[si];
+    }
+}
+
+/* The exact per-set sums of one track, as the plain pass computes them. */
+static inline void
+ensure_exact (SaSearch *s, guint i)
+{
+  if (!s->bounded || s->stamp[i] == s->generation)
+    return;
+  euclidean_rows (s, i, i + 1);
+  s->stamp[i] = s->generation;
+}
+
+/* Every track's exact sums (all distances after a compact pass), on both cores. */
+static void
+exact_rows (SaSearch *s, guint begin, guint end)
+{
+  for (guint i = begin; i < end; i++)
+    ensure_exact (s, i);
+}
+
+static inline float
+float_down (double v)
+{
+  float f = (float) v;
+  return (double) f > v ? nextafterf (f, -INFINITY) : f;
+}
+
+static inline float
+float_up (double v)
+{
+  float f = (float) v;
+  return (double) f < v ? nextafterf (f, INFINITY) : f;
+}
+
+/* Bounds of every track's per-set sums from the compact copy.  With A the compact
+ * distance, E and F the errors of the row and the query (in the z-scored norm),
+ * eps the relative difference of the float weights (times the set's factor) from
+ * 1/sigma^2 and gamma the
+ * rounding of kernel_sq() (nonnegative terms: at most padded/16 + 6 roundings):
+ *   sqrt (plain sum) in [sqrt (1 - eps) (A - E - F), sqrt (1 + eps) (A + E + F)] x (1 +- gamma). */
+static void
+bound_rows (SaSearch *s, guint begin, guint end)
+{
+  const double step = SA_COMPACT_STEP / SA_COMPACT_QUERY_SCALE;
+
+  for (guint i = begin; i < end; i++)
+    {
+      const gint8 *c = s->codes + (gsize) i * s->stride;
+      for (guint si = 0; si < s->ns; si++)
+        {
+          const SaFeatureSet *set = sa_collection_get_set (s->c, si);
+          double a = step
+                     * sqrt ((double) sa_compact_kernel (c + set->offset, s->tq + set->offset,
+                                                         set->padded));
+          double slack = s->code_errors[(gsize) i * s->ns + si] + s->query_error[si];
+          double dlo = MAX (0.0, a * (1 - 1e-12) - slack) * sqrt (1 - s->eps[si]);
+          double dhi = (a * (1 + 1e-12) + slack) * sqrt (1 + s->eps[si]);
+          double tiny = set->padded * 1e-40;
+          /* bounds of the float kernel's result, which the plain pass multiplies by the
+           * set's factor (in double: monotone, so bounds stay bounds) */
+          double inv_factor = s->var_factor[si] > 0 ? 1 / s->var_factor[si] : 0;
+          s->lo[(gsize) i * s->ns + si] = float_down (
+              MAX (0.0, dlo * dlo * inv_factor * (1 - s->gamma[si]) * (1 - 1e-12) - tiny));
+          s->hi[(gsize) i * s->ns + si]
+              = float_up (dhi * dhi * inv_factor * (1 + s->gamma[si]) * (1 + 1e-12) + tiny);
+        }
+    }
+}
+
+static gboolean
+compact_applies (SaSearch *s)
+{
+  return s->allow_compact && s->codes != NULL && s->metric == SA_METRIC_EUCLIDEAN && s->standardize;
+}
+
+static gboolean
+compute_bounds (SaSearch *s)
+{
+  const double *std = sa_collection_get_std (s->c);
+  const gboolean *zero = sa_collection_get_zero_variance (s->c);
+  SaFeatureSet sets[SA_MAX_SETS];
+
+  if (s->tq == NULL)
+    {
+      s->tq = g_aligned_alloc0 (s->stride, sizeof (gint16), 64);
+      s->lo = g_new (float, (gsize) s->n * s->ns);
+      s->hi = g_new (float, (gsize) s->n * s->ns);
+      s->stamp = g_new0 (guint32, s->n);
+    }
+  for (guint si = 0; si < s->ns; si++)
+    {
+      sets[si] = *sa_collection_get_set (s->c, si);
+      s->eps[si] = 1e-15;
+      for (guint j = sets[si].offset; j < sets[si].offset + sets[si].length; j++)
+        if (s->inv_var[j] != 0)
+          s->eps[si] = MAX (s->eps[si],
+                            fabs ((double) s->inv_var[j] * s->var_factor[si] * std[j] * std[j] - 1)
+                                + 1e-15);
+      s->gamma[si] = (sets[si].padded / 16 + 16) * ldexp (1.0, -23);
+      /* weights that are not close to 1/sigma^2 (an overflowing 1/sigma^2): the plain pass */
+      if (!(s->eps[si] < 1e-3))
+        return FALSE;
+    }
+  sa_compact_prepare_query (s->qbuf, s->stride, sets, s->ns, sa_collection_get_mean (s->c), std,
+                            zero, s->tq, s->query_error);
+  if (++s->generation == 0)
+    {
+      memset (s->stamp, 0, s->n * sizeof (guint32));
+      s->generation = 1;
+    }
+  s->bounded = TRUE;
+  /* the rows the last query re-ranked: out of the resident set (the page cache keeps them) */
+  sa_collection_release_pages (s->c);
+  for_rows (s, bound_rows);
+  return TRUE;
+}
+
 /* The one pass over the matrix: every track's per-set sums against s->qbuf. */
 static void
 compute_partials (SaSearch *s)
@@ -333,21 +545,16 @@ compute_partials (SaSearch *s)
   SaFeatureSet sets[SA_MAX_SETS];
 
   s->stale = FALSE;
+  s->bounded = FALSE;
   for (guint si = 0; si < s->ns; si++)
     sets[si] = *sa_collection_get_set (s->c, si);
 
+  if (compact_applies (s) && compute_bounds (s))
+    return;
   switch (s->metric)
     {
       case SA_METRIC_EUCLIDEAN:
-        for (guint i = 0; i < s->n; i++)
-          {
-            const float *x = m + (gsize) i * s->stride;
-            double *p = s->partial + (gsize) i * s->ns;
-            for (guint si = 0; si < s->ns; si++)
-              p[si] = kernel_sq (x + sets[si].offset, q + sets[si].offset,
-                                 s->inv_var + sets[si].offset, sets[si].padded)
-                      * s->var_factor[si];
-          }
+        for_rows (s, euclidean_rows);
         break;
       case SA_METRIC_MANHATTAN:
         for (guint i = 0; i < s->n; i++)
@@ -530,6 +737,23 @@ compare_hits (gconstpointer a, gconstpointer b)
   return hit_less (y->distance, y->track, x->distance, x->track) ? 1 : 0;
 }
 
+static inline double
+bound_key (const SaSearch *s, const float *b, const double *coef, guint i)
+{
+  const float *p = b + (gsize) i * s->ns;
+  double acc = 0;
+
+  /* the same operations as key_of(): rounding is monotone, so bounds stay bounds */
+  for (guint si = 0; si < s->ns; si++)
+    acc += coef[si] * ((double) p[si] * s->var_factor[si]);
+  return acc;
+}
+
+#define EXCLUDED(i)                                                                                \
+  ((i) == q || (ea && sa_collection_get_group (s->c, (i), SA_FIELD_ARTIST) == ga)                  \
+   || (eb && sa_collection_get_group (s->c, (i), SA_FIELD_ALBUM) == gb)                            \
+   || (ef && sa_collection_get_group (s->c, (i), SA_FIELD_PATH) == gf))
+
 guint
 sa_search_rank (SaSearch *s, const double *weights, guint k, SaHit *hits)
 {
@@ -539,7 +763,8 @@ sa_search_rank (SaSearch *s, const double *weights, guint k, SaHit *hits)
   gboolean inside;
   SaHit *heap;
   guint ga = 0, gb = 0, gf = 0;
-  gboolean ea, eb, ef;
+  gboolean ea, eb, ef, bounded;
+  double threshold = INFINITY;
 
   g_return_val_if_fail (s->has_query, 0);
   if (sa_search_get_mutual_proximity (s))
@@ -562,18 +787,58 @@ sa_search_rank (SaSearch *s, const double *weights, guint k, SaHit *hits)
   if (ef)
     gf = sa_collection_get_group (s->c, q, SA_FIELD_PATH);
 
+  bounded = s->bounded;
+  for (guint si = 0; si < s->ns; si++)
+    if (!(coef[si] >= 0))
+      bounded = FALSE;
+  if (s->bounded && !bounded)
+    for (guint i = 0; i < s->n; i++)
+      ensure_exact (s, i);
+
+  if (inside)
+    ensure_exact (s, q);
   hits[0].track = q;
   hits[0].distance = inside ? distance_of_key (s, key_of (s, coef, q, qn)) : 0.0;
   heap = hits + 1;
   if (k == 0)
     return 1;
+  if (bounded)
+    {
+      /* the k-th smallest upper bound: no track whose lower bound exceeds it can be in
+       * the top k, because k tracks are certainly nearer */
+      for (guint i = 0; i < s->n; i++)
+        {
+          double key;
+          if (EXCLUDED (i))
+            continue;
+          key = bound_key (s, s->hi, coef, i);
+          if (n_heap < k)
+            {
+              heap[n_heap].track = i;
+              heap[n_heap].distance = key;
+              sift_up (heap, n_heap++);
+            }
+          else if (key < heap[0].distance)
+            {
+              heap[0].track = i;
+              heap[0].distance = key;
+              sift_down (heap, n_heap, 0);
+            }
+        }
+      threshold = n_heap < k ? INFINITY : heap[0].distance;
+      n_heap = 0;
+    }
   for (guint i = 0; i < s->n; i++)
     {
       double key;
-      if (i == q || (ea && sa_collection_get_group (s->c, i, SA_FIELD_ARTIST) == ga)
-          || (eb && sa_collection_get_group (s->c, i, SA_FIELD_ALBUM) == gb)
-          || (ef && sa_collection_get_group (s->c, i, SA_FIELD_PATH) == gf))
+      if (EXCLUDED (i))
         continue;
+      if (bounded)
+        {
+          if (bound_key (s, s->lo, coef, i) > threshold)
+            continue;
+          ensure_exact (s, i);
+        }
       key = key_of (s, coef, i, qn);
       if (n_heap < k)
         {
@@ -603,6 +868,7 @@ sa_search_distance (SaSearch *s, const double *weights, guint track)
   if (sa_search_get_mutual_proximity (s))
     return sa_search_mp_distance (s, weights, track);
   ensure_fresh (s);
+  ensure_exact (s, track);
   set_coefficients (s, weights, coef);
   return distance_of_key (s, key_of (s, coef, track, query_norm_of (s, coef)));
 }
@@ -622,6 +888,8 @@ sa_search_all_distances (SaSearch *s, const double *weights, double *out)
   ensure_fresh (s);
   set_coefficients (s, weights, coef);
   qn = query_norm_of (s, coef);
+  if (s->bounded)
+    for_rows (s, exact_rows);
   for (guint i = 0; i < s->n; i++)
     out[i] = distance_of_key (s, key_of (s, coef, i, qn));
 }
@@ -633,6 +901,7 @@ sa_search_contributions (SaSearch *s, const double *weights, guint track, double
 
   g_return_if_fail (s->has_query && track < s->n);
   ensure_fresh (s);
+  ensure_exact (s, track);
   set_coefficients (s, weights, coef);
   for (guint si = 0; si < s->ns; si++)
     per_set[si] = coef[si] * s->partial[(gsize) track * s->ns + si];
@@ -820,6 +1089,8 @@ sa_search_all_keys (SaSearch *s, const double *weights, double *out)
   ensure_fresh (s);
   set_coefficients (s, weights, coef);
   qn = query_norm_of (s, coef);
+  if (s->bounded)
+    for_rows (s, exact_rows);
   for (guint i = 0; i < s->n; i++)
     out[i] = key_of (s, coef, i, qn);
 }
@@ -846,6 +1117,8 @@ const double *
 sa_search_get_partials (SaSearch *s)
 {
   ensure_fresh (s);
+  if (s->bounded) /* after a compact pass: every track's exact sums (mutual proximity) */
+    for_rows (s, exact_rows);
   return s->partial;
 }
 

@@ -55,6 +55,12 @@ SaCollection *sa_search_get_collection (SaSearch *search);
 void sa_search_set_metric (SaSearch *search, SaMetric metric);
 SaMetric sa_search_get_metric (SaSearch *search);
 void sa_search_set_standardize (SaSearch *search, gboolean standardize);
+/* Whether the pass may scan the collection's compact copy (sa-compact.h) and re-rank
+ * exactly what its bounds cannot rule out (the default, when the collection has one:
+ * the same hits as the plain pass). */
+void sa_search_set_compact (SaSearch *search, gboolean allow);
+/* Whether the last pass was the compact one. */
+gboolean sa_search_uses_compact (SaSearch *search);
 /* These only change how the partial sums are combined (no new pass). */
 void sa_search_set_set_scaling (SaSearch *search, gboolean set_scaling);
 void sa_search_set_exclude (SaSearch *search, SaExclude exclude);

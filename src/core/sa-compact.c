@@ -1,0 +1,129 @@
+/* sa-compact.c
+ *
+ * Copyright 2026 The Soundalike authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "sa-compact.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+/* Rounds @v up to a float that is not below it. */
+static float
+float_up (double v)
+{
+  float f = (float) v;
+  return (double) f < v ? nextafterf (f, INFINITY) : f;
+}
+
+void
+sa_compact_encode (const float *rows, gsize n_rows, guint stride, const SaFeatureSet *sets,
+                   guint n_sets, const double *mean, const double *std,
+                   const gboolean *zero_variance, gint8 *codes, float *errors)
+{
+  g_autofree double *inv = g_new0 (double, stride);
+
+  for (guint s = 0; s < n_sets; s++)
+    for (guint j = sets[s].offset; j < sets[s].offset + sets[s].length; j++)
+      inv[j] = zero_variance[j] || !(std[j] > 0) ? 0.0 : 1.0 / std[j];
+  for (gsize i = 0; i < n_rows; i++)
+    {
+      const float *x = rows + i * stride;
+      gint8 *c = codes + i * stride;
+      for (guint s = 0; s < n_sets; s++)
+        {
+          double e2 = 0, z2 = 0;
+          for (guint j = sets[s].offset; j < sets[s].offset + sets[s].padded; j++)
+            {
+              double z, r, k;
+              if (inv[j] == 0)
+                {
+                  c[j] = 0;
+                  continue;
+                }
+              z = (x[j] - mean[j]) * inv[j];
+              k = CLAMP (z * (1 / SA_COMPACT_STEP), -127, 127);
+              k = (double) (long) (k + (k >= 0 ? 0.5 : -0.5));
+              c[j] = (gint8) k;
+              r = z - k * SA_COMPACT_STEP;
+              e2 += r * r;
+              z2 += z * z;
+            }
+          /* any code is valid as long as its error is bounded: the margins cover the
+           * double rounding of z (a few ulps of |z|) and of the sums */
+          errors[i * n_sets + s] = float_up (sqrt (e2) * (1 + 1e-9) + 1e-14 * sqrt (z2) + 1e-30);
+        }
+    }
+}
+
+void
+sa_compact_prepare_query (const float *q, guint stride, const SaFeatureSet *sets, guint n_sets,
+                          const double *mean, const double *std, const gboolean *zero_variance,
+                          gint16 *t, double *errors)
+{
+  const double step = SA_COMPACT_STEP / SA_COMPACT_QUERY_SCALE;
+
+  for (guint j = 0; j < stride; j++)
+    t[j] = 0;
+  for (guint s = 0; s < n_sets; s++)
+    {
+      double e2 = 0, z2 = 0;
+      for (guint j = sets[s].offset; j < sets[s].offset + sets[s].length; j++)
+        {
+          double z, r, k;
+          if (zero_variance[j] || !(std[j] > 0))
+            continue;
+          z = (q[j] - mean[j]) / std[j];
+          k = CLAMP (nearbyint (z / step), -SA_COMPACT_QUERY_LIMIT, SA_COMPACT_QUERY_LIMIT);
+          t[j] = (gint16) k;
+          r = z - k * step;
+          e2 += r * r;
+          z2 += z * z;
+        }
+      errors[s] = sqrt (e2) * (1 + 1e-9) + 1e-14 * sqrt (z2) + 1e-30;
+    }
+}
+
+/* Per block of 1,024 values each 32-bit lane sums at most 128 squares of at most
+ * (8 x 127 + 8 x 286)^2: below 2^31, and two accumulators below 2^32. */
+guint64
+sa_compact_kernel (const gint8 *codes, const gint16 *t, guint n)
+{
+  guint64 total = 0;
+
+#ifdef __SSE2__
+  const __m128i zero = _mm_setzero_si128 ();
+  for (guint j0 = 0; j0 < n; j0 += 1024)
+    {
+      __m128i a0 = zero, a1 = zero;
+      guint end = MIN (n, j0 + 1024);
+      guint32 lanes[4];
+      for (guint j = j0; j < end; j += 16)
+        {
+          __m128i v = _mm_load_si128 ((const __m128i *) (codes + j));
+          __m128i sign = _mm_cmpgt_epi8 (zero, v);
+          __m128i lo = _mm_slli_epi16 (_mm_unpacklo_epi8 (v, sign), 3);
+          __m128i hi = _mm_slli_epi16 (_mm_unpackhi_epi8 (v, sign), 3);
+          lo = _mm_sub_epi16 (lo, _mm_load_si128 ((const __m128i *) (t + j)));
+          hi = _mm_sub_epi16 (hi, _mm_load_si128 ((const __m128i *) (t + j + 8)));
+          a0 = _mm_add_epi32 (a0, _mm_madd_epi16 (lo, lo));
+          a1 = _mm_add_epi32 (a1, _mm_madd_epi16 (hi, hi));
+        }
+      _mm_storeu_si128 ((__m128i *) lanes, _mm_add_epi32 (a0, a1));
+      total += (guint64) lanes[0] + lanes[1] + lanes[2] + lanes[3];
+    }
+#else
+  G_STATIC_ASSERT (SA_COMPACT_QUERY_SCALE == 8);
+  for (guint j = 0; j < n; j++)
+    {
+      gint32 d = (gint32) codes[j] * SA_COMPACT_QUERY_SCALE - t[j];
+      total += (guint64) (d * d);
+    }
+#endif
+  return total;
+}

@@ -1,0 +1,219 @@
+/* test-compact.c: the compact scan gives exactly the plain scan's rankings
+ *
+ * Copyright 2026 The Soundalike authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "sa-collection.h"
+#include "sa-npz.h"
+#include "sa-rng.h"
+#include "sa-search.h"
+#include "sa-store.h"
+
+typedef enum
+{
+  DATA_RANDOM,
+  DATA_CLUSTERS,
+  DATA_DUPLICATES,
+  DATA_SMALL_VARIANCES,
+  DATA_TIES,
+} DataKind;
+
+static double
+uniform (SaRng *rng)
+{
+  return (double) (sa_rng_next (rng) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static SaCollection *
+make_collection (DataKind kind, guint n, guint n_rp, guint n_ssd, char **store_dir)
+{
+  g_autofree char *name = g_strdup_printf ("compact-%d.npz", kind);
+  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+  g_autofree float *rp = g_new0 (float, (gsize) n *n_rp);
+  g_autofree float *ssd = g_new0 (float, (gsize) n *n_ssd);
+  g_autofree gint64 *ids = g_new (gint64, n);
+  g_autoptr (SaNpzWriter) w = NULL;
+  g_autoptr (GError) error = NULL;
+  SaRng rng = { 0x1234 + kind };
+  SaCollection *c;
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint cluster = (guint) (sa_rng_next (&rng) % 8);
+      ids[i] = i;
+      for (guint j = 0; j < n_rp + n_ssd; j++)
+        {
+          float *v = j < n_rp ? &rp[(gsize) i * n_rp + j] : &ssd[(gsize) i * n_ssd + j - n_rp];
+          double u = uniform (&rng);
+          switch (kind)
+            {
+              case DATA_RANDOM:
+                *v = (float) (j < n_rp ? u : 100 * u * u);
+                break;
+              case DATA_CLUSTERS:
+                *v = (float) (((cluster * 7919 + j * 104729) % 1000) / 1000.0 + 0.01 * u);
+                break;
+              case DATA_DUPLICATES:
+                /* a handful of distinct rows, each many times, some one ulp apart */
+                *v = (float) (((i % 5) * 31 + j * 17) % 13);
+                if (i % 7 == 3 && j == i % (n_rp + n_ssd))
+                  *v = nextafterf (*v, INFINITY);
+                break;
+              case DATA_SMALL_VARIANCES:
+                /* columns that barely vary, tiny magnitudes, constants and outliers */
+                if (j % 4 == 0)
+                  *v = 1.0f + (float) (sa_rng_next (&rng) % 3) * FLT_EPSILON;
+                else if (j % 4 == 1)
+                  *v = (float) (1e-15 * u);
+                else if (j % 4 == 2)
+                  *v = 42.0f;
+                else
+                  *v = (float) (u + (i % 97 == 0 ? 1e4 : 0));
+                break;
+              case DATA_TIES:
+                /* +-1 patterns: many tracks at exactly the same distance from a query */
+                *v = (sa_rng_next (&rng) & 1) ? 1.0f : -1.0f;
+                if (i % 11 == 0)
+                  *v = 0.0f;
+                break;
+            }
+        }
+    }
+  w = sa_npz_writer_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (sa_npz_writer_add_f32 (w, "rp", rp, n, n_rp, n_rp, FALSE, &error));
+  g_assert_true (sa_npz_writer_add_f32 (w, "ssd", ssd, n, n_ssd, n_ssd, FALSE, &error));
+  g_assert_true (sa_npz_writer_add_i64 (w, "clip_id", ids, n, &error));
+  g_assert_true (sa_npz_writer_commit (w, &error));
+
+  *store_dir = sa_store_dir_for (path, NULL);
+  sa_store_remove (*store_dir);
+  g_setenv ("SOUNDALIKE_COMPACT_MIN_TRACKS", "1", TRUE);
+  c = sa_collection_load (path, NULL, NULL, &error);
+  g_unsetenv ("SOUNDALIKE_COMPACT_MIN_TRACKS");
+  g_assert_no_error (error);
+  g_assert_nonnull (sa_collection_get_codes (c, NULL));
+  return c;
+}
+
+static void
+assert_same_ranking (SaSearch *plain, SaSearch *compact, const double *w, guint k)
+{
+  g_autofree SaHit *a = g_new (SaHit, k + 1);
+  g_autofree SaHit *b = g_new (SaHit, k + 1);
+  guint na = sa_search_rank (plain, w, k, a);
+  guint nb = sa_search_rank (compact, w, k, b);
+
+  g_assert_true (sa_search_uses_compact (compact));
+  g_assert_false (sa_search_uses_compact (plain));
+  g_assert_cmpuint (na, ==, nb);
+  for (guint i = 0; i < na; i++)
+    {
+      g_assert_cmpuint (a[i].track, ==, b[i].track);
+      g_assert_cmpfloat (a[i].distance, ==, b[i].distance);
+    }
+}
+
+static void
+check (DataKind kind, guint n, guint n_rp, guint n_ssd)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr (SaCollection) c = make_collection (kind, n, n_rp, n_ssd, &dir);
+  g_autoptr (SaSearch) plain = sa_search_new (c);
+  g_autoptr (SaSearch) compact = sa_search_new (c);
+  const double weights[][2]
+      = { { 0.5, 0.9 }, { 1, 1 }, { 1, 0 }, { 0, 1 }, { 0.03, 2.5 }, { 1e-9, 1 }, { 7, 1e-7 } };
+  const guint ks[] = { 1, 10, 57 };
+  g_autofree float *row = g_aligned_alloc0 (sa_collection_get_stride (c), sizeof (float), 64);
+
+  sa_search_set_compact (plain, FALSE);
+  for (guint q = 0; q < n; q += n / 9 + 1)
+    {
+      sa_search_set_query (plain, q);
+      sa_search_set_query (compact, q);
+      for (guint wi = 0; wi < G_N_ELEMENTS (weights); wi++)
+        for (guint ki = 0; ki < G_N_ELEMENTS (ks); ki++)
+          assert_same_ranking (plain, compact, weights[wi], ks[ki]);
+      sa_search_set_set_scaling (plain, FALSE);
+      sa_search_set_set_scaling (compact, FALSE);
+      assert_same_ranking (plain, compact, NULL, 10);
+      sa_search_set_set_scaling (plain, TRUE);
+      sa_search_set_set_scaling (compact, TRUE);
+      /* the slider path: other weights for the same query; distances of single tracks */
+      g_assert_cmpfloat (sa_search_distance (plain, NULL, n - 1 - q), ==,
+                         sa_search_distance (compact, NULL, n - 1 - q));
+    }
+  /* every track of the collection as the query, for the tutorial's weights */
+  for (guint q = 0; q < n; q++)
+    {
+      sa_search_set_query (plain, q);
+      sa_search_set_query (compact, q);
+      assert_same_ranking (plain, compact, NULL, 10);
+    }
+  /* all distances (the histogram) */
+  {
+    g_autofree double *da = g_new (double, n);
+    g_autofree double *db = g_new (double, n);
+    sa_search_set_query (plain, n / 3);
+    sa_search_set_query (compact, n / 3);
+    sa_search_all_distances (plain, NULL, da);
+    sa_search_all_distances (compact, NULL, db);
+    for (guint i = 0; i < n; i++)
+      g_assert_cmpfloat (da[i], ==, db[i]);
+  }
+  /* a query from outside: the mean of two tracks */
+  for (guint j = 0; j < sa_collection_get_stride (c); j++)
+    row[j] = 0.5f * (sa_collection_get_row (c, 1)[j] + sa_collection_get_row (c, 2)[j]);
+  sa_search_set_query_vector (plain, row);
+  sa_search_set_query_vector (compact, row);
+  assert_same_ranking (plain, compact, NULL, 10);
+  g_aligned_free (g_steal_pointer (&row));
+  sa_store_remove (dir);
+}
+
+static void
+test_random (void)
+{
+  check (DATA_RANDOM, 1500, 1440, 168);
+}
+
+static void
+test_clusters (void)
+{
+  check (DATA_CLUSTERS, 1200, 1440, 168);
+}
+
+static void
+test_duplicates (void)
+{
+  check (DATA_DUPLICATES, 700, 100, 20);
+}
+
+static void
+test_small_variances (void)
+{
+  check (DATA_SMALL_VARIANCES, 900, 200, 37);
+}
+
+static void
+test_ties (void)
+{
+  check (DATA_TIES, 900, 30, 7);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/compact/random", test_random);
+  g_test_add_func ("/compact/clusters", test_clusters);
+  g_test_add_func ("/compact/duplicates", test_duplicates);
+  g_test_add_func ("/compact/small-variances", test_small_variances);
+  g_test_add_func ("/compact/ties", test_ties);
+  return g_test_run ();
+}
