@@ -24,6 +24,9 @@
 #include "sa-histogram.h"
 #include "sa-marks.h"
 #include "sa-moments.h"
+#include "sa-quality.h"
+#include "sa-quality-panel.h"
+#include "sa-format.h"
 #include "sa-tuning-row.h"
 #include "sa-result.h"
 #include "sa-search.h"
@@ -660,6 +663,47 @@ assert_results_match_mp (SaWindow *window, SaCollection *c, SaMetric metric, SaM
     }
 }
 
+static gboolean
+quality_measured (SaWindow *w)
+{
+  return !sa_quality_panel_is_busy (SA_QUALITY_PANEL (child (w, "quality_panel")));
+}
+
+/* The panel shows what sa-quality measures for the same setting and sample of queries. */
+static void
+assert_quality_matches_core (SaWindow *window, SaCollection *c, double rp, double ssd,
+                             const char *column)
+{
+  SaQualityOptions o;
+  g_autoptr (SaQuality) q = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *skew = NULL, *p = NULL;
+
+  sa_quality_options_init (&o, c);
+  o.weights[0] = rp;
+  o.weights[1] = ssd;
+  o.n_queries = MIN (sa_collection_get_n_tracks (c), SA_QUALITY_PANEL_MAX_QUERIES);
+  if (column)
+    o.labels = sa_labels_from_column (c, column, &error);
+  g_assert_no_error (error);
+  q = sa_quality_evaluate (c, &o, NULL, &error);
+  g_assert_no_error (error);
+  skew = sa_format_decimal (q->skewness, 2);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (window, "skew_label"))), ==, skew);
+  if (column)
+    {
+      p = sa_format_decimal (q->precision_at_k, 3);
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (window, "precision_label"))), ==, p);
+    }
+  else
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (window, "precision_label"))), ==, "–");
+  g_assert_true (q->sampled);
+  g_assert_nonnull (
+      strstr (gtk_label_get_text (GTK_LABEL (child (window, "quality_status"))), "Sampled"));
+  if (o.labels)
+    sa_labels_free (o.labels);
+}
+
 static void
 select_result (SaWindow *window, guint pos)
 {
@@ -815,6 +859,46 @@ test_quality (void)
   g_assert_cmpfloat (gtk_range_get_value (ssd), ==, 0.8);
   gtk_range_set_value (rp, 0.5);
   gtk_range_set_value (ssd, 0.9);
+
+  /* 4. the quality panel: measured in a thread when shown, and again when a slider moves */
+  gtk_menu_button_popup (GTK_MENU_BUTTON (child (window, "quality_button")));
+  spin (100);
+  g_assert_true (sa_quality_panel_is_busy (SA_QUALITY_PANEL (child (window, "quality_panel"))));
+  g_assert_true (wait_for (quality_measured, window, 120));
+  assert_quality_matches_core (window, c, 0.5, 0.9, NULL);
+  {
+    /* a label column: precision at 10 */
+    GtkDropDown *labels = GTK_DROP_DOWN (child (window, "label_dropdown"));
+    GListModel *names = gtk_drop_down_get_model (labels);
+    guint album = GTK_INVALID_LIST_POSITION;
+    for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+      if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (names), i), "album"))
+        album = i;
+    g_assert_cmpuint (album, !=, GTK_INVALID_LIST_POSITION);
+    gtk_drop_down_set_selected (labels, album);
+  }
+  gtk_range_set_value (rp, 0.2);
+  spin (50);
+  gtk_range_set_value (rp, 0.25); /* debounced: one measurement, of the last value */
+  g_assert_true (wait_for (quality_measured, window, 120));
+  assert_quality_matches_core (window, c, 0.25, 0.9, "album");
+  spin (300);
+  save_png (window, "window-quality.png");
+  /* the popover is a surface of its own: save_png only needs a GtkNative */
+  save_png (
+      (SaWindow *) gtk_widget_get_ancestor (child (window, "quality_panel"), GTK_TYPE_POPOVER),
+      "window-quality-panel.png");
+  {
+    /* a hub opens as the query */
+    GtkListBoxRow *hub
+        = gtk_list_box_get_row_at_index (GTK_LIST_BOX (child (window, "hubs_list")), 0);
+    guint track;
+    g_assert_nonnull (hub);
+    track = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (hub), "track"));
+    g_signal_emit_by_name (hub, "activate");
+    g_assert_cmpint (sa_window_get_query (window), ==, track);
+  }
+  gtk_range_set_value (rp, 0.5);
   close_window (window);
 
   /* the marks persist: a new window shows them */

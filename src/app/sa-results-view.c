@@ -70,6 +70,12 @@ format_rank (gpointer unused, guint rank)
 static char *
 format_distance (gpointer unused, double distance)
 {
+  /* mutual proximity puts near neighbours at tiny values: three significant digits, with an
+   * exponent below a millionth (printf's %e writes the locale's decimal mark) */
+  if (distance > 0 && distance < 1e-6)
+    return g_strdup_printf ("%.2e", distance);
+  if (distance > 0 && distance < 0.001)
+    return sa_format_significant (distance, 3);
   return sa_format_decimal (distance, 4);
 }
 

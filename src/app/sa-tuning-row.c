@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sa-quality-panel.h"
 #include "sa-tuning-row.h"
 
 struct _SaTuningRow
@@ -23,6 +24,8 @@ struct _SaTuningRow
   GtkSpinner *spinner;
   GtkLabel *status_label;
   GtkButton *suggest_button;
+  GtkMenuButton *quality_button;
+  SaQualityPanel *quality_panel;
 
   SaMpState state;
   GSettings *settings;
@@ -51,6 +54,12 @@ sa_tuning_row_set_mutual_proximity (SaTuningRow *self, gboolean on)
 {
   g_return_if_fail (SA_IS_TUNING_ROW (self));
   gtk_switch_set_active (self->mp_switch, on);
+}
+
+SaQualityPanel *
+sa_tuning_row_get_quality_panel (SaTuningRow *self)
+{
+  return self->quality_panel;
 }
 
 SaMpState
@@ -156,6 +165,9 @@ sa_tuning_row_class_init (SaTuningRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaTuningRow, spinner);
   gtk_widget_class_bind_template_child (widget_class, SaTuningRow, status_label);
   gtk_widget_class_bind_template_child (widget_class, SaTuningRow, suggest_button);
+  gtk_widget_class_bind_template_child (widget_class, SaTuningRow, quality_button);
+  gtk_widget_class_bind_template_child (widget_class, SaTuningRow, quality_panel);
+  g_type_ensure (SA_TYPE_QUALITY_PANEL);
 }
 
 static void

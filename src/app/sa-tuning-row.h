@@ -7,6 +7,8 @@
 
 #include <gtk/gtk.h>
 
+#include "sa-quality-panel.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -28,5 +30,7 @@ void sa_tuning_row_set_mutual_proximity (SaTuningRow *self, gboolean on);
 /* What the window made of it; @detail (may be NULL) is shown as the tooltip. */
 void sa_tuning_row_set_state (SaTuningRow *self, SaMpState state, const char *detail);
 SaMpState sa_tuning_row_get_state (SaTuningRow *self);
+/* The quality panel, in the "Quality" button's popover. */
+SaQualityPanel *sa_tuning_row_get_quality_panel (SaTuningRow *self);
 
 G_END_DECLS

@@ -131,6 +131,8 @@ void sa_window_quality_set_collection (SaWindow *self);
 void sa_window_update_mutual_proximity (SaWindow *self);
 /* The marks of the results shown (after each rerank). */
 void sa_window_show_marks (SaWindow *self);
+/* The setting the quality panel measures (at each rerank). */
+void sa_window_update_quality_panel (SaWindow *self);
 void sa_window_quality_dispose (SaWindow *self);
 
 /* in sa-window-files.c */

@@ -129,6 +129,28 @@ on_mutual_proximity_changed (SaWindow *self)
   sa_window_update_mutual_proximity (self);
 }
 
+/* ---- the quality panel ---- */
+
+void
+sa_window_update_quality_panel (SaWindow *self)
+{
+  double weights[SA_MAX_SETS] = { 0 };
+
+  if (self->collection == NULL || self->search == NULL)
+    return;
+  sa_weights_panel_get_weights (self->weights_panel, weights);
+  sa_quality_panel_set_setting (sa_tuning_row_get_quality_panel (tuning_row (self)),
+                                sa_weights_panel_get_metric (self->weights_panel),
+                                sa_search_get_standardize (self->search), weights,
+                                sa_search_get_mutual_proximity (self->search));
+}
+
+static void
+on_open_hub (SaWindow *self, guint track)
+{
+  sa_window_set_query (self, (int) track);
+}
+
 /* ---- marks ---- */
 
 void
@@ -304,6 +326,8 @@ sa_window_quality_set_collection (SaWindow *self)
   g_clear_pointer (&self->marks_path, g_free);
   self->have_undo_weights = FALSE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo-weights", FALSE);
+  sa_quality_panel_set_collection (sa_tuning_row_get_quality_panel (tuning_row (self)),
+                                   self->collection);
   if (self->collection == NULL)
     return;
   self->marks_path = sa_marks_default_path (self->collection);
@@ -332,6 +356,8 @@ sa_window_init_quality (SaWindow *self)
 {
   g_signal_connect_object (tuning_row (self), "notify::mutual-proximity",
                            G_CALLBACK (on_mutual_proximity_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (sa_tuning_row_get_quality_panel (tuning_row (self)), "open-track",
+                           G_CALLBACK (on_open_hub), self, G_CONNECT_SWAPPED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo-weights", FALSE);
   sa_window_update_mutual_proximity (self);
 }

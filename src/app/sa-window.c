@@ -219,6 +219,7 @@ sa_window_rerank (SaWindow *self)
   g_autofree SaHit *hits = NULL;
   int keep = sa_results_view_get_selected_track (self->similar_clips);
 
+  sa_window_update_quality_panel (self);
   if (self->search == NULL || !sa_window_has_query (self))
     {
       g_list_store_remove_all (self->results);
