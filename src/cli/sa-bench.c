@@ -9,12 +9,12 @@
  *   query     a full query (one pass over the matrix) and the top 10
  *   reweight  new weights for the same query and the top 10 (no pass over the matrix)
  *   stream    one plain pass summing the whole matrix: the memory-bandwidth floor
+ * and peak_rss_mb, the peak resident memory of the process (the synthetic collection is
+ * written by a child process, so it is not counted).
  *   moments      the mutual-proximity moments on all cores (sa-moments.h; one run)
  *   query_plain  a full query, timed alternately with query_mp (the same load)
  *   query_mp     a full query ranked by mutual proximity
  *   reweight_mp  new weights for the same query with mutual proximity
- * and peak_rss_mb, the peak resident memory of the process (the synthetic collection is
- * written by a child process, so it is not counted).
  */
 #include "config.h"
 
@@ -174,6 +174,7 @@ sa_cli_bench (int argc, char **argv)
 {
   g_autofree char *features = NULL, *metadata = NULL, *extract = NULL;
   int synthetic = 0, runs = 0;
+  gboolean no_mp = FALSE;
   GOptionEntry entries[] = {
     { "features", 0, 0, G_OPTION_ARG_FILENAME, &features, N_ ("Feature file (.npz)"), "F.npz" },
     { "metadata", 0, 0, G_OPTION_ARG_FILENAME, &metadata, N_ ("Metadata file (.csv)"), "M.csv" },
@@ -182,6 +183,9 @@ sa_cli_bench (int argc, char **argv)
     { "extract", 0, 0, G_OPTION_ARG_FILENAME, &extract,
       N_ ("Measure decoding and feature extraction of an audio file instead"), "FILE" },
     { "runs", 0, 0, G_OPTION_ARG_INT, &runs, N_ ("Repetitions of each figure"), "R" },
+    { "no-mp", 0, 0, G_OPTION_ARG_NONE, &no_mp,
+      N_ ("Leave out the mutual-proximity figures (their moments cost n x 1,024 distances)"),
+      NULL },
     { NULL },
   };
   g_autofree char *tmpdir = NULL;
@@ -305,45 +309,46 @@ sa_cli_bench (int argc, char **argv)
       double t1 = NOW_MS ();
       g_array_append_val (t_stream, (double){ t1 - t0 });
     }
-  {
-    /* mutual proximity (issue 14) */
-    g_autoptr (SaMoments) moments = NULL;
-    double t0 = NOW_MS ();
-    moments = sa_moments_compute (c, SA_METRIC_EUCLIDEAN, TRUE, 0, 0, NULL, &error);
-    if (moments == NULL)
-      return sa_cli_fail (error);
-    g_array_append_val (t_moments, (double){ NOW_MS () - t0 });
-    /* plain and MP queries interleaved, so that both see the same machine load */
-    g_array_set_size (t_query_plain, 0);
-    for (int r = 0; r < MAX (runs, 21); r++)
-      {
-        guint q = (guint) ((r * 7919u) % n);
-        double t1 = NOW_MS ();
-        sa_search_set_query (s, q);
-        sa_search_rank (s, weights, MIN (10, n - 1), hits);
-        g_array_append_val (t_query_plain, (double){ NOW_MS () - t1 });
-        sink += hits[1].distance;
-        sa_search_set_mutual_proximity (s, moments);
-        t1 = NOW_MS ();
-        sa_search_set_query (s, q);
-        sa_search_rank (s, weights, MIN (10, n - 1), hits);
-        g_array_append_val (t_query_mp, (double){ NOW_MS () - t1 });
-        sink += hits[1].distance;
-        sa_search_set_mutual_proximity (s, NULL);
-      }
-    sa_search_set_mutual_proximity (s, moments);
-    for (int r = 0; r < 201; r++)
-      {
-        double w[SA_MAX_SETS];
-        for (guint i = 0; i < sa_collection_get_n_sets (c); i++)
-          w[i] = weights[i] * (0.5 + (r % 10) / 10.0);
-        double t1 = NOW_MS ();
-        sa_search_rank (s, w, MIN (10, n - 1), hits);
-        g_array_append_val (t_reweight_mp, (double){ NOW_MS () - t1 });
-        sink += hits[1].distance;
-      }
-    sa_search_set_mutual_proximity (s, NULL);
-  }
+  if (!no_mp)
+    {
+      /* mutual proximity (issue 14) */
+      g_autoptr (SaMoments) moments = NULL;
+      double t0 = NOW_MS ();
+      moments = sa_moments_compute (c, SA_METRIC_EUCLIDEAN, TRUE, 0, 0, NULL, &error);
+      if (moments == NULL)
+        return sa_cli_fail (error);
+      g_array_append_val (t_moments, (double){ NOW_MS () - t0 });
+      /* plain and MP queries interleaved, so that both see the same machine load */
+      g_array_set_size (t_query_plain, 0);
+      for (int r = 0; r < MAX (runs, 21); r++)
+        {
+          guint q = (guint) ((r * 7919u) % n);
+          double t1 = NOW_MS ();
+          sa_search_set_query (s, q);
+          sa_search_rank (s, weights, MIN (10, n - 1), hits);
+          g_array_append_val (t_query_plain, (double){ NOW_MS () - t1 });
+          sink += hits[1].distance;
+          sa_search_set_mutual_proximity (s, moments);
+          t1 = NOW_MS ();
+          sa_search_set_query (s, q);
+          sa_search_rank (s, weights, MIN (10, n - 1), hits);
+          g_array_append_val (t_query_mp, (double){ NOW_MS () - t1 });
+          sink += hits[1].distance;
+          sa_search_set_mutual_proximity (s, NULL);
+        }
+      sa_search_set_mutual_proximity (s, moments);
+      for (int r = 0; r < 201; r++)
+        {
+          double w[SA_MAX_SETS];
+          for (guint i = 0; i < sa_collection_get_n_sets (c); i++)
+            w[i] = weights[i] * (0.5 + (r % 10) / 10.0);
+          double t1 = NOW_MS ();
+          sa_search_rank (s, w, MIN (10, n - 1), hits);
+          g_array_append_val (t_reweight_mp, (double){ NOW_MS () - t1 });
+          sink += hits[1].distance;
+        }
+      sa_search_set_mutual_proximity (s, NULL);
+    }
   (void) sink;
 
   g_print ("# %u tracks x %u dimensions (%u with padding), %s; %s scan\n", n,
@@ -354,11 +359,14 @@ sa_cli_bench (int argc, char **argv)
   report ("query", t_query);
   report ("reweight", t_reweight);
   report ("stream", t_stream);
-  report ("moments", t_moments);
-  report ("query_plain", t_query_plain);
-  report ("query_mp", t_query_mp);
-  report ("reweight_mp", t_reweight_mp);
   g_print ("peak_rss_mb\t%.1f\t1\n", usage.ru_maxrss / 1024.0);
+  if (!no_mp)
+    {
+      report ("moments", t_moments);
+      report ("query_plain", t_query_plain);
+      report ("query_mp", t_query_mp);
+      report ("reweight_mp", t_reweight_mp);
+    }
 
   g_clear_pointer (&s, sa_search_free);
   g_clear_object (&c);
