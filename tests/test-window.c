@@ -921,6 +921,65 @@ test_quality (void)
                        : t == bad ? SA_MARK_BAD
                                   : SA_MARK_NONE);
     }
+  /* 5. tags: a damaged tag file changes nothing; the tutorial's shows on the query and the
+   * results, and is the quality panel's relevance */
+  {
+    g_autofree char *tags = g_test_build_filename (
+        G_TEST_DIST, "data", "ismir2018_tut_part_2_similarity_labels_subset.csv", NULL);
+    g_autofree char *bad_tags = g_build_filename (dir, "bad-tags.csv", NULL);
+    g_autoptr (SaLabels) l = sa_labels_load_tags (c, tags, &error);
+    GListModel *results = sa_window_get_results (window);
+    guint tagged = G_MAXUINT, shown = 0;
+
+    g_assert_no_error (error);
+    g_assert_true (g_file_set_contents (bad_tags, ",rock,pop\n22356,1,x\n", -1, NULL));
+    g_assert_false (sa_window_open_tags (window, bad_tags, &error));
+    g_assert_nonnull (strstr (error->message, "bad-tags.csv"));
+    g_clear_error (&error);
+    for (guint t = 0; t < sa_collection_get_n_tracks (c) && tagged == G_MAXUINT; t++)
+      if (sa_labels_get_n (l, t) > 0)
+        tagged = t;
+    g_assert_true (sa_window_open_tags (window, tags, &error));
+    g_assert_no_error (error);
+    sa_window_select_track (window, tagged);
+    {
+      g_autofree char *described = sa_labels_describe (l, tagged);
+      g_assert_nonnull (
+          strstr (gtk_label_get_text (GTK_LABEL (child (window, "subtitle"))), described));
+    }
+    for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+      {
+        g_autoptr (SaResult) r = g_list_model_get_item (results, i);
+        g_autofree char *d = sa_labels_describe (l, sa_result_get_index (r));
+        g_assert_cmpstr (sa_result_get_tags (r), ==, d);
+        shown += *d != '\0';
+      }
+    g_assert_cmpuint (shown, >, 0);
+    g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (child (window, "label_dropdown"))),
+                      ==, 1);
+    gtk_menu_button_popup (GTK_MENU_BUTTON (child (window, "quality_button")));
+    spin (100);
+    g_assert_true (wait_for (quality_measured, window, 120));
+    {
+      SaQualityOptions o;
+      g_autoptr (SaQuality) q = NULL;
+      g_autofree char *p = NULL;
+      sa_quality_options_init (&o, c);
+      o.n_queries = SA_QUALITY_PANEL_MAX_QUERIES;
+      o.labels = l;
+      q = sa_quality_evaluate (c, &o, NULL, &error);
+      g_assert_no_error (error);
+      p = sa_format_decimal (q->precision_at_k, 3);
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (window, "precision_label"))), ==, p);
+    }
+    spin (300);
+    save_png (window, "window-tags.png");
+    save_png (
+        (SaWindow *) gtk_widget_get_ancestor (child (window, "quality_panel"), GTK_TYPE_POPOVER),
+        "window-quality-tags.png");
+    gtk_popover_popdown (
+        GTK_POPOVER (gtk_widget_get_ancestor (child (window, "quality_panel"), GTK_TYPE_POPOVER)));
+  }
   /* a new collection cancels moments being computed: nothing arrives late */
   sa_tuning_row_set_mutual_proximity (SA_TUNING_ROW (child (window, "tuning_row")), TRUE);
   sa_window_set_collection (window, c);

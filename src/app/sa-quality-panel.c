@@ -39,7 +39,8 @@ struct _SaQualityPanel
   GtkLabel *quality_status;
 
   SaCollection *collection;
-  GPtrArray *columns; /* the dropdown's column names after "None" */
+  GPtrArray *columns; /* the dropdown's column names after "None" (and the tag file) */
+  char *tag_path;     /* the tag file, the dropdown's second entry, or NULL */
   SaMetric metric;
   gboolean standardize;
   double weights[SA_MAX_SETS];
@@ -64,6 +65,7 @@ typedef struct
   SaCollection *collection;
   SaQualityOptions options;
   char *column;
+  char *tag_path;
 } Job;
 
 static void
@@ -73,6 +75,7 @@ job_free (Job *job)
   g_clear_pointer (&job->options.labels, sa_labels_free);
   g_clear_object (&job->collection);
   g_free (job->column);
+  g_free (job->tag_path);
   g_free (job);
 }
 
@@ -83,9 +86,11 @@ measure_thread (GTask *task, gpointer source, gpointer data, GCancellable *cance
   GError *error = NULL;
   SaQuality *quality;
 
-  if (job->column)
+  if (job->column || job->tag_path)
     {
-      job->options.labels = sa_labels_from_column (job->collection, job->column, &error);
+      job->options.labels = job->tag_path
+                                ? sa_labels_load_tags (job->collection, job->tag_path, &error)
+                                : sa_labels_from_column (job->collection, job->column, &error);
       if (job->options.labels == NULL)
         {
           g_task_return_error (task, error);
@@ -206,7 +211,11 @@ measure (gpointer user_data)
   job->options.moments = self->moments ? sa_moments_ref (self->moments) : NULL;
   job->options.n_queries
       = MIN (sa_collection_get_n_tracks (self->collection), SA_QUALITY_PANEL_MAX_QUERIES);
-  if (column > 0 && column - 1 < self->columns->len)
+  if (self->tag_path && column == 1)
+    job->tag_path = g_strdup (self->tag_path);
+  else if (self->tag_path && column > 1)
+    column--;
+  if (job->tag_path == NULL && column > 0 && column - 1 < self->columns->len)
     job->column = g_strdup (g_ptr_array_index (self->columns, column - 1));
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
   gtk_spinner_set_spinning (self->spinner, TRUE);
@@ -267,6 +276,7 @@ sa_quality_panel_set_collection (SaQualityPanel *self, SaCollection *collection)
   g_set_object (&self->collection, collection);
   g_clear_pointer (&self->moments, sa_moments_unref);
   self->have_setting = FALSE;
+  g_clear_pointer (&self->tag_path, g_free);
   g_ptr_array_set_size (self->columns, 0);
   /* Translators: no label column: hubness only */
   gtk_string_list_append (model, C_ ("labels", "None"));
@@ -285,6 +295,23 @@ sa_quality_panel_set_collection (SaQualityPanel *self, SaCollection *collection)
   gtk_label_set_text (self->precision_label, "–");
   gtk_label_set_text (self->quality_status, "");
   clear_hubs (self);
+}
+
+void
+sa_quality_panel_set_tag_file (SaQualityPanel *self, const char *path)
+{
+  GtkStringList *model = GTK_STRING_LIST (gtk_drop_down_get_model (self->label_dropdown));
+  /* Translators: a label choice: the tags of the tag file the user opened */
+  const char *text = C_ ("labels", "Tags");
+  const char *add[] = { text, NULL };
+
+  g_return_if_fail (SA_IS_QUALITY_PANEL (self));
+
+  gtk_string_list_splice (model, 1, self->tag_path ? 1 : 0, add);
+  g_free (self->tag_path);
+  self->tag_path = g_strdup (path);
+  gtk_drop_down_set_selected (self->label_dropdown, 1);
+  schedule (self);
 }
 
 static void
@@ -317,6 +344,7 @@ sa_quality_panel_dispose (GObject *object)
   g_clear_object (&self->job);
   g_clear_handle_id (&self->timeout, g_source_remove);
   g_clear_pointer (&self->moments, sa_moments_unref);
+  g_clear_pointer (&self->tag_path, g_free);
   g_clear_object (&self->collection);
   gtk_widget_dispose_template (GTK_WIDGET (object), SA_TYPE_QUALITY_PANEL);
   G_OBJECT_CLASS (sa_quality_panel_parent_class)->dispose (object);

@@ -19,6 +19,8 @@ G_DECLARE_FINAL_TYPE (SaQualityPanel, sa_quality_panel, SA, QUALITY_PANEL, GtkWi
 
 /* The label columns offered are the collection's metadata columns (default: none). */
 void sa_quality_panel_set_collection (SaQualityPanel *self, SaCollection *collection);
+/* A tag file (sa_labels_load_tags): offered first among the label choices, and chosen. */
+void sa_quality_panel_set_tag_file (SaQualityPanel *self, const char *path);
 /* The setting to measure; @moments NULL: no mutual proximity.  Measured in a thread,
  * a moment after the last change, while the panel is shown. */
 void sa_quality_panel_set_setting (SaQualityPanel *self, SaMetric metric, gboolean standardize,

@@ -23,6 +23,7 @@
 #include "sa-compare-view.h"
 #include "sa-collection-pane.h"
 #include "sa-search.h"
+#include "sa-labels.h"
 #include "sa-marks.h"
 #include "sa-moments.h"
 #include "sa-window.h"
@@ -67,6 +68,8 @@ struct _SaWindow
   SaMetric moments_job_metric;
   SaMarks *marks;
   char *marks_path; /* NULL: marks are not saved (the file there is damaged) */
+  SaLabels *tags;   /* from a tag file the user opened, or NULL */
+  char *tags_path;
   gboolean have_undo_weights;
   double undo_weights[SA_MAX_SETS];
 };
@@ -133,6 +136,8 @@ void sa_window_update_mutual_proximity (SaWindow *self);
 void sa_window_show_marks (SaWindow *self);
 /* The setting the quality panel measures (at each rerank). */
 void sa_window_update_quality_panel (SaWindow *self);
+/* "a, b" for a track when a tag file is open (a new string), else NULL. */
+char *sa_window_track_tags (SaWindow *self, int track);
 void sa_window_quality_dispose (SaWindow *self);
 
 /* in sa-window-files.c */

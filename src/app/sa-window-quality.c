@@ -170,7 +170,81 @@ sa_window_show_marks (SaWindow *self)
       if (query >= 0 && self->marks && (int) track != query)
         kind = sa_marks_get (self->marks, qid, sa_collection_get_clip_id (self->collection, track));
       sa_result_set_mark (r, kind);
+      if (self->tags)
+        {
+          g_autofree char *tags = sa_labels_describe (self->tags, track);
+          sa_result_set_tags (r, tags);
+        }
     }
+}
+
+/* ---- tags ---- */
+
+char *
+sa_window_track_tags (SaWindow *self, int track)
+{
+  if (self->tags == NULL || track < 0 || (guint) track >= sa_labels_get_n_tracks (self->tags))
+    return NULL;
+  return sa_labels_describe (self->tags, (guint) track);
+}
+
+gboolean
+sa_window_open_tags (SaWindow *self, const char *path, GError **error)
+{
+  SaLabels *tags;
+
+  g_return_val_if_fail (self->collection != NULL, FALSE);
+
+  tags = sa_labels_load_tags (self->collection, path, error);
+  if (tags == NULL)
+    return FALSE;
+  g_clear_pointer (&self->tags, sa_labels_free);
+  g_free (self->tags_path);
+  self->tags = tags;
+  self->tags_path = g_strdup (path);
+  sa_results_view_set_show_tags (self->similar_clips, TRUE);
+  sa_quality_panel_set_tag_file (sa_tuning_row_get_quality_panel (tuning_row (self)), path);
+  sa_window_show_query (self);
+  return TRUE;
+}
+
+static void
+on_tags_chosen (GtkNativeDialog *chooser, int response, SaWindow *self)
+{
+  g_autoptr (GFile) file = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  path = file ? g_file_get_path (file) : NULL;
+  if (path && self->collection && !sa_window_open_tags (self, path, &error))
+    sa_window_show_message (self, error->message);
+  g_object_unref (chooser);
+}
+
+static void
+action_open_tags (GtkWidget *widget, const char *name, GVariant *param)
+{
+  SaWindow *self = SA_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->collection == NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (_ ("Open a Tag File"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Open"), NULL);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_filter_set_name (filter, _ ("Tag files (.csv)"));
+  gtk_file_filter_add_pattern (filter, "*.csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  {
+    g_autofree char *dir = g_path_get_dirname (sa_collection_get_features_path (self->collection));
+    g_autoptr (GFile) folder = g_file_new_for_path (dir);
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+  }
+  g_signal_connect (chooser, "response", G_CALLBACK (on_tags_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 static void
@@ -324,6 +398,9 @@ sa_window_quality_set_collection (SaWindow *self)
   g_clear_pointer (&self->moments, sa_moments_unref);
   g_clear_pointer (&self->marks, sa_marks_free);
   g_clear_pointer (&self->marks_path, g_free);
+  g_clear_pointer (&self->tags, sa_labels_free); /* made for the collection before */
+  g_clear_pointer (&self->tags_path, g_free);
+  sa_results_view_set_show_tags (self->similar_clips, FALSE);
   self->have_undo_weights = FALSE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo-weights", FALSE);
   sa_quality_panel_set_collection (sa_tuning_row_get_quality_panel (tuning_row (self)),
@@ -349,6 +426,8 @@ sa_window_quality_dispose (SaWindow *self)
   g_clear_pointer (&self->moments, sa_moments_unref);
   g_clear_pointer (&self->marks, sa_marks_free);
   g_clear_pointer (&self->marks_path, g_free);
+  g_clear_pointer (&self->tags, sa_labels_free);
+  g_clear_pointer (&self->tags_path, g_free);
 }
 
 void
@@ -372,6 +451,7 @@ sa_window_class_add_quality_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.suggest-weights", NULL,
                                    action_suggest_weights);
   gtk_widget_class_install_action (widget_class, "win.undo-weights", NULL, action_undo_weights);
+  gtk_widget_class_install_action (widget_class, "win.open-tags", NULL, action_open_tags);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "win.mark-good", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, 0, "win.mark-good", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, 0, "win.mark-bad", NULL);

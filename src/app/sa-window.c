@@ -154,6 +154,16 @@ update_query_header (SaWindow *self)
       return;
     }
   subtitle = sa_window_track_subtitle (self->collection, (guint) track);
+  {
+    g_autofree char *tags = sa_window_track_tags (self, track);
+    if (tags && *tags)
+      {
+        /* Translators: the query's subtitle, then its tags from a tag file */
+        char *with_tags = g_strdup_printf (_ ("%s · tags: %s"), subtitle, tags);
+        g_free (subtitle);
+        subtitle = with_tags;
+      }
+  }
   title = sa_window_track_title (self->collection, (guint) track);
   path = sa_collection_resolve_audio (self->collection, (guint) track);
   sa_query_header_set (
