@@ -11,6 +11,7 @@
 
 #include "sa-compact.h"
 #include "sa-error.h"
+#include "sa-kernel-pairs.h"
 #include "sa-moments.h"
 #include "sa-search-mp.h"
 #include "sa-search.h"
@@ -1115,6 +1116,31 @@ sa_search_pair_partials (SaSearch *s, const float *x, const float *y, double *pa
         partials[si]
             = kernel_sq (x + set->offset, y + set->offset, s->inv_var + set->offset, set->padded)
               * s->var_factor[si];
+    }
+}
+
+void
+sa_search_pair_partials_n (SaSearch *s, const float *x, const float *const *ys, guint n_ys,
+                           double *partials)
+{
+  /* SA_KERNEL_PAIRS_MAX references at a time, with exactly pair_partials()' values */
+  for (guint r0 = 0; r0 < n_ys; r0 += SA_KERNEL_PAIRS_MAX)
+    {
+      const guint nr = MIN (SA_KERNEL_PAIRS_MAX, n_ys - r0);
+      for (guint si = 0; si < s->ns; si++)
+        {
+          const SaFeatureSet *set = sa_collection_get_set (s->c, si);
+          const float *q[SA_KERNEL_PAIRS_MAX];
+          double v[SA_KERNEL_PAIRS_MAX];
+          const gboolean manhattan = s->metric == SA_METRIC_MANHATTAN;
+          for (guint r = 0; r < nr; r++)
+            q[r] = ys[r0 + r] + set->offset;
+          sa_kernel_pairs (manhattan, x + set->offset, q, nr,
+                           (manhattan ? s->inv_std : s->inv_var) + set->offset, set->padded, v);
+          for (guint r = 0; r < nr; r++)
+            partials[(gsize) (r0 + r) * s->ns + si]
+                = v[r] * (manhattan ? s->std_factor[si] : s->var_factor[si]);
+        }
     }
 }
 
