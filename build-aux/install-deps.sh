@@ -15,7 +15,9 @@ packages="
   desktop-file-utils appstream
   clang libclang-rt-14-dev valgrind util-linux
   python3-scipy
-  # GNU parallel: the shard test runs analyze --shard under it (tests/test-shard.py)
+"
+# GNU parallel: the shard test runs analyze --shard under it (tests/test-shard.py)
+packages="$packages
   parallel
 "
 # the window: libadwaita (GNOME's widgets and style: toasts, status pages, dark mode)

@@ -180,6 +180,9 @@ check(r.returncode == 0 and same(plain, grow) is None, "merging more shards into
       % same(plain, grow))
 r = run("merge", grow, shards[2])
 check(r.returncode == 0 and same(plain, grow) is None, "merging a shard again changes nothing")
+r = run("merge", grow, grow, shards[0])
+check(r.returncode == 0 and same(plain, grow) is None, "the output given as an input too: %s"
+      % r.stderr.strip())
 leftovers = [n for n in os.listdir(grow) if ".tmp-" in n]
 check(".analyze.lock" in os.listdir(grow), "merge holds the output with analyze's lock file")
 check(leftovers == [], "no temporary files left: %s" % leftovers)

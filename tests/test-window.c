@@ -619,6 +619,14 @@ test_welcome (void)
         strstr (gtk_label_get_label (GTK_LABEL (child (window, "error_label"))), "not a regular"));
     g_unlink (fifo);
   }
+
+  /* the demo's first build can be cancelled: back on the welcome page, nothing busy */
+  sa_window_open_demo (window);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "loading");
+  g_assert_true (gtk_widget_get_visible (child (window, "cancel")));
+  g_signal_emit_by_name (child (window, "cancel"), "clicked");
+  g_assert_true (wait_for (not_busy, window, 60));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "welcome");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -696,7 +704,9 @@ main (int argc, char **argv)
   /* analysed collections go below the build folder, not the user's data folder */
   const char *built = g_getenv ("G_TEST_BUILDDIR");
   g_autofree char *data = g_build_filename (built ? built : ".", "window-xdg-data", NULL);
+  g_autofree char *cache = g_build_filename (built ? built : ".", "window-xdg-cache", NULL);
   g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE); /* the demo collection, built and cancelled */
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   gst_init (&argc, &argv);

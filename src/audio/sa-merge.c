@@ -225,7 +225,7 @@ lock_output (const char *outdir, GError **error)
       int saved = errno;
       close (fd);
       if (saved == EWOULDBLOCK)
-        g_set_error (error, SA_ERROR, SA_ERROR_IO,
+        g_set_error (error, SA_ERROR, SA_ERROR_BUSY,
                      _ ("%s: another analysis or merge is writing this collection; wait for it "
                         "to finish"),
                      outdir);
@@ -256,13 +256,21 @@ check_input_idle (const char *dir, int *fd_out, GError **error)
   if (flock (fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK)
     {
       close (fd);
-      g_set_error (error, SA_ERROR, SA_ERROR_IO,
+      g_set_error (error, SA_ERROR, SA_ERROR_BUSY,
                    _ ("%s: an analysis is still writing this folder; merge when it has finished"),
                    dir);
       return FALSE;
     }
   *fd_out = fd; /* held (shared) until the merge is written */
   return TRUE;
+}
+
+static gboolean
+same_folder (const char *a, const char *b)
+{
+  GStatBuf sa, sb;
+  return g_stat (a, &sa) == 0 && g_stat (b, &sb) == 0 && sa.st_dev == sb.st_dev
+         && sa.st_ino == sb.st_ino;
 }
 
 static void
@@ -558,7 +566,9 @@ sa_merge (const char *outdir, const char *const *inputs, SaMergeReport *report, 
       Input *in;
       int fd = -1;
 
-      if (g_file_test (inputs[i], G_FILE_TEST_IS_DIR) && !check_input_idle (inputs[i], &fd, error))
+      /* OUTDIR given as an input too is held already */
+      if (g_file_test (inputs[i], G_FILE_TEST_IS_DIR) && !same_folder (inputs[i], outdir)
+          && !check_input_idle (inputs[i], &fd, error))
         return FALSE;
       if (fd >= 0)
         g_ptr_array_add (input_locks, GINT_TO_POINTER (fd));

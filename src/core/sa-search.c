@@ -147,7 +147,6 @@ struct _SaSearch
   double *norms;   /* n x ns, cosine only: per-set squared norms of the z-scored rows */
   gboolean norms_ready;
 
-  SaMoments *mp; /* mutual proximity, or NULL (sa-search-mp.c) */
   /* The compact scan (sa-compact.h): the pass reads one byte per value and gives, per
    * track and set, float bounds [lo, hi] of the partial sum the plain pass computes;
    * exact sums are computed (from the float rows) only for the tracks a ranking cannot
@@ -162,6 +161,7 @@ struct _SaSearch
   float *lo, *hi;
   guint32 *stamp;
   guint32 generation;
+  SaMoments *mp; /* mutual proximity, or NULL (sa-search-mp.c) */
 };
 
 /* Rows of the full pass are split between two threads (the results do not depend on
@@ -292,11 +292,11 @@ sa_search_free (SaSearch *s)
   g_aligned_free (s->qbuf);
   g_free (s->partial);
   g_free (s->norms);
-  g_clear_pointer (&s->mp, sa_moments_unref);
   g_aligned_free (s->tq);
   g_free (s->lo);
   g_free (s->hi);
   g_free (s->stamp);
+  g_clear_pointer (&s->mp, sa_moments_unref);
   g_object_unref (s->c);
   g_free (s);
 }
@@ -492,7 +492,9 @@ bound_rows (SaSearch *s, guint begin, guint end)
 static gboolean
 compact_applies (SaSearch *s)
 {
-  return s->allow_compact && s->codes != NULL && s->metric == SA_METRIC_EUCLIDEAN && s->standardize;
+  /* mutual proximity reads every track's sums: the plain pass */
+  return s->allow_compact && s->codes != NULL && s->metric == SA_METRIC_EUCLIDEAN && s->standardize
+         && sa_search_get_mutual_proximity (s) == NULL;
 }
 
 static gboolean
@@ -1062,6 +1064,9 @@ sa_search_set_mutual_proximity (SaSearch *s, SaMoments *moments)
     sa_moments_ref (moments);
   g_clear_pointer (&s->mp, sa_moments_unref);
   s->mp = moments;
+  /* a compact pass leaves bounds, MP needs every sum: the next use runs the plain pass */
+  if (s->bounded && moments)
+    s->stale = TRUE;
   return sa_search_get_mutual_proximity (s) != NULL;
 }
 
@@ -1143,7 +1148,8 @@ const double *
 sa_search_get_partials (SaSearch *s)
 {
   ensure_fresh (s);
-  if (s->bounded) /* after a compact pass: every track's exact sums (mutual proximity) */
+  /* after a compact pass, only the candidates' sums were exact */
+  if (s->bounded)
     for_rows (s, exact_rows);
   return s->partial;
 }

@@ -1,0 +1,118 @@
+/* bench-window.c: the window's timings on a large collection, under Xvfb
+ *
+ * Copyright 2026 The Soundalike authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ *   xvfb-run -a -s "-screen 0 1400x900x24" _build/tests/bench-window F.npz M.csv
+ *
+ * Prints the time to open the collection (load off the main thread until the list is shown),
+ * to select a track (a query pass, the results, the histogram, the list drawn), the mean of 50
+ * moves of the RP slider (re-weighting and redrawing), and a filter typed into the search.
+ * A benchmark for docs/performance.md, not a test: nothing here is asserted.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <gst/gst.h>
+
+#include "sa-window.h"
+
+static GtkWidget *
+find_id (GtkWidget *w, const char *name)
+{
+  const char *id = gtk_buildable_get_buildable_id (GTK_BUILDABLE (w));
+
+  if (id && g_str_equal (id, name))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_id (c, name);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Runs the main loop until the window has drawn a frame after now. */
+static void
+drawn (GtkWidget *w)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (w);
+  gint64 frame = gdk_frame_clock_get_frame_counter (clock);
+
+  gtk_widget_queue_draw (w);
+  while (gdk_frame_clock_get_frame_counter (clock) <= frame + 1)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+int
+main (int argc, char **argv)
+{
+  SaWindow *window;
+  gint64 t0;
+  double open_s, select_ms, move_ms = 0, rerank_ms = 0, filter_ms;
+  GtkRange *rp;
+
+  if (argc < 3)
+    {
+      g_printerr ("usage: %s FEATURES.npz METADATA.csv\n", argv[0]);
+      return 2;
+    }
+  gtk_init ();
+  adw_init ();
+  gst_init (&argc, &argv);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  window = g_object_ref_sink (sa_window_new (NULL));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (window));
+  drawn (GTK_WIDGET (window));
+
+  t0 = g_get_monotonic_time ();
+  sa_window_open (window, argv[1], argv[2], NULL);
+  while (sa_window_is_busy (window))
+    g_main_context_iteration (NULL, TRUE);
+  drawn (GTK_WIDGET (window));
+  open_s = (g_get_monotonic_time () - t0) / 1e6;
+  if (sa_window_get_collection (window) == NULL)
+    {
+      g_printerr ("the collection did not open: %s\n", sa_window_get_message (window));
+      return 1;
+    }
+
+  t0 = g_get_monotonic_time ();
+  sa_window_select_track (window, 4242);
+  drawn (GTK_WIDGET (window));
+  select_ms = (g_get_monotonic_time () - t0) / 1e3;
+
+  rp = GTK_RANGE (find_id (GTK_WIDGET (window), "rp_scale"));
+  for (int i = 0; i < 50; i++)
+    {
+      t0 = g_get_monotonic_time ();
+      gtk_range_set_value (rp, 0.02 * (i + 1)); /* re-ranks at once: the rest is drawing */
+      rerank_ms += (g_get_monotonic_time () - t0) / 1e3;
+      drawn (GTK_WIDGET (window));
+      move_ms += (g_get_monotonic_time () - t0) / 1e3;
+    }
+  move_ms /= 50;
+  rerank_ms /= 50;
+
+  t0 = g_get_monotonic_time ();
+  gtk_editable_set_text (GTK_EDITABLE (find_id (GTK_WIDGET (window), "search_entry")),
+                         "ensemble 4");
+  {
+    /* the search entry waits before it searches: until the shown rows change */
+    GListModel *shown = sa_window_get_shown_tracks (window);
+    guint all = g_list_model_get_n_items (shown);
+    while (g_list_model_get_n_items (shown) == all)
+      g_main_context_iteration (NULL, TRUE);
+    drawn (GTK_WIDGET (window));
+    filter_ms = (g_get_monotonic_time () - t0) / 1e3;
+    g_print ("tracks %u, filtered to %u\n", all, g_list_model_get_n_items (shown));
+  }
+  g_print ("open %.2f s\nselect %.1f ms\nslider move %.1f ms (mean of 50), of which the "
+           "re-ranking %.1f ms\nfilter %.0f ms\n",
+           open_s, select_ms, move_ms, rerank_ms, filter_ms);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  return 0;
+}
