@@ -398,6 +398,7 @@ sa_cli_bench (int argc, char **argv)
   report ("query", t_query);
   report ("reweight", t_reweight);
   report ("stream", t_stream);
+  g_print ("peak_rss_mb\t%.1f\t1\n", usage.ru_maxrss / 1024.0);
   if (!no_mp)
     {
       report ("moments", t_moments);
@@ -430,7 +431,6 @@ sa_cli_bench (int argc, char **argv)
       report ("query_mp", t_query_mp);
       report ("reweight_mp", t_reweight_mp);
     }
-  g_print ("peak_rss_mb\t%.1f\t1\n", usage.ru_maxrss / 1024.0);
 
   g_clear_pointer (&s, sa_search_free);
   g_clear_object (&c);
