@@ -52,26 +52,58 @@ sa_window_collection_is_untagged (SaCollection *c)
   return n > 0;
 }
 
+static guint
+sa_window_result_track (GListStore *results, guint i)
+{
+  g_autoptr (SaResult) r = g_list_model_get_item (G_LIST_MODEL (results), i);
+  return sa_result_get_index (r);
+}
+
+/* A re-ranking keeps the SaResult of every track still among the results, updated in place:
+ * when the tracks are the same in the same order no row is rebuilt and the list emits nothing
+ * (a slider move), otherwise the one splice hands the list its old items back and it keeps
+ * their rows (building a row's widgets is what a re-ranking cost). */
 void
 sa_window_fill_results (GListStore *results, SaSearch *search, SaCollection *c,
                         const double *weights, const SaHit *hits, guint n)
 {
   guint n_sets = sa_collection_get_n_sets (c);
+  guint old_n = g_list_model_get_n_items (G_LIST_MODEL (results));
   g_autoptr (GPtrArray) items = g_ptr_array_new_full (n, g_object_unref);
+  g_autoptr (GHashTable) old = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  gboolean same = old_n + 1 == n;
 
+  for (guint i = 0; i < old_n; i++)
+    {
+      SaResult *r = g_list_model_get_item (G_LIST_MODEL (results), i);
+      g_hash_table_insert (old, GUINT_TO_POINTER (sa_result_get_index (r)), r);
+    }
   /* hits[0] is the query itself */
   for (guint i = 1; i < n; i++)
     {
       double parts[SA_MAX_SETS], sum = 0;
+      SaResult *r = g_hash_table_lookup (old, GUINT_TO_POINTER (hits[i].track));
+
       sa_search_contributions (search, weights, hits[i].track, parts);
       for (guint s = 0; s < n_sets; s++)
         sum += parts[s];
       for (guint s = 0; s < n_sets; s++)
         parts[s] = sum > 0 ? parts[s] / sum : 0;
-      g_ptr_array_add (items, sa_result_new (c, hits[i].track, i, hits[i].distance, parts, n_sets));
+      if (r)
+        {
+          sa_result_update (r, i, hits[i].distance, parts, n_sets);
+          same &= sa_result_get_index (r) == sa_window_result_track (results, i - 1);
+          g_ptr_array_add (items, g_object_ref (r));
+        }
+      else
+        {
+          same = FALSE;
+          g_ptr_array_add (items,
+                           sa_result_new (c, hits[i].track, i, hits[i].distance, parts, n_sets));
+        }
     }
-  g_list_store_splice (results, 0, g_list_model_get_n_items (G_LIST_MODEL (results)), items->pdata,
-                       items->len);
+  if (!same)
+    g_list_store_splice (results, 0, old_n, items->pdata, items->len);
 }
 
 /* The histogram of every track's distance, with the shown ones marked. */
