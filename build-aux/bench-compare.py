@@ -2,6 +2,7 @@
 """Times Soundalike's search against the tutorial's numpy code, in the same run.
 
 usage: bench-compare.py SOUNDALIKE_CLI (--synthetic N | F.npz M.csv) [--runs R]
+       bench-compare.py SOUNDALIKE_CLI --import F.npz [--runs R]
 
 Runs `soundalike-cli bench` on the collection, then times the tutorial's own code
 (part 2a) on the same files: its loading, join, concatenation and z-scoring
@@ -9,6 +10,12 @@ Runs `soundalike-cli bench` on the collection, then times the tutorial's own cod
 numpy has no cheaper path for new weights, so 'reweight' is the same call), and a
 plain numpy sum over the float32 matrix ('stream').  Prints a Markdown table with
 the medians in milliseconds and the ratio numpy / Soundalike.
+
+--import F.npz compares importing a feature file alone: `np.load` of rp, ssd and clip_id,
+concatenation and z-score (population std) against `soundalike-cli bench --features F`'s
+'load' (the store removed first: inflate, convert, statistics, store written). The two
+run interleaved R times (the machine may be shared) and the min and median of the
+per-round ratios are printed.
 """
 import os
 import statistics
@@ -65,6 +72,34 @@ def timed(fn, runs):
     return statistics.median(times)
 
 
+def numpy_import(features):
+    with np.load(features) as npz:
+        data = np.concatenate([npz["rp"], npz["ssd"]], axis=1)
+        clip_id = npz["clip_id"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        data -= data.mean(axis=0)
+        data /= data.std(axis=0)
+    return np.nan_to_num(data, 0), clip_id
+
+
+def compare_import(cli, features, runs):
+    rows = []
+    for r in range(runs):
+        out = subprocess.run([cli, "bench", "--features", features, "--runs", "1", "--no-mp"],
+                             check=True, capture_output=True, text=True).stdout
+        ours = [float(l.split("\t")[1]) for l in out.splitlines() if l.startswith("load\t")][0]
+        theirs = timed(lambda: numpy_import(features), 1)
+        rows.append((ours, theirs))
+        print("round %d: soundalike load %.1f ms, numpy np.load + z-score %.1f ms, ratio %.2fx"
+              % (r + 1, ours, theirs, theirs / ours), flush=True)
+    ratios = [t / o for o, t in rows]
+    print("| figure | Soundalike median (ms) | numpy median (ms) | ratio min | ratio median |")
+    print("|---|---:|---:|---:|---:|")
+    print("| import | %.1f | %.1f | %.2fx | %.2fx |"
+          % (statistics.median(o for o, _ in rows), statistics.median(t for _, t in rows),
+             min(ratios), statistics.median(ratios)))
+
+
 def main():
     args = sys.argv[1:]
     runs = 5
@@ -73,6 +108,9 @@ def main():
         runs = int(args[i + 1])
         del args[i:i + 2]
     cli = args[0]
+    if args[1] == "--import":
+        compare_import(cli, args[2], runs)
+        return
     tmp = None
     if args[1] == "--synthetic":
         n = int(args[2])
@@ -109,8 +147,13 @@ def main():
 
     print("| figure | Soundalike (ms) | tutorial numpy (ms) | numpy / Soundalike |")
     print("|---|---:|---:|---:|")
-    for k in ["load", "query", "reweight", "stream"]:
-        print("| %s | %.3f | %.3f | %.1fx |" % (k, ours[k], theirs[k], theirs[k] / ours[k]))
+    # numpy has no store: every open is its load
+    theirs["open"] = theirs["load"]
+    for k in ["load", "open", "query", "reweight", "stream"]:
+        if k in ours:
+            print("| %s | %.3f | %.3f | %.1fx |" % (k, ours[k], theirs[k], theirs[k] / ours[k]))
+    if "peak_rss_mb" in ours:
+        print("| peak_rss_mb | %.1f | | |" % ours["peak_rss_mb"])
     if tmp:
         for f in (features, metadata):
             os.unlink(f)

@@ -29,6 +29,10 @@ packages="$packages
 packages="$packages
   clang-format locales
 "
+# import-speed: libdeflate inflates a whole .npz member at once, about 2-3x zlib's speed
+packages="$packages
+  libdeflate-dev
+"
 
 if [ "$(id -u)" -eq 0 ]; then
   sudo=""

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sa-collection.h"
+#include "sa-moments.h"
 #include "sa-npz.h"
 #include "sa-rng.h"
 #include "sa-search.h"
@@ -165,6 +166,29 @@ check (DataKind kind, guint n, guint n_rp, guint n_ssd)
     sa_search_all_distances (compact, NULL, db);
     for (guint i = 0; i < n; i++)
       g_assert_cmpfloat (da[i], ==, db[i]);
+  }
+  /* mutual proximity, set after a compact pass: the same ranking as with the plain pass */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (SaMoments) m = sa_moments_compute (c, SA_METRIC_EUCLIDEAN, TRUE, 0, 0, NULL, &error);
+    SaHit a[11], b[11];
+    guint na, nb;
+    g_assert_no_error (error);
+    sa_search_set_query (plain, 5);
+    sa_search_set_query (compact, 5);
+    g_assert_true (sa_search_uses_compact (compact));
+    sa_search_set_mutual_proximity (plain, m);
+    sa_search_set_mutual_proximity (compact, m);
+    na = sa_search_rank (plain, NULL, 10, a);
+    nb = sa_search_rank (compact, NULL, 10, b);
+    g_assert_cmpuint (na, ==, nb);
+    for (guint i = 0; i < na; i++)
+      {
+        g_assert_cmpuint (a[i].track, ==, b[i].track);
+        g_assert_cmpfloat (a[i].distance, ==, b[i].distance);
+      }
+    sa_search_set_mutual_proximity (plain, NULL);
+    sa_search_set_mutual_proximity (compact, NULL);
   }
   /* a query from outside: the mean of two tracks */
   for (guint j = 0; j < sa_collection_get_stride (c); j++)

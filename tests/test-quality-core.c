@@ -13,6 +13,7 @@
 
 #include "sa-collection.h"
 #include "sa-error.h"
+#include "sa-kernel-pairs.h"
 #include "sa-labels.h"
 #include "sa-marks.h"
 #include "sa-moments.h"
@@ -104,6 +105,50 @@ test_async_and_cancel (void)
   g_assert_null (sa_moments_load (c, cache, &error));
   g_assert_error (error, SA_ERROR, SA_ERROR_CORRUPT);
   g_assert_nonnull (strstr (error->message, cache));
+}
+
+/* The multi-reference kernels (every instruction set this CPU has) give the
+ * pair-by-pair path's moments bit for bit: both metrics, with and without
+ * standardisation, samples of 37 and 101 references (a sampled track skips
+ * itself; counts that leave a remainder of the groups of four). */
+static void
+test_kernels_match_reference (void)
+{
+  g_autoptr (SaCollection) c = load_tutorial ();
+  const char *isas[] = { "sse", "avx2", "avx512" };
+  const SaMetric metrics[] = { SA_METRIC_EUCLIDEAN, SA_METRIC_MANHATTAN };
+  const guint samples[] = { 37, 101 }; /* samples: every track would take long */
+  guint n = sa_collection_get_n_tracks (c), tested = 0;
+
+  for (guint k = 0; k < G_N_ELEMENTS (isas); k++)
+    {
+      if (!sa_kernel_pairs_set_isa (isas[k]))
+        {
+          g_test_message ("%s: not on this CPU", isas[k]);
+          continue;
+        }
+      g_assert_cmpstr (sa_kernel_pairs_get_isa (), ==, isas[k]);
+      tested++;
+      for (guint mi = 0; mi < G_N_ELEMENTS (metrics); mi++)
+        for (int z = 0; z <= 1; z++)
+          for (guint si = 0; si < G_N_ELEMENTS (samples); si++)
+            {
+              g_autoptr (GError) error = NULL;
+              g_autoptr (SaMoments) fast
+                  = sa_moments_compute (c, metrics[mi], z, samples[si], 2, NULL, &error);
+              g_assert_no_error (error);
+              g_autoptr (SaMoments) ref
+                  = sa_moments_compute_reference (c, metrics[mi], z, samples[si], 1, NULL, &error);
+              g_assert_no_error (error);
+              g_assert_cmpmem (sa_moments_get_values (fast, 0),
+                               n * sa_moments_get_n_values (fast) * sizeof (double),
+                               sa_moments_get_values (ref, 0),
+                               n * sa_moments_get_n_values (ref) * sizeof (double));
+            }
+    }
+  g_assert_cmpuint (tested, >=, 1); /* sse is everywhere */
+  g_assert_false (sa_kernel_pairs_set_isa ("no-such-isa"));
+  g_assert_true (sa_kernel_pairs_set_isa (NULL));
 }
 
 static void
@@ -228,6 +273,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   tmpdir = g_dir_make_tmp ("soundalike-quality-XXXXXX", NULL);
   g_test_add_func ("/quality/moments-async-cancel-cache", test_async_and_cancel);
+  g_test_add_func ("/quality/moments-kernels", test_kernels_match_reference);
   g_test_add_func ("/quality/mp-live-weights", test_live_weights);
   g_test_add_func ("/quality/tags", test_tags);
   g_test_add_func ("/quality/marks", test_marks);

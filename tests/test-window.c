@@ -22,6 +22,12 @@
 #include "sa-player.h"
 #include "sa-results-view.h"
 #include "sa-histogram.h"
+#include "sa-marks.h"
+#include "sa-moments.h"
+#include "sa-quality.h"
+#include "sa-quality-panel.h"
+#include "sa-format.h"
+#include "sa-tuning-row.h"
 #include "sa-result.h"
 #include "sa-search.h"
 #include "sa-track.h"
@@ -641,6 +647,358 @@ test_welcome (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* ---- issue 14: mutual proximity, marks, suggested weights ---- */
+
+static gboolean
+mp_settled (SaWindow *w)
+{
+  SaMpState state = sa_tuning_row_get_state (SA_TUNING_ROW (child (w, "tuning_row")));
+  return state != SA_MP_STATE_COMPUTING;
+}
+
+/* The window's results equal the core's with the same weights and moments (NULL: plain). */
+static void
+assert_results_match_mp (SaWindow *window, SaCollection *c, SaMetric metric, SaMoments *moments,
+                         double rp, double ssd)
+{
+  GListModel *results = sa_window_get_results (window);
+  g_autoptr (SaSearch) s = sa_search_new (c);
+  double w[2] = { rp, ssd };
+  SaHit hits[11];
+  guint n;
+
+  sa_search_set_metric (s, metric);
+  sa_search_set_exclude (s, SA_EXCLUDE_SAME_FILE);
+  if (moments)
+    g_assert_true (sa_search_set_mutual_proximity (s, moments));
+  sa_search_set_query (s, (guint) sa_window_get_query (window));
+  n = sa_search_rank (s, w, 10, hits);
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, n - 1);
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr (SaResult) r = g_list_model_get_item (results, i - 1);
+      g_assert_cmpuint (sa_result_get_index (r), ==, hits[i].track);
+      g_assert_cmpfloat (sa_result_get_distance (r), ==, hits[i].distance);
+    }
+}
+
+static gboolean
+quality_measured (SaWindow *w)
+{
+  return !sa_quality_panel_is_busy (SA_QUALITY_PANEL (child (w, "quality_panel")));
+}
+
+/* The panel shows what sa-quality measures for the same setting and sample of queries. */
+static void
+assert_quality_matches_core (SaWindow *window, SaCollection *c, double rp, double ssd,
+                             const char *column)
+{
+  SaQualityOptions o;
+  g_autoptr (SaQuality) q = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *skew = NULL, *p = NULL;
+
+  sa_quality_options_init (&o, c);
+  o.weights[0] = rp;
+  o.weights[1] = ssd;
+  o.n_queries = MIN (sa_collection_get_n_tracks (c), SA_QUALITY_PANEL_MAX_QUERIES);
+  if (column)
+    o.labels = sa_labels_from_column (c, column, &error);
+  g_assert_no_error (error);
+  q = sa_quality_evaluate (c, &o, NULL, &error);
+  g_assert_no_error (error);
+  skew = sa_format_decimal (q->skewness, 2);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (window, "skew_label"))), ==, skew);
+  if (column)
+    {
+      p = sa_format_decimal (q->precision_at_k, 3);
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (window, "precision_label"))), ==, p);
+    }
+  else
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (window, "precision_label"))), ==, "–");
+  g_assert_true (q->sampled);
+  g_assert_nonnull (
+      strstr (gtk_label_get_text (GTK_LABEL (child (window, "quality_status"))), "Sampled"));
+  if (o.labels)
+    sa_labels_free (o.labels);
+}
+
+static void
+select_result (SaWindow *window, guint pos)
+{
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
+                                         GTK_COLUMN_VIEW (child (window, "results_view")))),
+                                     pos);
+}
+
+static int
+result_mark (SaWindow *window, guint pos)
+{
+  g_autoptr (SaResult) r = g_list_model_get_item (sa_window_get_results (window), pos);
+  return sa_result_get_mark (r);
+}
+
+static guint
+result_track (SaWindow *window, guint pos)
+{
+  g_autoptr (SaResult) r = g_list_model_get_item (sa_window_get_results (window), pos);
+  return sa_result_get_index (r);
+}
+
+static void
+test_quality (void)
+{
+  g_autofree char *src_npz
+      = g_test_build_filename (G_TEST_DIST, "data", "tutorial", "features.npz", NULL);
+  g_autofree char *src_csv
+      = g_test_build_filename (G_TEST_DIST, "data", "tutorial", "metadata.csv", NULL);
+  g_autofree char *dir = g_test_build_filename (G_TEST_BUILT, "window-quality", NULL);
+  g_autofree char *npz = g_build_filename (dir, "features.npz", NULL);
+  g_autofree char *csv = g_build_filename (dir, "metadata.csv", NULL);
+  g_autofree char *marks_path = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SaCollection) c = NULL;
+  g_autoptr (SaMoments) moments = NULL;
+  g_autoptr (SaMarks) saved = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+  SaWindow *window;
+  SaTuningRow *row;
+  GtkRange *rp, *ssd;
+  guint query = 404, good, bad;
+
+  /* a copy of the fixture: marks and moments are written beside the collection */
+  g_mkdir_with_parents (dir, 0755);
+  g_assert_true (g_file_get_contents (src_npz, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (npz, contents, length, NULL));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (src_csv, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (csv, contents, length, NULL));
+  c = sa_collection_load (npz, csv, NULL, &error);
+  g_assert_no_error (error);
+  marks_path = sa_marks_default_path (c);
+  g_unlink (marks_path);
+  {
+    g_autofree char *cache = sa_moments_cache_path (c, SA_METRIC_EUCLIDEAN, TRUE, 0);
+    g_unlink (cache);
+  }
+
+  window = new_window (1400, 900);
+  sa_window_set_collection (window, c);
+  row = SA_TUNING_ROW (child (window, "tuning_row"));
+  rp = GTK_RANGE (child (window, "rp_scale"));
+  ssd = GTK_RANGE (child (window, "ssd_scale"));
+  gtk_range_set_value (rp, 0.5);
+  gtk_range_set_value (ssd, 0.9);
+  sa_window_select_track (window, query);
+  g_assert_cmpint (sa_tuning_row_get_state (row), ==, SA_MP_STATE_OFF);
+  assert_results_match_mp (window, c, SA_METRIC_EUCLIDEAN, NULL, 0.5, 0.9);
+
+  /* 1. mutual proximity: computed in the background, then the ranking is the core's MP */
+  sa_tuning_row_set_mutual_proximity (row, TRUE);
+  g_assert_cmpint (sa_tuning_row_get_state (row), ==, SA_MP_STATE_COMPUTING);
+  assert_results_match_mp (window, c, SA_METRIC_EUCLIDEAN, NULL, 0.5, 0.9); /* until ready */
+  g_assert_true (wait_for (mp_settled, window, 120));
+  g_assert_cmpint (sa_tuning_row_get_state (row), ==, SA_MP_STATE_READY);
+  moments = sa_moments_get (c, SA_METRIC_EUCLIDEAN, TRUE, 0, NULL, &error); /* the cache */
+  g_assert_no_error (error);
+  assert_results_match_mp (window, c, SA_METRIC_EUCLIDEAN, moments, 0.5, 0.9);
+  gtk_range_set_value (rp, 0.1); /* the slider path with MP */
+  assert_results_match_mp (window, c, SA_METRIC_EUCLIDEAN, moments, 0.1, 0.9);
+  spin (300);
+  save_png (window, "window-mutual-proximity.png");
+  /* cosine has none: the switch says why and the ranking is the plain one */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (child (window, "metric_dropdown")), 2);
+  g_assert_cmpint (sa_tuning_row_get_state (row), ==, SA_MP_STATE_UNAVAILABLE);
+  g_assert_false (gtk_widget_get_sensitive (child (window, "mp_switch")));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (child (window, "mp_switch")), "cosine"));
+  sa_window_select_track (window, query);
+  assert_results_match_mp (window, c, SA_METRIC_COSINE, NULL, 0.1, 0.9);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (child (window, "metric_dropdown")), 0);
+  sa_window_select_track (window, query);
+  g_assert_true (wait_for (mp_settled, window, 120));
+  g_assert_cmpint (sa_tuning_row_get_state (row), ==, SA_MP_STATE_READY);
+  assert_results_match_mp (window, c, SA_METRIC_EUCLIDEAN, moments, 0.1, 0.9);
+  /* off: exactly the plain ranking again */
+  sa_tuning_row_set_mutual_proximity (row, FALSE);
+  g_assert_cmpint (sa_tuning_row_get_state (row), ==, SA_MP_STATE_OFF);
+  assert_results_match_mp (window, c, SA_METRIC_EUCLIDEAN, NULL, 0.1, 0.9);
+  gtk_range_set_value (rp, 0.5);
+
+  /* 3 (before any mark). Suggest Weights says what to do */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.suggest-weights", NULL);
+  g_assert_nonnull (strstr (sa_window_get_message (window), "No marks yet"));
+
+  /* 2. marks: + on the selected result, the row's button for another; saved beside the
+   * collection and shown on the rows */
+  select_result (window, 0);
+  good = result_track (window, 0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.mark-good", NULL);
+  g_assert_cmpint (result_mark (window, 0), ==, SA_MARK_GOOD);
+  bad = result_track (window, 1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.mark", "(uu)", bad, SA_MARK_BAD);
+  g_assert_cmpint (result_mark (window, 1), ==, SA_MARK_BAD);
+  g_assert_cmpint (result_mark (window, 2), ==, SA_MARK_NONE);
+  /* - twice on the same result: marked, then unmarked */
+  select_result (window, 2);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.mark-bad", NULL);
+  g_assert_cmpint (result_mark (window, 2), ==, SA_MARK_BAD);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.mark-bad", NULL);
+  g_assert_cmpint (result_mark (window, 2), ==, SA_MARK_NONE);
+  saved = sa_marks_load (marks_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sa_marks_get_n (saved), ==, 2);
+  g_assert_cmpint (sa_marks_get (saved, sa_collection_get_clip_id (c, query),
+                                 sa_collection_get_clip_id (c, good)),
+                   ==, SA_MARK_GOOD);
+  g_assert_cmpint (sa_marks_get (saved, sa_collection_get_clip_id (c, query),
+                                 sa_collection_get_clip_id (c, bad)),
+                   ==, SA_MARK_BAD);
+  spin (300);
+  save_png (window, "window-marks.png");
+
+  /* 3. Suggest Weights: to the sliders at once, Undo puts the previous ones back.  The marks
+   * say the bad result belongs after the good one: more rhythm or more timbre does that. */
+  gtk_range_set_value (rp, 0.3);
+  gtk_range_set_value (ssd, 0.8);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.suggest-weights", NULL);
+  g_test_message ("%s", sa_window_get_message (window));
+  g_assert_nonnull (strstr (sa_window_get_message (window), "Suggested"));
+  g_assert_nonnull (strstr (sa_window_get_message (window), "of 1 marked pair "));
+  {
+    double w[2] = { gtk_range_get_value (rp), gtk_range_get_value (ssd) };
+    g_autoptr (SaSearch) s = sa_search_new (c);
+    sa_search_set_exclude (s, SA_EXCLUDE_SAME_FILE);
+    sa_search_set_query (s, query);
+    /* the suggestion puts the pair in order */
+    g_assert_cmpfloat (sa_search_distance (s, w, good), <, sa_search_distance (s, w, bad));
+  }
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-weights", NULL);
+  g_assert_cmpfloat (gtk_range_get_value (rp), ==, 0.3);
+  g_assert_cmpfloat (gtk_range_get_value (ssd), ==, 0.8);
+  gtk_range_set_value (rp, 0.5);
+  gtk_range_set_value (ssd, 0.9);
+
+  /* 4. the quality panel: measured in a thread when shown, and again when a slider moves */
+  gtk_menu_button_popup (GTK_MENU_BUTTON (child (window, "quality_button")));
+  spin (100);
+  g_assert_true (sa_quality_panel_is_busy (SA_QUALITY_PANEL (child (window, "quality_panel"))));
+  g_assert_true (wait_for (quality_measured, window, 120));
+  assert_quality_matches_core (window, c, 0.5, 0.9, NULL);
+  {
+    /* a label column: precision at 10 */
+    GtkDropDown *labels = GTK_DROP_DOWN (child (window, "label_dropdown"));
+    GListModel *names = gtk_drop_down_get_model (labels);
+    guint album = GTK_INVALID_LIST_POSITION;
+    for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+      if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (names), i), "album"))
+        album = i;
+    g_assert_cmpuint (album, !=, GTK_INVALID_LIST_POSITION);
+    gtk_drop_down_set_selected (labels, album);
+  }
+  gtk_range_set_value (rp, 0.2);
+  spin (50);
+  gtk_range_set_value (rp, 0.25); /* debounced: one measurement, of the last value */
+  g_assert_true (wait_for (quality_measured, window, 120));
+  assert_quality_matches_core (window, c, 0.25, 0.9, "album");
+  spin (300);
+  save_png (window, "window-quality.png");
+  /* the popover is a surface of its own: save_png only needs a GtkNative */
+  save_png (
+      (SaWindow *) gtk_widget_get_ancestor (child (window, "quality_panel"), GTK_TYPE_POPOVER),
+      "window-quality-panel.png");
+  {
+    /* a hub opens as the query */
+    GtkListBoxRow *hub
+        = gtk_list_box_get_row_at_index (GTK_LIST_BOX (child (window, "hubs_list")), 0);
+    guint track;
+    g_assert_nonnull (hub);
+    track = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (hub), "track"));
+    g_signal_emit_by_name (hub, "activate");
+    g_assert_cmpint (sa_window_get_query (window), ==, track);
+  }
+  gtk_range_set_value (rp, 0.5);
+  close_window (window);
+
+  /* the marks persist: a new window shows them */
+  window = new_window (1400, 900);
+  sa_window_set_collection (window, c);
+  sa_window_select_track (window, query);
+  for (guint i = 0; i < g_list_model_get_n_items (sa_window_get_results (window)); i++)
+    {
+      guint t = result_track (window, i);
+      g_assert_cmpint (result_mark (window, i), ==,
+                       t == good  ? SA_MARK_GOOD
+                       : t == bad ? SA_MARK_BAD
+                                  : SA_MARK_NONE);
+    }
+  /* 5. tags: a damaged tag file changes nothing; the tutorial's shows on the query and the
+   * results, and is the quality panel's relevance */
+  {
+    g_autofree char *tags = g_test_build_filename (
+        G_TEST_DIST, "data", "ismir2018_tut_part_2_similarity_labels_subset.csv", NULL);
+    g_autofree char *bad_tags = g_build_filename (dir, "bad-tags.csv", NULL);
+    g_autoptr (SaLabels) l = sa_labels_load_tags (c, tags, &error);
+    GListModel *results = sa_window_get_results (window);
+    guint tagged = G_MAXUINT, shown = 0;
+
+    g_assert_no_error (error);
+    g_assert_true (g_file_set_contents (bad_tags, ",rock,pop\n22356,1,x\n", -1, NULL));
+    g_assert_false (sa_window_open_tags (window, bad_tags, &error));
+    g_assert_nonnull (strstr (error->message, "bad-tags.csv"));
+    g_clear_error (&error);
+    for (guint t = 0; t < sa_collection_get_n_tracks (c) && tagged == G_MAXUINT; t++)
+      if (sa_labels_get_n (l, t) > 0)
+        tagged = t;
+    g_assert_true (sa_window_open_tags (window, tags, &error));
+    g_assert_no_error (error);
+    sa_window_select_track (window, tagged);
+    {
+      g_autofree char *described = sa_labels_describe (l, tagged);
+      g_assert_nonnull (
+          strstr (gtk_label_get_text (GTK_LABEL (child (window, "subtitle"))), described));
+    }
+    for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+      {
+        g_autoptr (SaResult) r = g_list_model_get_item (results, i);
+        g_autofree char *d = sa_labels_describe (l, sa_result_get_index (r));
+        g_assert_cmpstr (sa_result_get_tags (r), ==, d);
+        shown += *d != '\0';
+      }
+    g_assert_cmpuint (shown, >, 0);
+    g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (child (window, "label_dropdown"))),
+                      ==, 1);
+    gtk_menu_button_popup (GTK_MENU_BUTTON (child (window, "quality_button")));
+    spin (100);
+    g_assert_true (wait_for (quality_measured, window, 120));
+    {
+      SaQualityOptions o;
+      g_autoptr (SaQuality) q = NULL;
+      g_autofree char *p = NULL;
+      sa_quality_options_init (&o, c);
+      o.n_queries = SA_QUALITY_PANEL_MAX_QUERIES;
+      o.labels = l;
+      q = sa_quality_evaluate (c, &o, NULL, &error);
+      g_assert_no_error (error);
+      p = sa_format_decimal (q->precision_at_k, 3);
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (window, "precision_label"))), ==, p);
+    }
+    spin (300);
+    save_png (window, "window-tags.png");
+    save_png (
+        (SaWindow *) gtk_widget_get_ancestor (child (window, "quality_panel"), GTK_TYPE_POPOVER),
+        "window-quality-tags.png");
+    gtk_popover_popdown (
+        GTK_POPOVER (gtk_widget_get_ancestor (child (window, "quality_panel"), GTK_TYPE_POPOVER)));
+  }
+  /* a new collection cancels moments being computed: nothing arrives late */
+  sa_tuning_row_set_mutual_proximity (SA_TUNING_ROW (child (window, "tuning_row")), TRUE);
+  sa_window_set_collection (window, c);
+  g_assert_true (wait_for (mp_settled, window, 120));
+  sa_tuning_row_set_mutual_proximity (SA_TUNING_ROW (child (window, "tuning_row")), FALSE);
+  close_window (window);
+}
+
 /* The mean brightness (0..1) of a PNG the window wrote. */
 static double
 png_brightness (const char *path)
@@ -728,5 +1086,6 @@ main (int argc, char **argv)
   g_test_add_func ("/soundalike/window/walk", test_walk);
   g_test_add_func ("/soundalike/window/analysis-and-example", test_analysis_and_example);
   g_test_add_func ("/soundalike/window/screenshots", test_screenshots);
+  g_test_add_func ("/soundalike/window/quality", test_quality);
   return g_test_run ();
 }

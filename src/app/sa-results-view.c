@@ -31,6 +31,7 @@ struct _SaResultsView
   GtkColumnViewColumn *play_column;
   GtkColumnViewColumn *share_column;
   GtkColumnViewColumn *folder_column;
+  GtkColumnViewColumn *tags_column;
   GtkColumnViewColumn *artist_column;
   GtkColumnViewColumn *album_column;
 
@@ -70,6 +71,12 @@ format_rank (gpointer unused, guint rank)
 static char *
 format_distance (gpointer unused, double distance)
 {
+  /* mutual proximity puts near neighbours at tiny values: three significant digits, with an
+   * exponent below a millionth (printf's %e writes the locale's decimal mark) */
+  if (distance > 0 && distance < 1e-6)
+    return g_strdup_printf ("%.2e", distance);
+  if (distance > 0 && distance < 0.001)
+    return sa_format_significant (distance, 3);
   return sa_format_decimal (distance, 4);
 }
 
@@ -211,6 +218,13 @@ sa_results_view_set_show_folder (SaResultsView *self, gboolean show)
 }
 
 void
+sa_results_view_set_show_tags (SaResultsView *self, gboolean show)
+{
+  g_return_if_fail (SA_IS_RESULTS_VIEW (self));
+  gtk_column_view_column_set_visible (self->tags_column, show);
+}
+
+void
 sa_results_view_set_playing (SaResultsView *self, int track, gboolean playing)
 {
   g_return_if_fail (SA_IS_RESULTS_VIEW (self));
@@ -347,6 +361,7 @@ sa_results_view_class_init (SaResultsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaResultsView, play_column);
   gtk_widget_class_bind_template_child (widget_class, SaResultsView, share_column);
   gtk_widget_class_bind_template_child (widget_class, SaResultsView, folder_column);
+  gtk_widget_class_bind_template_child (widget_class, SaResultsView, tags_column);
   gtk_widget_class_bind_template_child (widget_class, SaResultsView, artist_column);
   gtk_widget_class_bind_template_child (widget_class, SaResultsView, album_column);
   gtk_widget_class_bind_template_callback (widget_class, on_selected);

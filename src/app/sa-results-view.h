@@ -16,6 +16,8 @@ G_DECLARE_FINAL_TYPE (SaResultsView, sa_results_view, SA, RESULTS_VIEW, GtkWidge
 void sa_results_view_set_model (SaResultsView *self, GListModel *results);
 /* The Folder column: for collections without tags. */
 void sa_results_view_set_show_folder (SaResultsView *self, gboolean show);
+/* The Tags column (results' "tags"), shown while a tag file is open. */
+void sa_results_view_set_show_tags (SaResultsView *self, gboolean show);
 /* Which track the player has (-1: none) and whether it plays: the rows' play icons. */
 void sa_results_view_set_playing (SaResultsView *self, int track, gboolean playing);
 /* What to say when the list is empty; NULL title: the list is shown. */

@@ -15,6 +15,7 @@
 
 #include "sa-format.h"
 #include "sa-weights-panel.h"
+#include "sa-tuning-row.h"
 
 struct _SaWeightsPanel
 {
@@ -27,6 +28,7 @@ struct _SaWeightsPanel
   GtkSpinButton *results_spin;
   GtkSwitch *exclude_switch;
   GtkBox *extra_box;
+  SaTuningRow *tuning_row;
 
   SaCollection *collection;
   int rp_set, ssd_set;
@@ -136,6 +138,29 @@ sa_weights_panel_get_weights (SaWeightsPanel *self, double *weights)
     }
 }
 
+void
+sa_weights_panel_set_weights (SaWeightsPanel *self, const double *weights)
+{
+  g_return_if_fail (SA_IS_WEIGHTS_PANEL (self) && self->collection);
+
+  if (self->rp_set >= 0)
+    gtk_range_set_value (GTK_RANGE (self->rp_scale), weights[self->rp_set]);
+  if (self->ssd_set >= 0)
+    gtk_range_set_value (GTK_RANGE (self->ssd_scale), weights[self->ssd_set]);
+  for (guint i = 0; i < self->extra->len; i++)
+    {
+      GtkRange *scale = g_ptr_array_index (self->extra, i);
+      gtk_range_set_value (scale,
+                           weights[GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (scale), "set"))]);
+    }
+}
+
+SaTuningRow *
+sa_weights_panel_get_tuning_row (SaWeightsPanel *self)
+{
+  return self->tuning_row;
+}
+
 SaMetric
 sa_weights_panel_get_metric (SaWeightsPanel *self)
 {
@@ -240,6 +265,8 @@ sa_weights_panel_class_init (SaWeightsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, results_spin);
   gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, exclude_switch);
   gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, extra_box);
+  gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, tuning_row);
+  g_type_ensure (SA_TYPE_TUNING_ROW);
   gtk_widget_class_bind_template_callback (widget_class, on_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_metric_changed);
 }

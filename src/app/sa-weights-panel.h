@@ -9,6 +9,7 @@
 
 #include "sa-collection.h"
 #include "sa-search.h"
+#include "sa-tuning-row.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +20,10 @@ G_DECLARE_FINAL_TYPE (SaWeightsPanel, sa_weights_panel, SA, WEIGHTS_PANEL, GtkWi
 void sa_weights_panel_set_collection (SaWeightsPanel *self, SaCollection *collection);
 /* One weight per set of the collection (SA_MAX_SETS doubles). */
 void sa_weights_panel_get_weights (SaWeightsPanel *self, double *weights);
+/* Moves the sliders (each emits "changed"); the inverse of get_weights(). */
+void sa_weights_panel_set_weights (SaWeightsPanel *self, const double *weights);
+/* Mutual proximity and "Suggest Weights", below the metric. */
+SaTuningRow *sa_weights_panel_get_tuning_row (SaWeightsPanel *self);
 SaMetric sa_weights_panel_get_metric (SaWeightsPanel *self);
 guint sa_weights_panel_get_n_results (SaWeightsPanel *self);
 gboolean sa_weights_panel_get_exclude_same (SaWeightsPanel *self);

@@ -23,6 +23,9 @@
 #include "sa-compare-view.h"
 #include "sa-collection-pane.h"
 #include "sa-search.h"
+#include "sa-labels.h"
+#include "sa-marks.h"
+#include "sa-moments.h"
 #include "sa-window.h"
 
 G_BEGIN_DECLS
@@ -58,6 +61,17 @@ struct _SaWindow
   GCancellable *example_job;
   char *pending_audio_root;
   AdwToast *toast; /* the message shown, until it is dismissed */
+
+  /* sa-window-quality.c: mutual proximity, marks, suggested weights */
+  SaMoments *moments;        /* computed for the collection, or NULL */
+  GCancellable *moments_job; /* the moments being computed */
+  SaMetric moments_job_metric;
+  SaMarks *marks;
+  char *marks_path; /* NULL: marks are not saved (the file there is damaged) */
+  SaLabels *tags;   /* from a tag file the user opened, or NULL */
+  char *tags_path;
+  gboolean have_undo_weights;
+  double undo_weights[SA_MAX_SETS];
 };
 
 #define SA_EXAMPLE_TAG G_MAXINT /* the player's tag for a query from outside the collection */
@@ -108,6 +122,23 @@ void sa_window_set_audition (SaWindow *self, gboolean on);
 void sa_window_set_radio (SaWindow *self, gboolean on);
 void sa_window_class_add_playback_actions (GtkWidgetClass *widget_class);
 void sa_window_init_playback (SaWindow *self);
+
+/* in sa-window.c, for sa-window-quality.c */
+void sa_window_rerank (SaWindow *self);
+
+/* in sa-window-quality.c */
+void sa_window_class_add_quality_actions (GtkWidgetClass *widget_class);
+void sa_window_init_quality (SaWindow *self);
+void sa_window_quality_set_collection (SaWindow *self);
+/* After a metric change or a switch flip: MP on, off, or being computed. */
+void sa_window_update_mutual_proximity (SaWindow *self);
+/* The marks of the results shown (after each rerank). */
+void sa_window_show_marks (SaWindow *self);
+/* The setting the quality panel measures (at each rerank). */
+void sa_window_update_quality_panel (SaWindow *self);
+/* "a, b" for a track when a tag file is open (a new string), else NULL. */
+char *sa_window_track_tags (SaWindow *self, int track);
+void sa_window_quality_dispose (SaWindow *self);
 
 /* in sa-window-files.c */
 void sa_window_class_add_file_actions (GtkWidgetClass *widget_class);

@@ -154,6 +154,16 @@ update_query_header (SaWindow *self)
       return;
     }
   subtitle = sa_window_track_subtitle (self->collection, (guint) track);
+  {
+    g_autofree char *tags = sa_window_track_tags (self, track);
+    if (tags && *tags)
+      {
+        /* Translators: the query's subtitle, then its tags from a tag file */
+        char *with_tags = g_strdup_printf (_ ("%s · tags: %s"), subtitle, tags);
+        g_free (subtitle);
+        subtitle = with_tags;
+      }
+  }
   title = sa_window_track_title (self->collection, (guint) track);
   path = sa_collection_resolve_audio (self->collection, (guint) track);
   sa_query_header_set (
@@ -208,11 +218,18 @@ update_compare (SaWindow *self)
 static void
 rerank (SaWindow *self)
 {
+  sa_window_rerank (self);
+}
+
+void
+sa_window_rerank (SaWindow *self)
+{
   double weights[SA_MAX_SETS];
   guint n, k;
   g_autofree SaHit *hits = NULL;
   int keep = sa_results_view_get_selected_track (self->similar_clips);
 
+  sa_window_update_quality_panel (self);
   if (self->search == NULL || !sa_window_has_query (self))
     {
       g_list_store_remove_all (self->results);
@@ -246,6 +263,7 @@ rerank (SaWindow *self)
     sa_results_view_set_empty (self->similar_clips, NULL, NULL);
   sa_window_update_histogram (self->histogram, self->search, self->collection,
                               sa_window_query_track (self), weights, hits, n);
+  sa_window_show_marks (self);
   update_compare (self);
 }
 
@@ -350,6 +368,7 @@ on_metric_changed (SaWindow *self)
 {
   if (self->search)
     sa_search_set_metric (self->search, sa_weights_panel_get_metric (self->weights_panel));
+  sa_window_update_mutual_proximity (self);
 }
 
 static void
@@ -377,6 +396,7 @@ sa_window_set_collection (SaWindow *self, SaCollection *collection)
   g_set_object (&self->collection, collection);
   self->search = sa_search_new (collection);
   sa_weights_panel_set_collection (self->weights_panel, collection);
+  sa_window_quality_set_collection (self);
   untagged = sa_window_collection_is_untagged (collection);
   sa_results_view_set_show_folder (self->similar_clips, untagged);
   sa_collection_pane_set_show_folder (self->collection_pane, untagged);
@@ -550,6 +570,7 @@ sa_window_dispose (GObject *object)
   g_clear_object (&self->results);
   g_clear_object (&self->walk);
   g_clear_object (&self->settings);
+  sa_window_quality_dispose (self);
   g_clear_pointer (&self->search, sa_search_free);
   g_clear_object (&self->collection);
   G_OBJECT_CLASS (sa_window_parent_class)->dispose (object);
@@ -630,6 +651,7 @@ sa_window_class_init (SaWindowClass *klass)
                                        NULL);
   sa_window_class_add_file_actions (widget_class);
   sa_window_class_add_playback_actions (widget_class);
+  sa_window_class_add_quality_actions (widget_class);
 }
 
 static void
@@ -643,6 +665,7 @@ sa_window_init (SaWindow *self)
   sa_results_view_set_model (self->similar_clips, G_LIST_MODEL (self->results));
 
   sa_window_init_playback (self);
+  sa_window_init_quality (self);
   sa_window_add_drop_target (self);
   self->settings = sa_window_open_settings (GTK_WINDOW (self));
   gtk_stack_set_visible_child_name (self->stack, "welcome");

@@ -53,4 +53,9 @@ gboolean sa_window_is_busy (SaWindow *self);
 /* Writes the query and its results as an M3U playlist. */
 gboolean sa_window_export_playlist (SaWindow *self, const char *path, GError **error);
 
+/* A tag file for the collection (the tutorial's part-2 labels: the metadata's index column,
+ * then one 0/1 column per tag): the tags show on the query and the results, and count as
+ * relevance in the quality panel.  On failure nothing changes. */
+gboolean sa_window_open_tags (SaWindow *self, const char *path, GError **error);
+
 G_END_DECLS

@@ -9,12 +9,17 @@
  *   query     a full query (one pass over the matrix) and the top 10
  *   reweight  new weights for the same query and the top 10 (no pass over the matrix)
  *   stream    one plain pass summing the whole matrix: the memory-bandwidth floor
- *   moments      the mutual-proximity moments on all cores (sa-moments.h; one run)
+ * and peak_rss_mb, the peak resident memory of the process (the synthetic collection is
+ * written by a child process, so it is not counted).
+ *   moments      the mutual-proximity moments on all cores (sa-moments.h; up to 3 runs)
+ *   moments_ref  the same by the pair-by-pair path they replaced, alternately with moments;
+ *                moments_cpu, moments_ref_cpu: their processor time (all threads);
+ *                moments_min, moments_ref_min: the fastest runs; moments_speedup: the
+ *                median of the per-run ratios; moments_identical: 1 when the values agree
+ *                bit for bit (the header names the kernels' instruction set)
  *   query_plain  a full query, timed alternately with query_mp (the same load)
  *   query_mp     a full query ranked by mutual proximity
  *   reweight_mp  new weights for the same query with mutual proximity
- * and peak_rss_mb, the peak resident memory of the process (the synthetic collection is
- * written by a child process, so it is not counted).
  */
 #include "config.h"
 
@@ -33,6 +38,7 @@
 #include "sa-cli-private.h"
 #include "sa-collection.h"
 #include "sa-error.h"
+#include "sa-kernel-pairs.h"
 #include "sa-metadata.h"
 #include "sa-moments.h"
 #include "sa-npz.h"
@@ -125,6 +131,17 @@ report (const char *figure, GArray *times)
 
 #define NOW_MS() (g_get_monotonic_time () / 1000.0)
 
+/* the process's processor time (user + system), in ms: for work that is bound by the
+ * processor, what a loaded machine inflates least (idle wall time ~ cpu / cores) */
+static double
+cpu_ms (void)
+{
+  struct rusage u;
+  getrusage (RUSAGE_SELF, &u);
+  return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3
+         + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
+}
+
 /* decode: the GStreamer pipeline to mono float; extract: RP and SSD from the samples in
  * memory on one core; realtime: audio seconds per second of work */
 static int
@@ -174,6 +191,7 @@ sa_cli_bench (int argc, char **argv)
 {
   g_autofree char *features = NULL, *metadata = NULL, *extract = NULL;
   int synthetic = 0, runs = 0;
+  gboolean no_mp = FALSE;
   GOptionEntry entries[] = {
     { "features", 0, 0, G_OPTION_ARG_FILENAME, &features, N_ ("Feature file (.npz)"), "F.npz" },
     { "metadata", 0, 0, G_OPTION_ARG_FILENAME, &metadata, N_ ("Metadata file (.csv)"), "M.csv" },
@@ -182,6 +200,9 @@ sa_cli_bench (int argc, char **argv)
     { "extract", 0, 0, G_OPTION_ARG_FILENAME, &extract,
       N_ ("Measure decoding and feature extraction of an audio file instead"), "FILE" },
     { "runs", 0, 0, G_OPTION_ARG_INT, &runs, N_ ("Repetitions of each figure"), "R" },
+    { "no-mp", 0, 0, G_OPTION_ARG_NONE, &no_mp,
+      N_ ("Leave out the mutual-proximity figures (their moments cost n x 1,024 distances)"),
+      NULL },
     { NULL },
   };
   g_autofree char *tmpdir = NULL;
@@ -194,6 +215,10 @@ sa_cli_bench (int argc, char **argv)
   g_autoptr (GArray) t_reweight = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) t_stream = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) t_moments = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) t_moments_ref = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) t_moments_cpu = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) t_moments_ref_cpu = g_array_new (FALSE, FALSE, sizeof (double));
+  gboolean moments_same = FALSE;
   g_autoptr (GArray) t_query_mp = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) t_query_plain = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) t_reweight_mp = g_array_new (FALSE, FALSE, sizeof (double));
@@ -305,59 +330,106 @@ sa_cli_bench (int argc, char **argv)
       double t1 = NOW_MS ();
       g_array_append_val (t_stream, (double){ t1 - t0 });
     }
-  {
-    /* mutual proximity (issue 14) */
-    g_autoptr (SaMoments) moments = NULL;
-    double t0 = NOW_MS ();
-    moments = sa_moments_compute (c, SA_METRIC_EUCLIDEAN, TRUE, 0, 0, NULL, &error);
-    if (moments == NULL)
-      return sa_cli_fail (error);
-    g_array_append_val (t_moments, (double){ NOW_MS () - t0 });
-    /* plain and MP queries interleaved, so that both see the same machine load */
-    g_array_set_size (t_query_plain, 0);
-    for (int r = 0; r < MAX (runs, 21); r++)
-      {
-        guint q = (guint) ((r * 7919u) % n);
-        double t1 = NOW_MS ();
-        sa_search_set_query (s, q);
-        sa_search_rank (s, weights, MIN (10, n - 1), hits);
-        g_array_append_val (t_query_plain, (double){ NOW_MS () - t1 });
-        sink += hits[1].distance;
-        sa_search_set_mutual_proximity (s, moments);
-        t1 = NOW_MS ();
-        sa_search_set_query (s, q);
-        sa_search_rank (s, weights, MIN (10, n - 1), hits);
-        g_array_append_val (t_query_mp, (double){ NOW_MS () - t1 });
-        sink += hits[1].distance;
-        sa_search_set_mutual_proximity (s, NULL);
-      }
-    sa_search_set_mutual_proximity (s, moments);
-    for (int r = 0; r < 201; r++)
-      {
-        double w[SA_MAX_SETS];
-        for (guint i = 0; i < sa_collection_get_n_sets (c); i++)
-          w[i] = weights[i] * (0.5 + (r % 10) / 10.0);
-        double t1 = NOW_MS ();
-        sa_search_rank (s, w, MIN (10, n - 1), hits);
-        g_array_append_val (t_reweight_mp, (double){ NOW_MS () - t1 });
-        sink += hits[1].distance;
-      }
-    sa_search_set_mutual_proximity (s, NULL);
-  }
+  if (!no_mp)
+    {
+      /* mutual proximity (issue 14) */
+      g_autoptr (SaMoments) moments = NULL;
+      /* the moments and the pair-by-pair path they replaced, alternately (same load) */
+      for (int r = 0; r < MAX (1, MIN (runs, 3)); r++)
+        {
+          g_autoptr (SaMoments) ref = NULL;
+          double t0 = NOW_MS (), c0 = cpu_ms ();
+          g_clear_pointer (&moments, sa_moments_unref);
+          moments = sa_moments_compute (c, SA_METRIC_EUCLIDEAN, TRUE, 0, 0, NULL, &error);
+          if (moments == NULL)
+            return sa_cli_fail (error);
+          g_array_append_val (t_moments, (double){ NOW_MS () - t0 });
+          g_array_append_val (t_moments_cpu, (double){ cpu_ms () - c0 });
+          t0 = NOW_MS ();
+          c0 = cpu_ms ();
+          ref = sa_moments_compute_reference (c, SA_METRIC_EUCLIDEAN, TRUE, 0, 0, NULL, &error);
+          if (ref == NULL)
+            return sa_cli_fail (error);
+          g_array_append_val (t_moments_ref, (double){ NOW_MS () - t0 });
+          g_array_append_val (t_moments_ref_cpu, (double){ cpu_ms () - c0 });
+          moments_same = memcmp (sa_moments_get_values (moments, 0), sa_moments_get_values (ref, 0),
+                                 (gsize) n * sa_moments_get_n_values (ref) * sizeof (double))
+                         == 0;
+        }
+      /* plain and MP queries interleaved, so that both see the same machine load */
+      g_array_set_size (t_query_plain, 0);
+      for (int r = 0; r < MAX (runs, 21); r++)
+        {
+          guint q = (guint) ((r * 7919u) % n);
+          double t1 = NOW_MS ();
+          sa_search_set_query (s, q);
+          sa_search_rank (s, weights, MIN (10, n - 1), hits);
+          g_array_append_val (t_query_plain, (double){ NOW_MS () - t1 });
+          sink += hits[1].distance;
+          sa_search_set_mutual_proximity (s, moments);
+          t1 = NOW_MS ();
+          sa_search_set_query (s, q);
+          sa_search_rank (s, weights, MIN (10, n - 1), hits);
+          g_array_append_val (t_query_mp, (double){ NOW_MS () - t1 });
+          sink += hits[1].distance;
+          sa_search_set_mutual_proximity (s, NULL);
+        }
+      sa_search_set_mutual_proximity (s, moments);
+      for (int r = 0; r < 201; r++)
+        {
+          double w[SA_MAX_SETS];
+          for (guint i = 0; i < sa_collection_get_n_sets (c); i++)
+            w[i] = weights[i] * (0.5 + (r % 10) / 10.0);
+          double t1 = NOW_MS ();
+          sa_search_rank (s, w, MIN (10, n - 1), hits);
+          g_array_append_val (t_reweight_mp, (double){ NOW_MS () - t1 });
+          sink += hits[1].distance;
+        }
+      sa_search_set_mutual_proximity (s, NULL);
+    }
   (void) sink;
 
-  g_print ("# %u tracks x %u dimensions (%u with padding), %s; %s scan\n", n,
+  g_print ("# %u tracks x %u dimensions (%u with padding), %s; %s scan; moments: %s kernels\n", n,
            sa_collection_get_n_dims (c), sa_collection_get_stride (c), features,
-           sa_search_uses_compact (s) ? "compact (exact re-rank)" : "plain");
+           sa_search_uses_compact (s) ? "compact (exact re-rank)" : "plain",
+           sa_kernel_pairs_get_isa ());
   report ("load", t_load);
   report ("open", t_open);
   report ("query", t_query);
   report ("reweight", t_reweight);
   report ("stream", t_stream);
-  report ("moments", t_moments);
-  report ("query_plain", t_query_plain);
-  report ("query_mp", t_query_mp);
-  report ("reweight_mp", t_reweight_mp);
+  if (!no_mp)
+    {
+      report ("moments", t_moments);
+      report ("moments_ref", t_moments_ref);
+      report ("moments_cpu", t_moments_cpu);
+      report ("moments_ref_cpu", t_moments_ref_cpu);
+      {
+        g_autoptr (GArray) ratio = g_array_new (FALSE, FALSE, sizeof (double));
+        double lo = G_MAXDOUBLE, lo_ref = G_MAXDOUBLE;
+        for (guint i = 0; i < t_moments->len; i++)
+          {
+            double a = g_array_index (t_moments, double, i),
+                   b = g_array_index (t_moments_ref, double, i);
+            lo = MIN (lo, a);
+            lo_ref = MIN (lo_ref, b);
+            g_array_append_val (ratio, (double){ a > 0 ? b / a : 0 });
+          }
+        {
+          char num[G_ASCII_DTOSTR_BUF_SIZE];
+          g_print ("moments_min\t%s\t%u\n", g_ascii_formatd (num, sizeof num, "%.4f", lo),
+                   t_moments->len);
+          g_print ("moments_ref_min\t%s\t%u\n", g_ascii_formatd (num, sizeof num, "%.4f", lo_ref),
+                   t_moments->len);
+          g_print ("moments_speedup\t%s\t%u\n",
+                   g_ascii_formatd (num, sizeof num, "%.4f", median (ratio)), ratio->len);
+        }
+        g_print ("moments_identical\t%d\t1\n", moments_same);
+      }
+      report ("query_plain", t_query_plain);
+      report ("query_mp", t_query_mp);
+      report ("reweight_mp", t_reweight_mp);
+    }
   g_print ("peak_rss_mb\t%.1f\t1\n", usage.ru_maxrss / 1024.0);
 
   g_clear_pointer (&s, sa_search_free);

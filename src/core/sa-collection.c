@@ -384,13 +384,27 @@ to_stored (const SaCollection *self, guint j, double raw)
   return (float) ((raw - self->col_offset[j]) * self->col_scale[j]);
 }
 
-/* Reads the kept rows of one float64 set once to know each column's range. */
+/* The next @len bytes of @s: in place when it was inflated whole, else read into @buf. */
+static const guint8 *
+next_chunk (SaNpzStream *s, guint8 *buf, gsize len, GError **error)
+{
+  const guint8 *p = sa_npz_stream_peek (s, len);
+
+  if (p != NULL)
+    return p;
+  return sa_npz_stream_read (s, buf, len, error) ? buf : NULL;
+}
+
+/* Reads the kept rows of one float64 set once to know each column's range: from @s if it can be
+ * rewound after (it was inflated whole), from a stream of its own otherwise. */
 static gboolean
-scan_f64_set (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, const gint32 *dest,
-              const gint64 *file_ids, guint64 n_rows, GCancellable *cancellable, GError **error)
+scan_f64_set (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, SaNpzStream *whole,
+              const gint32 *dest, const gint64 *file_ids, guint64 n_rows, GCancellable *cancellable,
+              GError **error)
 {
   SaNpyHeader h;
-  g_autoptr (SaNpzStream) s = sa_npz_open_array (npz, set->name, &h, error);
+  g_autoptr (SaNpzStream) own = sa_npz_open_array (npz, set->name, &h, error);
+  SaNpzStream *s = own;
   gsize row_bytes;
   guint64 chunk_rows;
   g_autofree guint8 *buf = NULL;
@@ -398,17 +412,26 @@ scan_f64_set (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, const gin
 
   if (s == NULL)
     return FALSE;
+  if (whole != NULL && sa_npz_stream_prefetch (whole))
+    {
+      g_clear_pointer (&own, sa_npz_stream_free);
+      s = whole;
+    }
   row_bytes = (gsize) h.shape[1] * h.item_size;
   chunk_rows = h.fortran_order ? n_rows : MAX (1, (1u << 20) / row_bytes);
-  buf = sa_try_malloc_n (MAX (chunk_rows, 1), row_bytes, sa_npz_get_path (npz), error);
+  if (!sa_npz_stream_prefetch (s))
+    {
+      buf = sa_try_malloc_n (MAX (chunk_rows, 1), row_bytes, sa_npz_get_path (npz), error);
+      if (buf == NULL)
+        return FALSE;
+    }
   row = g_new (double, set->length);
-  if (buf == NULL)
-    return FALSE;
   for (guint64 r0 = 0; r0 < n_rows; r0 += chunk_rows)
     {
       guint64 nr = MIN (chunk_rows, n_rows - r0);
+      const guint8 *chunk;
       if (g_cancellable_set_error_if_cancelled (cancellable, error)
-          || !sa_npz_stream_read (s, buf, nr * row_bytes, error))
+          || (chunk = next_chunk (s, buf, nr * row_bytes, error)) == NULL)
         return FALSE;
       for (guint64 r = 0; r < nr; r++)
         {
@@ -416,14 +439,14 @@ scan_f64_set (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, const gin
             continue;
           if (h.fortran_order)
             for (guint j = 0; j < set->length; j++)
-              sa_npy_convert_f64 (&h, buf + ((gsize) j * n_rows + r) * h.item_size, 1, row + j);
+              sa_npy_convert_f64 (&h, chunk + ((gsize) j * n_rows + r) * h.item_size, 1, row + j);
           else
-            sa_npy_convert_f64 (&h, buf + r * row_bytes, set->length, row);
+            sa_npy_convert_f64 (&h, chunk + r * row_bytes, set->length, row);
           if (!check_row_f64 (self, npz, set, row, r0 + r, file_ids[r0 + r], error))
             return FALSE;
         }
     }
-  if (!sa_npz_stream_finish (s, error))
+  if (s == whole ? !sa_npz_stream_rewind (s) : !sa_npz_stream_finish (s, error))
     return FALSE;
   for (guint j = set->offset; j < set->offset + set->length; j++)
     choose_scaling (self->lo[j], self->hi[j], &self->col_offset[j], &self->col_scale[j]);
@@ -445,47 +468,52 @@ store_row (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, const SaNpyH
           sa_npy_convert_f32 (h, src + j * step, 1, out + j);
       return check_row_f32 (self, npz, set, out, file_row, clip_id, error);
     }
-  for (guint j = 0; j < set->length; j++)
-    sa_npy_convert_f64 (h, src + j * step, 1, tmp + j);
+  if (step == h->item_size)
+    sa_npy_convert_f64 (h, src, set->length, tmp);
+  else
+    for (guint j = 0; j < set->length; j++)
+      sa_npy_convert_f64 (h, src + j * step, 1, tmp + j);
   for (guint j = 0; j < set->length; j++)
     out[j] = to_stored (self, set->offset + j, tmp[j]);
   return TRUE;
 }
 
-/* Streams one feature set into the matrix rows of the tracks that were kept. */
+/* Streams one feature set (@s, opened at its data) into the matrix rows of the tracks kept. */
 static gboolean
-load_set (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, const gint32 *dest,
-          const gint64 *file_ids, guint64 n_rows, GCancellable *cancellable, GError **error)
+load_set (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, SaNpzStream *s,
+          const SaNpyHeader *hp, const gint32 *dest, const gint64 *file_ids, guint64 n_rows,
+          GCancellable *cancellable, GError **error)
 {
-  SaNpyHeader h;
-  g_autoptr (SaNpzStream) s = sa_npz_open_array (npz, set->name, &h, error);
+  const SaNpyHeader h = *hp;
   g_autofree guint8 *buf = NULL;
   g_autofree double *tmp = NULL;
   gsize row_bytes;
   guint64 chunk_rows;
 
-  if (s == NULL)
-    return FALSE;
   if (h.dtype != SA_DTYPE_F32
-      && !scan_f64_set (self, npz, set, dest, file_ids, n_rows, cancellable, error))
+      && !scan_f64_set (self, npz, set, s, dest, file_ids, n_rows, cancellable, error))
     return FALSE;
   row_bytes = (gsize) h.shape[1] * h.item_size;
   /* a Fortran-order array is one column after another: it is read whole */
   chunk_rows = h.fortran_order ? n_rows : MAX (1, (1u << 20) / row_bytes);
-  buf = sa_try_malloc_n (MAX (chunk_rows, 1), row_bytes, sa_npz_get_path (npz), error);
-  if (buf == NULL)
-    return FALSE;
+  if (!sa_npz_stream_prefetch (s))
+    {
+      buf = sa_try_malloc_n (MAX (chunk_rows, 1), row_bytes, sa_npz_get_path (npz), error);
+      if (buf == NULL)
+        return FALSE;
+    }
   tmp = g_new (double, set->length);
   for (guint64 r0 = 0; r0 < n_rows; r0 += chunk_rows)
     {
       guint64 nr = MIN (chunk_rows, n_rows - r0);
+      const guint8 *chunk;
       if (g_cancellable_set_error_if_cancelled (cancellable, error)
-          || !sa_npz_stream_read (s, buf, nr * row_bytes, error))
+          || (chunk = next_chunk (s, buf, nr * row_bytes, error)) == NULL)
         return FALSE;
       for (guint64 r = 0; r < nr; r++)
         {
           gint32 t = dest[r0 + r];
-          const guint8 *src = h.fortran_order ? buf + r * h.item_size : buf + r * row_bytes;
+          const guint8 *src = h.fortran_order ? chunk + r * h.item_size : chunk + r * row_bytes;
           gsize step = h.fortran_order ? (gsize) n_rows * h.item_size : h.item_size;
           if (t < 0)
             continue;
@@ -709,6 +737,49 @@ join_metadata (SaCollection *self, const gint64 *file_ids, guint64 n_rows, gint3
   return FALSE;
 }
 
+static gpointer
+prefetch_thread (gpointer stream)
+{
+  sa_npz_stream_prefetch (stream);
+  return NULL;
+}
+
+/* Opens every set's member, inflates them side by side (rp and ssd on two threads), then
+ * converts them into the matrix one after the other. */
+static gboolean
+load_sets (SaCollection *self, SaNpz *npz, const gint32 *dest, const gint64 *file_ids,
+           guint64 n_rows, gboolean *from_f32, GCancellable *cancellable, GError **error)
+{
+  SaNpyHeader headers[SA_MAX_SETS];
+  SaNpzStream *streams[SA_MAX_SETS] = { 0 };
+  GThread *threads[SA_MAX_SETS] = { 0 };
+  gboolean ok = TRUE;
+
+  for (guint i = 0; ok && i < self->n_sets; i++)
+    {
+      streams[i] = sa_npz_open_array (npz, self->sets[i].name, &headers[i], error);
+      ok = streams[i] != NULL;
+      if (ok)
+        from_f32[i] = headers[i].dtype == SA_DTYPE_F32;
+    }
+  if (ok)
+    {
+      for (guint i = 1; i < self->n_sets; i++)
+        threads[i] = g_thread_try_new ("sa-inflate", prefetch_thread, streams[i], NULL);
+      if (self->n_sets > 0)
+        sa_npz_stream_prefetch (streams[0]);
+      for (guint i = 1; i < self->n_sets; i++)
+        if (threads[i] != NULL)
+          g_thread_join (threads[i]);
+    }
+  for (guint i = 0; ok && i < self->n_sets; i++)
+    ok = load_set (self, npz, &self->sets[i], streams[i], &headers[i], dest, file_ids, n_rows,
+                   cancellable, error);
+  for (guint i = 0; i < self->n_sets; i++)
+    g_clear_pointer (&streams[i], sa_npz_stream_free);
+  return ok;
+}
+
 /* Every set into the matrix, rescaled where needed, then the statistics. */
 static gboolean
 load_matrix (SaCollection *self, SaNpz *npz, const gint32 *dest, const gint64 *file_ids,
@@ -730,16 +801,8 @@ load_matrix (SaCollection *self, SaNpz *npz, const gint32 *dest, const gint64 *f
       self->hi[j] = -INFINITY;
     }
   zero_padding (self);
-  for (guint i = 0; i < self->n_sets; i++)
-    {
-      SaNpyHeader h;
-      g_autoptr (SaNpzStream) s = sa_npz_open_array (npz, self->sets[i].name, &h, error);
-      if (s == NULL)
-        return FALSE;
-      from_f32[i] = h.dtype == SA_DTYPE_F32;
-      if (!load_set (self, npz, &self->sets[i], dest, file_ids, n_rows, cancellable, error))
-        return FALSE;
-    }
+  if (!load_sets (self, npz, dest, file_ids, n_rows, from_f32, cancellable, error))
+    return FALSE;
   scale_f32_columns (self, from_f32);
   compute_statistics (self);
   g_clear_pointer (&self->lo, g_free);

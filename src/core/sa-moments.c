@@ -189,9 +189,11 @@ sa_moments_of_row (SaMoments *m, SaSearch *search, const float *row, double *val
   SaCollection *c = sa_search_get_collection (search);
   g_autofree double *a = g_new (double, (gsize) m->n_sample * m->ns);
 
+  g_autofree const float **ys = g_new (const float *, MAX (m->n_sample, 1));
+
   for (guint r = 0; r < m->n_sample; r++)
-    sa_search_pair_partials (search, row, sa_collection_get_row (c, m->sample[r]),
-                             a + (gsize) r * m->ns);
+    ys[r] = sa_collection_get_row (c, m->sample[r]);
+  sa_search_pair_partials_n (search, row, ys, m->n_sample, a);
   summarise (a, m->n_sample, m->ns, values);
 }
 
@@ -203,6 +205,7 @@ typedef struct
   const float *refs; /* n_sample padded rows, contiguous */
   guint stride;
   gint next_block;
+  gboolean reference;
   GCancellable *cancellable;
 } Job;
 
@@ -232,13 +235,19 @@ worker (gpointer data)
           {
             const float *x = sa_collection_get_row (job->c, i);
             guint bi = i - first;
+            const float *ys[REF_CHUNK];
+            guint k = 0;
             for (guint r = r0; r < MIN (r0 + REF_CHUNK, S); r++)
-              {
-                if (m->sample[r] == i)
-                  continue; /* never its own reference */
-                sa_search_pair_partials (job->search, x, job->refs + (gsize) r * job->stride,
-                                         a + ((gsize) bi * S + count[bi]++) * ns);
-              }
+              if (m->sample[r] != i) /* never its own reference */
+                ys[k++] = job->refs + (gsize) r * job->stride;
+            if (job->reference) /* the pair-by-pair path, for comparison */
+              for (guint r = 0; r < k; r++)
+                sa_search_pair_partials (job->search, x, ys[r],
+                                         a + ((gsize) bi * S + count[bi] + r) * ns);
+            else
+              sa_search_pair_partials_n (job->search, x, ys, k,
+                                         a + ((gsize) bi * S + count[bi]) * ns);
+            count[bi] += k;
           }
       for (guint i = first; i < last; i++)
         summarise (a + (gsize) (i - first) * S * ns, count[i - first], ns,
@@ -247,9 +256,9 @@ worker (gpointer data)
   return NULL;
 }
 
-SaMoments *
-sa_moments_compute (SaCollection *c, SaMetric metric, gboolean standardize, guint sample,
-                    guint n_threads, GCancellable *cancellable, GError **error)
+static SaMoments *
+compute (SaCollection *c, SaMetric metric, gboolean standardize, guint sample, guint n_threads,
+         gboolean reference, GCancellable *cancellable, GError **error)
 {
   guint n = sa_collection_get_n_tracks (c), ns = sa_collection_get_n_sets (c);
   guint stride = sa_collection_get_stride (c);
@@ -289,6 +298,7 @@ sa_moments_compute (SaCollection *c, SaMetric metric, gboolean standardize, guin
   job.c = c;
   job.refs = refs;
   job.stride = stride;
+  job.reference = reference;
   job.cancellable = cancellable;
   if (n_threads == 0)
     n_threads = g_get_num_processors ();
@@ -308,6 +318,20 @@ sa_moments_compute (SaCollection *c, SaMetric metric, gboolean standardize, guin
       return NULL;
     }
   return m;
+}
+
+SaMoments *
+sa_moments_compute (SaCollection *c, SaMetric metric, gboolean standardize, guint sample,
+                    guint n_threads, GCancellable *cancellable, GError **error)
+{
+  return compute (c, metric, standardize, sample, n_threads, FALSE, cancellable, error);
+}
+
+SaMoments *
+sa_moments_compute_reference (SaCollection *c, SaMetric metric, gboolean standardize, guint sample,
+                              guint n_threads, GCancellable *cancellable, GError **error)
+{
+  return compute (c, metric, standardize, sample, n_threads, TRUE, cancellable, error);
 }
 
 /* ---- the cache ---- */

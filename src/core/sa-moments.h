@@ -50,6 +50,11 @@ typedef struct _SaMoments SaMoments;
 SaMoments *sa_moments_compute (SaCollection *collection, SaMetric metric, gboolean standardize,
                                guint sample, guint n_threads, GCancellable *cancellable,
                                GError **error);
+/* The same values (bit for bit) by the pair-by-pair path that preceded the
+ * multi-reference kernels: for benchmarks and tests only. */
+SaMoments *sa_moments_compute_reference (SaCollection *collection, SaMetric metric,
+                                         gboolean standardize, guint sample, guint n_threads,
+                                         GCancellable *cancellable, GError **error);
 
 /* The cache: reads the moments from beside the collection when they are there
  * and still match it, else computes and saves them (a cache that cannot be

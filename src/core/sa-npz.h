@@ -45,6 +45,14 @@ gboolean sa_npz_stream_read (SaNpzStream *stream, void *buf, gsize len, GError *
 /* Reads what is left and checks the CRC-32. */
 gboolean sa_npz_stream_finish (SaNpzStream *stream, GError **error);
 void sa_npz_stream_free (SaNpzStream *stream);
+/* Inflates the whole array now (thread-safe for different streams of one archive); FALSE when
+ * it is streamed instead (stored, too large, or damaged: sa_npz_stream_read() then reports). */
+gboolean sa_npz_stream_prefetch (SaNpzStream *stream);
+/* The next @len bytes of a prefetched stream, in place (valid while it lives); NULL when it is
+ * not prefetched or holds fewer bytes: read them with sa_npz_stream_read() then. */
+const void *sa_npz_stream_peek (SaNpzStream *stream, gsize len);
+/* Back to the first data byte; only a prefetched stream can (FALSE otherwise). */
+gboolean sa_npz_stream_rewind (SaNpzStream *stream);
 
 /* Convenience: a whole 1-D or 2-D array converted to native doubles / integers (row-major). */
 double *sa_npz_read_f64 (SaNpz *npz, const char *name, SaNpyHeader *header, GError **error);

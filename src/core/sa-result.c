@@ -15,6 +15,8 @@ struct _SaResult
   double distance;
   double parts[SA_MAX_SETS];
   guint n_parts;
+  int mark;   /* SaMarkKind, set by the window */
+  char *tags; /* the track's tags, set by the window, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (SaResult, sa_result, G_TYPE_OBJECT)
@@ -42,6 +44,8 @@ enum
   PROP_RP_SHARE,
   PROP_SSD_SHARE,
   PROP_OTHER_SHARE,
+  PROP_MARK,
+  PROP_TAGS,
   N_PROPS
 };
 
@@ -51,6 +55,7 @@ static void
 sa_result_finalize (GObject *object)
 {
   g_clear_object (&SA_RESULT (object)->track);
+  g_free (SA_RESULT (object)->tags);
   G_OBJECT_CLASS (sa_result_parent_class)->finalize (object);
 }
 
@@ -87,6 +92,12 @@ sa_result_get_property (GObject *object, guint prop_id, GValue *value, GParamSpe
         break;
       case PROP_OTHER_SHARE:
         g_value_set_double (value, sa_result_get_other_share (self));
+        break;
+      case PROP_MARK:
+        g_value_set_int (value, self->mark);
+        break;
+      case PROP_TAGS:
+        g_value_set_string (value, self->tags);
         break;
       case PROP_INDEX:
       case PROP_CLIP_ID:
@@ -154,6 +165,12 @@ sa_result_class_init (SaResultClass *klass)
                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_OTHER_SHARE] = g_param_spec_double ("other-share", NULL, NULL, 0, 1, 0,
                                                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MARK]
+      = g_param_spec_int ("mark", NULL, NULL, 0, 2, 0,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_TAGS]
+      = g_param_spec_string ("tags", NULL, NULL, NULL,
+                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -290,4 +307,39 @@ sa_result_get_other_share (SaResult *self)
     if ((int) i != rp && (int) i != ssd)
       sum += self->parts[i];
   return MIN (sum, 1.0);
+}
+
+int
+sa_result_get_mark (SaResult *self)
+{
+  g_return_val_if_fail (SA_IS_RESULT (self), 0);
+  return self->mark;
+}
+
+void
+sa_result_set_mark (SaResult *self, int mark)
+{
+  g_return_if_fail (SA_IS_RESULT (self));
+  if (self->mark == mark)
+    return;
+  self->mark = mark;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MARK]);
+}
+
+const char *
+sa_result_get_tags (SaResult *self)
+{
+  g_return_val_if_fail (SA_IS_RESULT (self), NULL);
+  return self->tags;
+}
+
+void
+sa_result_set_tags (SaResult *self, const char *tags)
+{
+  g_return_if_fail (SA_IS_RESULT (self));
+  if (g_strcmp0 (self->tags, tags) == 0)
+    return;
+  g_free (self->tags);
+  self->tags = g_strdup (tags);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TAGS]);
 }

@@ -35,4 +35,12 @@ double sa_result_get_share (SaResult *self, const char *set_name);
 /* The shares of every set but rp and ssd, summed. */
 double sa_result_get_other_share (SaResult *self);
 
+/* The user's mark of this result for its query (an SaMarkKind, sa-marks.h: 0 none, 1 good,
+ * 2 bad): the "mark" property, notified on change. */
+int sa_result_get_mark (SaResult *self);
+void sa_result_set_mark (SaResult *self, int mark);
+/* The track's tags ("piano, classical"), from a tag file the user opened: "tags", or NULL. */
+const char *sa_result_get_tags (SaResult *self);
+void sa_result_set_tags (SaResult *self, const char *tags);
+
 G_END_DECLS

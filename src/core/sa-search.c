@@ -11,6 +11,7 @@
 
 #include "sa-compact.h"
 #include "sa-error.h"
+#include "sa-kernel-pairs.h"
 #include "sa-moments.h"
 #include "sa-search-mp.h"
 #include "sa-search.h"
@@ -146,7 +147,6 @@ struct _SaSearch
   double *norms;   /* n x ns, cosine only: per-set squared norms of the z-scored rows */
   gboolean norms_ready;
 
-  SaMoments *mp; /* mutual proximity, or NULL (sa-search-mp.c) */
   /* The compact scan (sa-compact.h): the pass reads one byte per value and gives, per
    * track and set, float bounds [lo, hi] of the partial sum the plain pass computes;
    * exact sums are computed (from the float rows) only for the tracks a ranking cannot
@@ -161,6 +161,7 @@ struct _SaSearch
   float *lo, *hi;
   guint32 *stamp;
   guint32 generation;
+  SaMoments *mp; /* mutual proximity, or NULL (sa-search-mp.c) */
 };
 
 /* Rows of the full pass are split between two threads (the results do not depend on
@@ -291,11 +292,11 @@ sa_search_free (SaSearch *s)
   g_aligned_free (s->qbuf);
   g_free (s->partial);
   g_free (s->norms);
-  g_clear_pointer (&s->mp, sa_moments_unref);
   g_aligned_free (s->tq);
   g_free (s->lo);
   g_free (s->hi);
   g_free (s->stamp);
+  g_clear_pointer (&s->mp, sa_moments_unref);
   g_object_unref (s->c);
   g_free (s);
 }
@@ -491,7 +492,9 @@ bound_rows (SaSearch *s, guint begin, guint end)
 static gboolean
 compact_applies (SaSearch *s)
 {
-  return s->allow_compact && s->codes != NULL && s->metric == SA_METRIC_EUCLIDEAN && s->standardize;
+  /* mutual proximity reads every track's sums: the plain pass */
+  return s->allow_compact && s->codes != NULL && s->metric == SA_METRIC_EUCLIDEAN && s->standardize
+         && sa_search_get_mutual_proximity (s) == NULL;
 }
 
 static gboolean
@@ -1061,6 +1064,9 @@ sa_search_set_mutual_proximity (SaSearch *s, SaMoments *moments)
     sa_moments_ref (moments);
   g_clear_pointer (&s->mp, sa_moments_unref);
   s->mp = moments;
+  /* a compact pass leaves bounds, MP needs every sum: the next use runs the plain pass */
+  if (s->bounded && moments)
+    s->stale = TRUE;
   return sa_search_get_mutual_proximity (s) != NULL;
 }
 
@@ -1113,11 +1119,37 @@ sa_search_pair_partials (SaSearch *s, const float *x, const float *y, double *pa
     }
 }
 
+void
+sa_search_pair_partials_n (SaSearch *s, const float *x, const float *const *ys, guint n_ys,
+                           double *partials)
+{
+  /* SA_KERNEL_PAIRS_MAX references at a time, with exactly pair_partials()' values */
+  for (guint r0 = 0; r0 < n_ys; r0 += SA_KERNEL_PAIRS_MAX)
+    {
+      const guint nr = MIN (SA_KERNEL_PAIRS_MAX, n_ys - r0);
+      for (guint si = 0; si < s->ns; si++)
+        {
+          const SaFeatureSet *set = sa_collection_get_set (s->c, si);
+          const float *q[SA_KERNEL_PAIRS_MAX];
+          double v[SA_KERNEL_PAIRS_MAX];
+          const gboolean manhattan = s->metric == SA_METRIC_MANHATTAN;
+          for (guint r = 0; r < nr; r++)
+            q[r] = ys[r0 + r] + set->offset;
+          sa_kernel_pairs (manhattan, x + set->offset, q, nr,
+                           (manhattan ? s->inv_std : s->inv_var) + set->offset, set->padded, v);
+          for (guint r = 0; r < nr; r++)
+            partials[(gsize) (r0 + r) * s->ns + si]
+                = v[r] * (manhattan ? s->std_factor[si] : s->var_factor[si]);
+        }
+    }
+}
+
 const double *
 sa_search_get_partials (SaSearch *s)
 {
   ensure_fresh (s);
-  if (s->bounded) /* after a compact pass: every track's exact sums (mutual proximity) */
+  /* after a compact pass, only the candidates' sums were exact */
+  if (s->bounded)
     for_rows (s, exact_rows);
   return s->partial;
 }

@@ -118,6 +118,10 @@ void sa_search_all_keys (SaSearch *search, const double *weights, double *out);
 
 /* Internals shared with sa-moments.c and sa-search-mp.c. */
 void sa_search_pair_partials (SaSearch *search, const float *x, const float *y, double *partials);
+/* pair_partials() of @x with each of @ys (partials: n_ys x n_sets), the same values,
+ * several references per pass over @x (sa-kernel-pairs.h). */
+void sa_search_pair_partials_n (SaSearch *search, const float *x, const float *const *ys,
+                                guint n_ys, double *partials);
 const double *sa_search_get_partials (SaSearch *search);
 const float *sa_search_get_query_row (SaSearch *search);
 void sa_search_get_coefficients (SaSearch *search, const double *weights, double *coef);
