@@ -8,7 +8,10 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "sa-compare-view.h"
+#include "sa-query-header.h"
 #include "sa-result.h"
+#include "sa-results-view.h"
 #include "sa-track.h"
 #include "sa-window-private.h"
 
@@ -125,6 +128,93 @@ sa_window_update_histogram (SaHistogram *histogram, SaSearch *search, SaCollecti
   for (guint i = 1; i < n; i++)
     marks[m++] = hits[i].distance;
   sa_histogram_set (histogram, all, total, marks, m);
+}
+
+/* ---- what the query header and the compare view show ---- */
+
+void
+sa_window_update_query_header (SaWindow *self)
+{
+  SaExample *example = sa_window_get_example (self);
+  int track = sa_window_query_track (self);
+  g_autofree char *subtitle = NULL, *title = NULL, *path = NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.play-query", sa_window_has_query (self));
+  if (!sa_window_has_query (self))
+    {
+      sa_query_header_set (self->query_header, NULL, NULL, NULL);
+      return;
+    }
+  if (example)
+    {
+      const char *artist = sa_example_get_artist (example);
+      if (*artist)
+        /* Translators: the query came from a file that is not in the collection */
+        subtitle = g_strdup_printf (_ ("%s — not in the collection"), artist);
+      sa_query_header_set (self->query_header, sa_example_get_title (example),
+                           subtitle ? subtitle : _ ("A file that is not in the collection"),
+                           sa_example_get_path (example));
+      return;
+    }
+  subtitle = sa_window_track_subtitle (self->collection, (guint) track);
+  {
+    g_autofree char *tags = sa_window_track_tags (self, track);
+    if (tags && *tags)
+      {
+        /* Translators: the query's subtitle, then its tags from a tag file */
+        char *with_tags = g_strdup_printf (_ ("%s · tags: %s"), subtitle, tags);
+        g_free (subtitle);
+        subtitle = with_tags;
+      }
+  }
+  title = sa_window_track_title (self->collection, (guint) track);
+  path = sa_collection_resolve_audio (self->collection, (guint) track);
+  sa_query_header_set (
+      self->query_header, title, subtitle,
+      path ? path : sa_collection_get_field (self->collection, (guint) track, SA_FIELD_PATH));
+}
+
+/* The example's features as a row of the collection, made once. */
+static const float *
+example_row (SaWindow *self, SaExample *example)
+{
+  float *row = g_object_get_data (G_OBJECT (example), "sa-row");
+
+  if (row == NULL)
+    {
+      row = sa_example_make_row (example, self->collection);
+      g_object_set_data_full (G_OBJECT (example), "sa-row", row, g_aligned_free);
+    }
+  return row;
+}
+
+const float *
+sa_window_query_row (SaWindow *self)
+{
+  if (sa_window_get_example (self))
+    return example_row (self, sa_window_get_example (self));
+  if (sa_window_query_track (self) >= 0)
+    return sa_collection_get_row (self->collection, (guint) sa_window_query_track (self));
+  return NULL;
+}
+
+/* The heat maps: the query against the selected result, or the nearest one. */
+void
+sa_window_update_compare (SaWindow *self)
+{
+  guint pos = sa_results_view_get_selected (self->similar_clips);
+  g_autoptr (SaResult) r = NULL;
+  g_autofree char *name = NULL;
+
+  if (pos == GTK_INVALID_LIST_POSITION)
+    pos = 0;
+  r = g_list_model_get_item (G_LIST_MODEL (self->results), pos);
+  if (r)
+    name = sa_window_track_title (self->collection, sa_result_get_index (r));
+  sa_compare_view_set (self->compare_view, self->collection, sa_window_query_row (self),
+                       sa_query_header_get_title (self->query_header),
+                       r ? sa_collection_get_row (self->collection, sa_result_get_index (r)) : NULL,
+                       name, r ? sa_result_get_rank (r) : 0);
 }
 
 /* ---- settings ---- */
