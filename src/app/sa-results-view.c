@@ -161,11 +161,29 @@ setup_share (GtkSignalListItemFactory *factory, GtkListItem *item, SaResultsView
 }
 
 static void
+update_share (SaResult *r, GParamSpec *pspec, SaContributionBar *bar)
+{
+  sa_contribution_bar_set_share (bar, sa_result_get_share (r, "rp"));
+}
+
+/* a re-ranking updates the result in place (the row stays bound): the bar follows it */
+static void
 bind_share (GtkSignalListItemFactory *factory, GtkListItem *item, SaResultsView *self)
 {
   SaResult *r = gtk_list_item_get_item (item);
-  double rhythm = sa_result_get_share (r, "rp");
-  sa_contribution_bar_set_share (SA_CONTRIBUTION_BAR (gtk_list_item_get_child (item)), rhythm);
+  GtkWidget *bar = gtk_list_item_get_child (item);
+
+  update_share (r, NULL, SA_CONTRIBUTION_BAR (bar));
+  g_signal_connect_object (r, "notify::rp-share", G_CALLBACK (update_share), bar, 0);
+}
+
+static void
+unbind_share (GtkSignalListItemFactory *factory, GtkListItem *item, SaResultsView *self)
+{
+  SaResult *r = gtk_list_item_get_item (item);
+
+  if (r)
+    g_signal_handlers_disconnect_by_func (r, update_share, gtk_list_item_get_child (item));
 }
 
 static GtkListItemFactory *
@@ -362,7 +380,8 @@ sa_results_view_init (SaResultsView *self)
   self->row_buttons = g_ptr_array_new ();
   play = signal_factory (G_CALLBACK (setup_play), G_CALLBACK (bind_play), G_CALLBACK (unbind_play),
                          self);
-  share = signal_factory (G_CALLBACK (setup_share), G_CALLBACK (bind_share), NULL, self);
+  share = signal_factory (G_CALLBACK (setup_share), G_CALLBACK (bind_share),
+                          G_CALLBACK (unbind_share), self);
   gtk_column_view_column_set_factory (self->play_column, play);
   gtk_column_view_column_set_factory (self->share_column, share);
 }

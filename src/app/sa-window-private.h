@@ -125,6 +125,10 @@ void sa_window_init_playback (SaWindow *self);
 
 /* in sa-window.c, for sa-window-quality.c */
 void sa_window_rerank (SaWindow *self);
+/* sa-window-support.c: the query header and the compare view follow the query */
+void sa_window_update_query_header (SaWindow *self);
+void sa_window_update_compare (SaWindow *self);
+const float *sa_window_query_row (SaWindow *self);
 
 /* in sa-window-quality.c */
 void sa_window_class_add_quality_actions (GtkWidgetClass *widget_class);

@@ -8,7 +8,10 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "sa-compare-view.h"
+#include "sa-query-header.h"
 #include "sa-result.h"
+#include "sa-results-view.h"
 #include "sa-track.h"
 #include "sa-window-private.h"
 
@@ -52,26 +55,58 @@ sa_window_collection_is_untagged (SaCollection *c)
   return n > 0;
 }
 
+static guint
+sa_window_result_track (GListStore *results, guint i)
+{
+  g_autoptr (SaResult) r = g_list_model_get_item (G_LIST_MODEL (results), i);
+  return sa_result_get_index (r);
+}
+
+/* A re-ranking keeps the SaResult of every track still among the results, updated in place:
+ * when the tracks are the same in the same order no row is rebuilt and the list emits nothing
+ * (a slider move), otherwise the one splice hands the list its old items back and it keeps
+ * their rows (building a row's widgets is what a re-ranking cost). */
 void
 sa_window_fill_results (GListStore *results, SaSearch *search, SaCollection *c,
                         const double *weights, const SaHit *hits, guint n)
 {
   guint n_sets = sa_collection_get_n_sets (c);
+  guint old_n = g_list_model_get_n_items (G_LIST_MODEL (results));
   g_autoptr (GPtrArray) items = g_ptr_array_new_full (n, g_object_unref);
+  g_autoptr (GHashTable) old = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  gboolean same = old_n + 1 == n;
 
+  for (guint i = 0; i < old_n; i++)
+    {
+      SaResult *r = g_list_model_get_item (G_LIST_MODEL (results), i);
+      g_hash_table_insert (old, GUINT_TO_POINTER (sa_result_get_index (r)), r);
+    }
   /* hits[0] is the query itself */
   for (guint i = 1; i < n; i++)
     {
       double parts[SA_MAX_SETS], sum = 0;
+      SaResult *r = g_hash_table_lookup (old, GUINT_TO_POINTER (hits[i].track));
+
       sa_search_contributions (search, weights, hits[i].track, parts);
       for (guint s = 0; s < n_sets; s++)
         sum += parts[s];
       for (guint s = 0; s < n_sets; s++)
         parts[s] = sum > 0 ? parts[s] / sum : 0;
-      g_ptr_array_add (items, sa_result_new (c, hits[i].track, i, hits[i].distance, parts, n_sets));
+      if (r)
+        {
+          sa_result_update (r, i, hits[i].distance, parts, n_sets);
+          same &= sa_result_get_index (r) == sa_window_result_track (results, i - 1);
+          g_ptr_array_add (items, g_object_ref (r));
+        }
+      else
+        {
+          same = FALSE;
+          g_ptr_array_add (items,
+                           sa_result_new (c, hits[i].track, i, hits[i].distance, parts, n_sets));
+        }
     }
-  g_list_store_splice (results, 0, g_list_model_get_n_items (G_LIST_MODEL (results)), items->pdata,
-                       items->len);
+  if (!same)
+    g_list_store_splice (results, 0, old_n, items->pdata, items->len);
 }
 
 /* The histogram of every track's distance, with the shown ones marked. */
@@ -93,6 +128,93 @@ sa_window_update_histogram (SaHistogram *histogram, SaSearch *search, SaCollecti
   for (guint i = 1; i < n; i++)
     marks[m++] = hits[i].distance;
   sa_histogram_set (histogram, all, total, marks, m);
+}
+
+/* ---- what the query header and the compare view show ---- */
+
+void
+sa_window_update_query_header (SaWindow *self)
+{
+  SaExample *example = sa_window_get_example (self);
+  int track = sa_window_query_track (self);
+  g_autofree char *subtitle = NULL, *title = NULL, *path = NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.play-query", sa_window_has_query (self));
+  if (!sa_window_has_query (self))
+    {
+      sa_query_header_set (self->query_header, NULL, NULL, NULL);
+      return;
+    }
+  if (example)
+    {
+      const char *artist = sa_example_get_artist (example);
+      if (*artist)
+        /* Translators: the query came from a file that is not in the collection */
+        subtitle = g_strdup_printf (_ ("%s — not in the collection"), artist);
+      sa_query_header_set (self->query_header, sa_example_get_title (example),
+                           subtitle ? subtitle : _ ("A file that is not in the collection"),
+                           sa_example_get_path (example));
+      return;
+    }
+  subtitle = sa_window_track_subtitle (self->collection, (guint) track);
+  {
+    g_autofree char *tags = sa_window_track_tags (self, track);
+    if (tags && *tags)
+      {
+        /* Translators: the query's subtitle, then its tags from a tag file */
+        char *with_tags = g_strdup_printf (_ ("%s · tags: %s"), subtitle, tags);
+        g_free (subtitle);
+        subtitle = with_tags;
+      }
+  }
+  title = sa_window_track_title (self->collection, (guint) track);
+  path = sa_collection_resolve_audio (self->collection, (guint) track);
+  sa_query_header_set (
+      self->query_header, title, subtitle,
+      path ? path : sa_collection_get_field (self->collection, (guint) track, SA_FIELD_PATH));
+}
+
+/* The example's features as a row of the collection, made once. */
+static const float *
+example_row (SaWindow *self, SaExample *example)
+{
+  float *row = g_object_get_data (G_OBJECT (example), "sa-row");
+
+  if (row == NULL)
+    {
+      row = sa_example_make_row (example, self->collection);
+      g_object_set_data_full (G_OBJECT (example), "sa-row", row, g_aligned_free);
+    }
+  return row;
+}
+
+const float *
+sa_window_query_row (SaWindow *self)
+{
+  if (sa_window_get_example (self))
+    return example_row (self, sa_window_get_example (self));
+  if (sa_window_query_track (self) >= 0)
+    return sa_collection_get_row (self->collection, (guint) sa_window_query_track (self));
+  return NULL;
+}
+
+/* The heat maps: the query against the selected result, or the nearest one. */
+void
+sa_window_update_compare (SaWindow *self)
+{
+  guint pos = sa_results_view_get_selected (self->similar_clips);
+  g_autoptr (SaResult) r = NULL;
+  g_autofree char *name = NULL;
+
+  if (pos == GTK_INVALID_LIST_POSITION)
+    pos = 0;
+  r = g_list_model_get_item (G_LIST_MODEL (self->results), pos);
+  if (r)
+    name = sa_window_track_title (self->collection, sa_result_get_index (r));
+  sa_compare_view_set (self->compare_view, self->collection, sa_window_query_row (self),
+                       sa_query_header_get_title (self->query_header),
+                       r ? sa_collection_get_row (self->collection, sa_result_get_index (r)) : NULL,
+                       name, r ? sa_result_get_rank (r) : 0);
 }
 
 /* ---- settings ---- */

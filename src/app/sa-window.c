@@ -129,91 +129,6 @@ sa_window_query_tag (SaWindow *self)
   return sa_window_get_example (self) ? SA_EXAMPLE_TAG : sa_window_query_track (self);
 }
 
-static void
-update_query_header (SaWindow *self)
-{
-  SaExample *example = sa_window_get_example (self);
-  int track = sa_window_query_track (self);
-  g_autofree char *subtitle = NULL, *title = NULL, *path = NULL;
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.play-query", sa_window_has_query (self));
-  if (!sa_window_has_query (self))
-    {
-      sa_query_header_set (self->query_header, NULL, NULL, NULL);
-      return;
-    }
-  if (example)
-    {
-      const char *artist = sa_example_get_artist (example);
-      if (*artist)
-        /* Translators: the query came from a file that is not in the collection */
-        subtitle = g_strdup_printf (_ ("%s — not in the collection"), artist);
-      sa_query_header_set (self->query_header, sa_example_get_title (example),
-                           subtitle ? subtitle : _ ("A file that is not in the collection"),
-                           sa_example_get_path (example));
-      return;
-    }
-  subtitle = sa_window_track_subtitle (self->collection, (guint) track);
-  {
-    g_autofree char *tags = sa_window_track_tags (self, track);
-    if (tags && *tags)
-      {
-        /* Translators: the query's subtitle, then its tags from a tag file */
-        char *with_tags = g_strdup_printf (_ ("%s · tags: %s"), subtitle, tags);
-        g_free (subtitle);
-        subtitle = with_tags;
-      }
-  }
-  title = sa_window_track_title (self->collection, (guint) track);
-  path = sa_collection_resolve_audio (self->collection, (guint) track);
-  sa_query_header_set (
-      self->query_header, title, subtitle,
-      path ? path : sa_collection_get_field (self->collection, (guint) track, SA_FIELD_PATH));
-}
-
-/* The example's features as a row of the collection, made once. */
-static const float *
-example_row (SaWindow *self, SaExample *example)
-{
-  float *row = g_object_get_data (G_OBJECT (example), "sa-row");
-
-  if (row == NULL)
-    {
-      row = sa_example_make_row (example, self->collection);
-      g_object_set_data_full (G_OBJECT (example), "sa-row", row, g_aligned_free);
-    }
-  return row;
-}
-
-static const float *
-query_row (SaWindow *self)
-{
-  if (sa_window_get_example (self))
-    return example_row (self, sa_window_get_example (self));
-  if (sa_window_query_track (self) >= 0)
-    return sa_collection_get_row (self->collection, (guint) sa_window_query_track (self));
-  return NULL;
-}
-
-/* The heat maps: the query against the selected result, or the nearest one. */
-static void
-update_compare (SaWindow *self)
-{
-  guint pos = sa_results_view_get_selected (self->similar_clips);
-  g_autoptr (SaResult) r = NULL;
-  g_autofree char *name = NULL;
-
-  if (pos == GTK_INVALID_LIST_POSITION)
-    pos = 0;
-  r = g_list_model_get_item (G_LIST_MODEL (self->results), pos);
-  if (r)
-    name = sa_window_track_title (self->collection, sa_result_get_index (r));
-  sa_compare_view_set (self->compare_view, self->collection, query_row (self),
-                       sa_query_header_get_title (self->query_header),
-                       r ? sa_collection_get_row (self->collection, sa_result_get_index (r)) : NULL,
-                       name, r ? sa_result_get_rank (r) : 0);
-}
-
 /* The re-weight path: no pass over the feature matrix, one items-changed. */
 static void
 rerank (SaWindow *self)
@@ -239,7 +154,7 @@ sa_window_rerank (SaWindow *self)
           self->collection ? _ ("Select a track in the collection, or drop an audio file here, "
                                 "to find the clips that sound like it")
                            : NULL);
-      update_compare (self);
+      sa_window_update_compare (self);
       return;
     }
   sa_weights_panel_get_weights (self->weights_panel, weights);
@@ -264,7 +179,7 @@ sa_window_rerank (SaWindow *self)
   sa_window_update_histogram (self->histogram, self->search, self->collection,
                               sa_window_query_track (self), weights, hits, n);
   sa_window_show_marks (self);
-  update_compare (self);
+  sa_window_update_compare (self);
 }
 
 void
@@ -291,12 +206,12 @@ void
 sa_window_show_query (SaWindow *self)
 {
   if (sa_window_get_example (self))
-    sa_search_set_query_vector (self->search, query_row (self));
+    sa_search_set_query_vector (self->search, sa_window_query_row (self));
   else if (sa_window_query_track (self) >= 0)
     sa_search_set_query (self->search, (guint) sa_window_query_track (self));
   sa_results_view_select (self->similar_clips, GTK_INVALID_LIST_POSITION);
   sa_collection_pane_show_track (self->collection_pane, sa_window_query_track (self));
-  update_query_header (self);
+  sa_window_update_query_header (self);
   rerank (self);
   sa_window_update_playing_marks (self);
   update_history_actions (self);
@@ -340,7 +255,7 @@ sa_window_on_result_selected (SaWindow *self)
 {
   int track = sa_results_view_get_selected_track (self->similar_clips);
 
-  update_compare (self);
+  sa_window_update_compare (self);
   sa_window_audition (self, track);
 }
 

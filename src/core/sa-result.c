@@ -201,6 +201,44 @@ sa_result_new (SaCollection *collection, guint track, guint rank, double distanc
   return self;
 }
 
+void
+sa_result_update (SaResult *self, guint rank, double distance, const double *parts, guint n_parts)
+{
+  gboolean shares = FALSE;
+
+  g_return_if_fail (SA_IS_RESULT (self));
+  g_return_if_fail (parts != NULL || n_parts == 0);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->rank != rank)
+    {
+      self->rank = rank;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RANK]);
+    }
+  if (self->distance != distance)
+    {
+      self->distance = distance;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISTANCE]);
+    }
+  n_parts = MIN (n_parts, SA_MAX_SETS);
+  for (guint i = 0; i < MAX (n_parts, self->n_parts); i++)
+    {
+      double part = i < n_parts && parts[i] >= 0 ? MIN (parts[i], 1.0) : 0.0;
+      if (i >= self->n_parts || self->parts[i] != part)
+        shares = TRUE;
+      self->parts[i] = part;
+    }
+  shares |= self->n_parts != n_parts;
+  self->n_parts = n_parts;
+  if (shares)
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RP_SHARE]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SSD_SHARE]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OTHER_SHARE]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
 SaTrack *
 sa_result_get_track (SaResult *self)
 {

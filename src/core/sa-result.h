@@ -20,6 +20,10 @@ G_DECLARE_FINAL_TYPE (SaResult, sa_result, SA, RESULT, GObject)
 /* @parts: each feature set's share of the distance (0..1, summing to 1), or NULL */
 SaResult *sa_result_new (SaCollection *collection, guint track, guint rank, double distance,
                          const double *parts, guint n_parts);
+/* A re-ranked result keeps its object (its row in a list keeps its widgets): the new rank,
+ * distance and shares, notified. */
+void sa_result_update (SaResult *self, guint rank, double distance, const double *parts,
+                       guint n_parts);
 SaTrack *sa_result_get_track (SaResult *self);
 guint sa_result_get_index (SaResult *self); /* the track's index in the collection */
 guint sa_result_get_rank (SaResult *self);
