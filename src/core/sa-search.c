@@ -876,16 +876,16 @@ sa_search_distance (SaSearch *s, const double *weights, guint track)
   return distance_of_key (s, key_of (s, coef, track, query_norm_of (s, coef)));
 }
 
-void
-sa_search_all_distances (SaSearch *s, const double *weights, double *out)
+/* Every track's distance (@as_distance) or ranking key, for the current query. */
+static void
+all_values (SaSearch *s, const double *weights, double *out, gboolean as_distance)
 {
   double coef[SA_MAX_SETS];
   double qn;
 
-  g_return_if_fail (s->has_query);
   if (sa_search_get_mutual_proximity (s))
     {
-      sa_search_mp_all (s, weights, out, TRUE);
+      sa_search_mp_all (s, weights, out, as_distance);
       return;
     }
   ensure_fresh (s);
@@ -894,7 +894,17 @@ sa_search_all_distances (SaSearch *s, const double *weights, double *out)
   if (s->bounded)
     for_rows (s, exact_rows);
   for (guint i = 0; i < s->n; i++)
-    out[i] = distance_of_key (s, key_of (s, coef, i, qn));
+    {
+      double key = key_of (s, coef, i, qn);
+      out[i] = as_distance ? distance_of_key (s, key) : key;
+    }
+}
+
+void
+sa_search_all_distances (SaSearch *s, const double *weights, double *out)
+{
+  g_return_if_fail (s->has_query);
+  all_values (s, weights, out, TRUE);
 }
 
 void
@@ -1083,22 +1093,8 @@ sa_search_get_mutual_proximity (SaSearch *s)
 void
 sa_search_all_keys (SaSearch *s, const double *weights, double *out)
 {
-  double coef[SA_MAX_SETS];
-  double qn;
-
   g_return_if_fail (s->has_query);
-  if (sa_search_get_mutual_proximity (s))
-    {
-      sa_search_mp_all (s, weights, out, FALSE);
-      return;
-    }
-  ensure_fresh (s);
-  set_coefficients (s, weights, coef);
-  qn = query_norm_of (s, coef);
-  if (s->bounded)
-    for_rows (s, exact_rows);
-  for (guint i = 0; i < s->n; i++)
-    out[i] = key_of (s, coef, i, qn);
+  all_values (s, weights, out, FALSE);
 }
 
 void
