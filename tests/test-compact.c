@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sa-collection.h"
+#include "sa-compact.h"
 #include "sa-moments.h"
 #include "sa-npz.h"
 #include "sa-rng.h"
@@ -230,10 +231,58 @@ test_ties (void)
   check (DATA_TIES, 900, 30, 7);
 }
 
+/* Every instruction set's kernel gives the portable kernel's integer, down to the
+ * extremes of the codes and the query steps and lengths that are not a multiple of 32. */
+static void
+test_kernels (void)
+{
+  const char *isas[] = { "avx512", "avx2", "sse" };
+  const guint lengths[] = { 16, 48, 176, 1024, 1040, 1440, 2048 + 16 };
+  gint8 *codes = g_aligned_alloc (4096, 1, 64);
+  gint16 *t = g_aligned_alloc (4096, sizeof (gint16), 64);
+  SaRng rng = { 42 };
+  guint tested = 0;
+
+  for (guint round = 0; round < 40; round++)
+    {
+      for (guint j = 0; j < 4096; j++)
+        {
+          /* a quarter of the rounds at the extremes: the largest lane sums */
+          gboolean extreme = round % 4 == 0;
+          codes[j] = extreme ? (j % 2 ? 127 : -127) : (gint8) (sa_rng_next (&rng) % 255 - 127);
+          t[j] = extreme ? (gint16) (j % 2 ? -SA_COMPACT_QUERY_LIMIT : SA_COMPACT_QUERY_LIMIT)
+                         : (gint16) ((gint) (sa_rng_next (&rng) % (2 * SA_COMPACT_QUERY_LIMIT + 1))
+                                     - SA_COMPACT_QUERY_LIMIT);
+        }
+      for (guint li = 0; li < G_N_ELEMENTS (lengths); li++)
+        {
+          guint64 expect = 0;
+          for (guint j = 0; j < lengths[li]; j++)
+            {
+              gint64 d = (gint64) codes[j] * SA_COMPACT_QUERY_SCALE - t[j];
+              expect += (guint64) (d * d);
+            }
+          for (guint i = 0; i < G_N_ELEMENTS (isas); i++)
+            {
+              if (!sa_compact_set_isa (isas[i]))
+                continue;
+              g_assert_cmpuint (sa_compact_kernel (codes, t, lengths[li]), ==, expect);
+              tested++;
+            }
+        }
+    }
+  sa_compact_set_isa (NULL);
+  g_test_message ("kernels checked: %u (best here: %s)", tested, sa_compact_get_isa ());
+  g_assert_cmpuint (tested, >=, 40 * G_N_ELEMENTS (lengths));
+  g_aligned_free (codes);
+  g_aligned_free (t);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/compact/kernels", test_kernels);
   g_test_add_func ("/compact/random", test_random);
   g_test_add_func ("/compact/clusters", test_clusters);
   g_test_add_func ("/compact/duplicates", test_duplicates);

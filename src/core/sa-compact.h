@@ -38,5 +38,10 @@ void sa_compact_prepare_query (const float *query, guint stride, const SaFeature
 /* sum_j (SA_COMPACT_QUERY_SCALE c_j - t_j)^2 over @n values (a multiple of 16, both
  * pointers 16-byte aligned). */
 guint64 sa_compact_kernel (const gint8 *codes, const gint16 *steps, guint n);
+/* The instruction set sa_compact_kernel() uses ("avx512", "avx2" or "sse"); all give the
+ * same integer.  sa_compact_set_isa() picks one (for tests and benchmarks; NULL: the
+ * best this processor has) and returns FALSE when the processor lacks it. */
+const char *sa_compact_get_isa (void);
+gboolean sa_compact_set_isa (const char *name);
 
 G_END_DECLS

@@ -161,7 +161,8 @@ struct _SaSearch
   float *lo, *hi;
   guint32 *stamp;
   guint32 generation;
-  SaMoments *mp; /* mutual proximity, or NULL (sa-search-mp.c) */
+  guint32 *candidates; /* n: scratch of the bounded ranking */
+  SaMoments *mp;       /* mutual proximity, or NULL (sa-search-mp.c) */
 };
 
 /* Rows of the full pass are split between two threads (the results do not depend on
@@ -296,6 +297,7 @@ sa_search_free (SaSearch *s)
   g_free (s->lo);
   g_free (s->hi);
   g_free (s->stamp);
+  g_free (s->candidates);
   g_clear_pointer (&s->mp, sa_moments_unref);
   g_object_unref (s->c);
   g_free (s);
@@ -440,18 +442,34 @@ exact_rows (SaSearch *s, guint begin, guint end)
     ensure_exact (s, i);
 }
 
+/* The float nearest @v on the side of it asked for (@v >= 0, finite): one step of the
+ * bit pattern, which for a nonnegative float is the next float. */
 static inline float
 float_down (double v)
 {
   float f = (float) v;
-  return (double) f > v ? nextafterf (f, -INFINITY) : f;
+  if ((double) f > v)
+    {
+      guint32 bits;
+      memcpy (&bits, &f, sizeof bits);
+      bits--;
+      memcpy (&f, &bits, sizeof bits);
+    }
+  return f;
 }
 
 static inline float
 float_up (double v)
 {
   float f = (float) v;
-  return (double) f < v ? nextafterf (f, INFINITY) : f;
+  if ((double) f < v)
+    {
+      guint32 bits;
+      memcpy (&bits, &f, sizeof bits);
+      bits++;
+      memcpy (&f, &bits, sizeof bits);
+    }
+  return f;
 }
 
 /* Bounds of every track's per-set sums from the compact copy.  With A the compact
@@ -464,27 +482,44 @@ static void
 bound_rows (SaSearch *s, guint begin, guint end)
 {
   const double step = SA_COMPACT_STEP / SA_COMPACT_QUERY_SCALE;
+  const guint ns = s->ns;
+  const gint8 *codes = s->codes;
+  const gint16 *tq = s->tq;
+  const float *errors = s->code_errors;
+  float *lo = s->lo, *hi = s->hi;
+  guint off[SA_MAX_SETS], len[SA_MAX_SETS];
+  double qerr[SA_MAX_SETS], lo_eps[SA_MAX_SETS], hi_eps[SA_MAX_SETS];
+  double lo_scale[SA_MAX_SETS], hi_scale[SA_MAX_SETS], tiny[SA_MAX_SETS];
+  gsize stride = s->stride;
 
+  /* the per-set constants, out of the loop (reassociating them moves a result by a few
+   * ulps of a double, far inside the 1e-12 margins) */
+  for (guint si = 0; si < ns; si++)
+    {
+      const SaFeatureSet *set = sa_collection_get_set (s->c, si);
+      /* bounds of the float kernel's result, which the plain pass multiplies by the
+       * set's factor (in double: monotone, so bounds stay bounds) */
+      double inv_factor = s->var_factor[si] > 0 ? 1 / s->var_factor[si] : 0;
+      off[si] = set->offset;
+      len[si] = set->padded;
+      qerr[si] = s->query_error[si];
+      lo_eps[si] = sqrt (1 - s->eps[si]);
+      hi_eps[si] = sqrt (1 + s->eps[si]);
+      lo_scale[si] = inv_factor * (1 - s->gamma[si]) * (1 - 1e-12);
+      hi_scale[si] = inv_factor * (1 + s->gamma[si]) * (1 + 1e-12);
+      tiny[si] = set->padded * 1e-40;
+    }
   for (guint i = begin; i < end; i++)
     {
-      const gint8 *c = s->codes + (gsize) i * s->stride;
-      for (guint si = 0; si < s->ns; si++)
+      const gint8 *c = codes + (gsize) i * stride;
+      for (guint si = 0; si < ns; si++)
         {
-          const SaFeatureSet *set = sa_collection_get_set (s->c, si);
-          double a = step
-                     * sqrt ((double) sa_compact_kernel (c + set->offset, s->tq + set->offset,
-                                                         set->padded));
-          double slack = s->code_errors[(gsize) i * s->ns + si] + s->query_error[si];
-          double dlo = MAX (0.0, a * (1 - 1e-12) - slack) * sqrt (1 - s->eps[si]);
-          double dhi = (a * (1 + 1e-12) + slack) * sqrt (1 + s->eps[si]);
-          double tiny = set->padded * 1e-40;
-          /* bounds of the float kernel's result, which the plain pass multiplies by the
-           * set's factor (in double: monotone, so bounds stay bounds) */
-          double inv_factor = s->var_factor[si] > 0 ? 1 / s->var_factor[si] : 0;
-          s->lo[(gsize) i * s->ns + si] = float_down (
-              MAX (0.0, dlo * dlo * inv_factor * (1 - s->gamma[si]) * (1 - 1e-12) - tiny));
-          s->hi[(gsize) i * s->ns + si]
-              = float_up (dhi * dhi * inv_factor * (1 + s->gamma[si]) * (1 + 1e-12) + tiny);
+          double a = step * sqrt ((double) sa_compact_kernel (c + off[si], tq + off[si], len[si]));
+          double slack = errors[(gsize) i * ns + si] + qerr[si];
+          double dlo = MAX (0.0, a * (1 - 1e-12) - slack) * lo_eps[si];
+          double dhi = (a * (1 + 1e-12) + slack) * hi_eps[si];
+          lo[(gsize) i * ns + si] = float_down (MAX (0.0, dlo * dlo * lo_scale[si] - tiny[si]));
+          hi[(gsize) i * ns + si] = float_up (dhi * dhi * hi_scale[si] + tiny[si]);
         }
     }
 }
@@ -510,6 +545,7 @@ compute_bounds (SaSearch *s)
       s->lo = g_new (float, (gsize) s->n * s->ns);
       s->hi = g_new (float, (gsize) s->n * s->ns);
       s->stamp = g_new0 (guint32, s->n);
+      s->candidates = g_new (guint32, s->n);
     }
   for (guint si = 0; si < s->ns; si++)
     {
@@ -752,110 +788,238 @@ bound_key (const SaSearch *s, const float *b, const double *coef, guint i)
   return acc;
 }
 
-#define EXCLUDED(i)                                                                                \
-  ((i) == q || (ea && sa_collection_get_group (s->c, (i), SA_FIELD_ARTIST) == ga)                  \
-   || (eb && sa_collection_get_group (s->c, (i), SA_FIELD_ALBUM) == gb)                            \
-   || (ef && sa_collection_get_group (s->c, (i), SA_FIELD_PATH) == gf))
+/* What a ranking leaves out besides the query itself. */
+typedef struct
+{
+  guint q;
+  gboolean ea, eb, ef;
+  guint ga, gb, gf;
+} Exclusion;
+
+static inline gboolean
+excluded (const SaSearch *s, const Exclusion *x, guint i)
+{
+  return i == x->q || (x->ea && sa_collection_get_group (s->c, i, SA_FIELD_ARTIST) == x->ga)
+         || (x->eb && sa_collection_get_group (s->c, i, SA_FIELD_ALBUM) == x->gb)
+         || (x->ef && sa_collection_get_group (s->c, i, SA_FIELD_PATH) == x->gf);
+}
+
+/* Keeps the k smallest (key, track) of what is pushed, largest at heap[0]. */
+static inline void
+heap_push (SaHit *heap, guint *n_heap, guint k, double key, guint track)
+{
+  if (*n_heap < k)
+    {
+      heap[*n_heap].track = track;
+      heap[*n_heap].distance = key;
+      sift_up (heap, (*n_heap)++);
+    }
+  else if (hit_less (key, track, heap[0].distance, heap[0].track))
+    {
+      heap[0].track = track;
+      heap[0].distance = key;
+      sift_down (heap, *n_heap, 0);
+    }
+}
+
+/* One half of the bounded ranking's pass over the bounds: the k smallest upper bounds
+ * of the half, and every track whose lower bound does not exceed the k-th smallest
+ * upper bound seen so far.  That threshold only falls as the pass goes on, so every
+ * track the final threshold admits is among the candidates. */
+typedef struct
+{
+  const SaSearch *s;
+  const Exclusion *x;
+  const double *coef;
+  guint k, begin, end;
+  SaHit *heap;
+  guint n_heap, n_candidates;
+} BoundScan;
+
+static gpointer
+bound_scan (gpointer data)
+{
+  BoundScan *b = data;
+  const SaSearch *s = b->s;
+  double threshold = INFINITY;
+  guint32 *out = s->candidates + b->begin;
+
+  b->n_heap = b->n_candidates = 0;
+  for (guint i = b->begin; i < b->end; i++)
+    {
+      double lo;
+      if (excluded (s, b->x, i))
+        continue;
+      lo = bound_key (s, s->lo, b->coef, i);
+      if (lo > threshold)
+        continue;
+      out[b->n_candidates++] = i;
+      heap_push (b->heap, &b->n_heap, b->k, bound_key (s, s->hi, b->coef, i), i);
+      if (b->n_heap == b->k)
+        threshold = b->heap[0].distance;
+    }
+  return NULL;
+}
+
+/* Exact sums for a list of tracks, on two threads when there are many. */
+typedef struct
+{
+  SaSearch *s;
+  const guint32 *tracks;
+  guint n;
+} ExactList;
+
+static gpointer
+exact_list (gpointer data)
+{
+  ExactList *e = data;
+  for (guint i = 0; i < e->n; i++)
+    ensure_exact (e->s, e->tracks[i]);
+  return NULL;
+}
+
+static int
+compare_keys (gconstpointer a, gconstpointer b)
+{
+  double x = ((const SaHit *) a)->distance, y = ((const SaHit *) b)->distance;
+  return x < y ? -1 : x > y;
+}
+
+/* The top k after a compact pass: no track whose lower bound exceeds the k-th smallest
+ * upper bound can be in the top k (k tracks are certainly nearer); every other track
+ * gets its exact sums and is ranked by its exact key, as in the plain pass. */
+static guint
+rank_bounded (SaSearch *s, const Exclusion *x, const double *coef, double qn, guint k, SaHit *heap)
+{
+  BoundScan half[2];
+  GThread *t = NULL;
+  g_autofree SaHit *merged = NULL;
+  g_autofree SaHit *heaps = g_new (SaHit, 2 * (gsize) k);
+  double threshold = INFINITY;
+  guint n_merged = 0, n_heap = 0, split = s->n;
+  guint32 *todo;
+  guint n_todo = 0;
+
+  if (s->n >= PARALLEL_MIN_ROWS && g_get_num_processors () >= 2)
+    split = s->n / 2;
+  half[0] = (BoundScan){ s, x, coef, k, 0, split, heaps, 0, 0 };
+  half[1] = (BoundScan){ s, x, coef, k, split, s->n, heaps + k, 0, 0 };
+  if (split < s->n)
+    t = g_thread_try_new ("sa-search", bound_scan, &half[1], NULL);
+  bound_scan (&half[0]);
+  if (split < s->n)
+    {
+      if (t)
+        g_thread_join (t);
+      else
+        bound_scan (&half[1]);
+    }
+
+  /* the k-th smallest upper bound of all: among the two halves' k smallest */
+  merged = g_new (SaHit, half[0].n_heap + half[1].n_heap + 1);
+  for (guint h = 0; h < 2; h++)
+    for (guint i = 0; i < half[h].n_heap; i++)
+      merged[n_merged++] = half[h].heap[i];
+  if (n_merged >= k)
+    {
+      qsort (merged, n_merged, sizeof (SaHit), compare_keys);
+      threshold = merged[k - 1].distance;
+    }
+
+  /* the candidates the final threshold keeps, compacted in place; those without exact
+   * sums yet get them (rows read from the float matrix) */
+  todo = s->candidates;
+  for (guint h = 0; h < 2; h++)
+    {
+      const guint32 *cand = s->candidates + half[h].begin;
+      guint kept = 0;
+      for (guint c = 0; c < half[h].n_candidates; c++)
+        if (bound_key (s, s->lo, coef, cand[c]) <= threshold)
+          ((guint32 *) cand)[kept++] = cand[c];
+      memmove (todo + n_todo, cand, kept * sizeof (guint32));
+      n_todo += kept;
+    }
+  {
+    guint n_new = 0;
+    g_autofree guint32 *fresh = NULL;
+    for (guint c = 0; c < n_todo; c++)
+      n_new += s->stamp[todo[c]] != s->generation;
+    if (n_new > 0)
+      {
+        ExactList part[2];
+        GThread *et = NULL;
+        fresh = g_new (guint32, n_new);
+        n_new = 0;
+        for (guint c = 0; c < n_todo; c++)
+          if (s->stamp[todo[c]] != s->generation)
+            fresh[n_new++] = todo[c];
+        part[0] = (ExactList){ s, fresh, n_new / 2 };
+        part[1] = (ExactList){ s, fresh + n_new / 2, n_new - n_new / 2 };
+        if (n_new >= 512)
+          et = g_thread_try_new ("sa-search", exact_list, &part[1], NULL);
+        exact_list (&part[0]);
+        if (et)
+          g_thread_join (et);
+        else
+          exact_list (&part[1]);
+      }
+  }
+  for (guint c = 0; c < n_todo; c++)
+    heap_push (heap, &n_heap, k, key_of (s, coef, todo[c], qn), todo[c]);
+  return n_heap;
+}
 
 guint
 sa_search_rank (SaSearch *s, const double *weights, guint k, SaHit *hits)
 {
   double coef[SA_MAX_SETS];
   double qn;
-  guint q, n_heap = 0;
-  gboolean inside;
+  guint n_heap = 0;
+  gboolean inside, bounded;
   SaHit *heap;
-  guint ga = 0, gb = 0, gf = 0;
-  gboolean ea, eb, ef, bounded;
-  double threshold = INFINITY;
+  Exclusion x = { 0 };
 
   g_return_val_if_fail (s->has_query, 0);
   if (sa_search_get_mutual_proximity (s))
     return sa_search_mp_rank (s, weights, k, hits);
   ensure_fresh (s);
   inside = s->query >= 0;
-  q = inside ? (guint) s->query : G_MAXUINT;
+  x.q = inside ? (guint) s->query : G_MAXUINT;
   set_coefficients (s, weights, coef);
   qn = query_norm_of (s, coef);
   k = MIN (k, s->n - (inside ? 1 : 0));
 
   /* a query from outside the collection has no artist, album or file of its own */
-  ea = inside && (s->exclude & SA_EXCLUDE_SAME_ARTIST) != 0;
-  eb = inside && (s->exclude & SA_EXCLUDE_SAME_ALBUM) != 0;
-  ef = inside && (s->exclude & SA_EXCLUDE_SAME_FILE) != 0;
-  if (ea)
-    ga = sa_collection_get_group (s->c, q, SA_FIELD_ARTIST);
-  if (eb)
-    gb = sa_collection_get_group (s->c, q, SA_FIELD_ALBUM);
-  if (ef)
-    gf = sa_collection_get_group (s->c, q, SA_FIELD_PATH);
+  x.ea = inside && (s->exclude & SA_EXCLUDE_SAME_ARTIST) != 0;
+  x.eb = inside && (s->exclude & SA_EXCLUDE_SAME_ALBUM) != 0;
+  x.ef = inside && (s->exclude & SA_EXCLUDE_SAME_FILE) != 0;
+  if (x.ea)
+    x.ga = sa_collection_get_group (s->c, x.q, SA_FIELD_ARTIST);
+  if (x.eb)
+    x.gb = sa_collection_get_group (s->c, x.q, SA_FIELD_ALBUM);
+  if (x.ef)
+    x.gf = sa_collection_get_group (s->c, x.q, SA_FIELD_PATH);
 
   bounded = s->bounded;
   for (guint si = 0; si < s->ns; si++)
     if (!(coef[si] >= 0))
       bounded = FALSE;
   if (s->bounded && !bounded)
-    for (guint i = 0; i < s->n; i++)
-      ensure_exact (s, i);
+    for_rows (s, exact_rows);
 
   if (inside)
-    ensure_exact (s, q);
-  hits[0].track = q;
-  hits[0].distance = inside ? distance_of_key (s, key_of (s, coef, q, qn)) : 0.0;
+    ensure_exact (s, x.q);
+  hits[0].track = x.q;
+  hits[0].distance = inside ? distance_of_key (s, key_of (s, coef, x.q, qn)) : 0.0;
   heap = hits + 1;
   if (k == 0)
     return 1;
   if (bounded)
-    {
-      /* the k-th smallest upper bound: no track whose lower bound exceeds it can be in
-       * the top k, because k tracks are certainly nearer */
-      for (guint i = 0; i < s->n; i++)
-        {
-          double key;
-          if (EXCLUDED (i))
-            continue;
-          key = bound_key (s, s->hi, coef, i);
-          if (n_heap < k)
-            {
-              heap[n_heap].track = i;
-              heap[n_heap].distance = key;
-              sift_up (heap, n_heap++);
-            }
-          else if (key < heap[0].distance)
-            {
-              heap[0].track = i;
-              heap[0].distance = key;
-              sift_down (heap, n_heap, 0);
-            }
-        }
-      threshold = n_heap < k ? INFINITY : heap[0].distance;
-      n_heap = 0;
-    }
-  for (guint i = 0; i < s->n; i++)
-    {
-      double key;
-      if (EXCLUDED (i))
-        continue;
-      if (bounded)
-        {
-          if (bound_key (s, s->lo, coef, i) > threshold)
-            continue;
-          ensure_exact (s, i);
-        }
-      key = key_of (s, coef, i, qn);
-      if (n_heap < k)
-        {
-          heap[n_heap].track = i;
-          heap[n_heap].distance = key;
-          sift_up (heap, n_heap++);
-        }
-      else if (hit_less (key, i, heap[0].distance, heap[0].track))
-        {
-          heap[0].track = i;
-          heap[0].distance = key;
-          sift_down (heap, n_heap, 0);
-        }
-    }
+    n_heap = rank_bounded (s, &x, coef, qn, k, heap);
+  else
+    for (guint i = 0; i < s->n; i++)
+      if (!excluded (s, &x, i))
+        heap_push (heap, &n_heap, k, key_of (s, coef, i, qn), i);
   qsort (heap, n_heap, sizeof (SaHit), compare_hits);
   for (guint i = 0; i < n_heap; i++)
     heap[i].distance = distance_of_key (s, heap[i].distance);
