@@ -191,6 +191,18 @@ bench_extract (const char *path, int runs)
   return 0;
 }
 
+/* One query and its top 10, timed into @times; returns the nearest distance. */
+static double
+time_query (SaSearch *s, guint q, const double *weights, SaHit *hits, GArray *times)
+{
+  guint n = sa_collection_get_n_tracks (sa_search_get_collection (s));
+  double t0 = NOW_MS ();
+  sa_search_set_query (s, q);
+  sa_search_rank (s, weights, MIN (10, n - 1), hits);
+  g_array_append_val (times, (double){ NOW_MS () - t0 });
+  return hits[0].distance;
+}
+
 int
 sa_cli_bench (int argc, char **argv)
 {
@@ -306,15 +318,7 @@ sa_cli_bench (int argc, char **argv)
   sa_search_default_weights (c, weights);
 
   for (int r = 0; r < MAX (runs, 21); r++)
-    {
-      guint q = (guint) ((r * 7919u) % n);
-      double t0 = NOW_MS ();
-      sa_search_set_query (s, q);
-      sa_search_rank (s, weights, MIN (10, n - 1), hits);
-      double t1 = NOW_MS ();
-      g_array_append_val (t_query, (double){ t1 - t0 });
-      sink += hits[0].distance;
-    }
+    sink += time_query (s, (guint) ((r * 7919u) % n), weights, hits, t_query);
   if (sa_search_uses_compact (s))
     {
       SaSearch *f = sa_search_new (c);
@@ -322,14 +326,8 @@ sa_cli_bench (int argc, char **argv)
       for (int r = 0; r < MAX (runs, 7); r++)
         {
           guint q = (guint) ((r * 7919u) % n);
-          double t0 = NOW_MS ();
-          sa_search_set_query (f, q);
-          sa_search_rank (f, weights, MIN (10, n - 1), hits);
-          g_array_append_val (t_query_float, (double){ NOW_MS () - t0 });
-          t0 = NOW_MS ();
-          sa_search_set_query (s, q);
-          sa_search_rank (s, weights, MIN (10, n - 1), hits);
-          g_array_append_val (t_query, (double){ NOW_MS () - t0 });
+          sink += time_query (f, q, weights, hits, t_query_float);
+          sink += time_query (s, q, weights, hits, t_query);
         }
       sa_search_free (f);
     }
