@@ -152,33 +152,18 @@ sa_collection_init (SaCollection *self)
 static float *
 alloc_matrix (gsize n_floats, const char *where, GError **error)
 {
-  const gsize huge = 2 << 20;
-  gsize bytes;
-  void *p = NULL;
+  float *p = NULL;
 
-  if (n_floats > G_MAXSIZE / sizeof (float) - huge)
-    bytes = G_MAXSIZE;
-  else
-    bytes = MAX (n_floats * sizeof (float), 64);
-  if (bytes >= huge && bytes != G_MAXSIZE)
+  if (n_floats <= G_MAXSIZE / sizeof (float) - (2 << 20))
+    p = sa_try_malloc_large (MAX (n_floats * sizeof (float), 64));
+  if (p == NULL)
     {
-      bytes = (bytes + huge - 1) / huge * huge;
-      if (posix_memalign (&p, huge, bytes) == 0)
-        {
-#ifdef MADV_HUGEPAGE
-          madvise (p, bytes, MADV_HUGEPAGE);
-#endif
-          return p;
-        }
+      g_autofree char *size
+          = g_format_size_full ((guint64) n_floats * sizeof (float), G_FORMAT_SIZE_IEC_UNITS);
+      g_set_error (error, SA_ERROR, SA_ERROR_NO_MEMORY,
+                   _ ("%s: not enough memory for the feature matrix (%s needed)"), where, size);
     }
-  else if (bytes != G_MAXSIZE && posix_memalign (&p, 64, bytes) == 0)
-    return p;
-  {
-    g_autofree char *size = g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
-    g_set_error (error, SA_ERROR, SA_ERROR_NO_MEMORY,
-                 _ ("%s: not enough memory for the feature matrix (%s needed)"), where, size);
-  }
-  return NULL;
+  return p;
 }
 
 static void
@@ -395,16 +380,14 @@ next_chunk (SaNpzStream *s, guint8 *buf, gsize len, GError **error)
   return sa_npz_stream_read (s, buf, len, error) ? buf : NULL;
 }
 
-/* Reads the kept rows of one float64 set once to know each column's range: from @s if it can be
- * rewound after (it was inflated whole), from a stream of its own otherwise. */
+/* Reads the kept rows of one float64 set streamed from the file (not inflated whole) once to
+ * know each column's range, from a stream of its own. */
 static gboolean
-scan_f64_set (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, SaNpzStream *whole,
-              const gint32 *dest, const gint64 *file_ids, guint64 n_rows, GCancellable *cancellable,
-              GError **error)
+scan_f64_set (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, const gint32 *dest,
+              const gint64 *file_ids, guint64 n_rows, GCancellable *cancellable, GError **error)
 {
   SaNpyHeader h;
-  g_autoptr (SaNpzStream) own = sa_npz_open_array (npz, set->name, &h, error);
-  SaNpzStream *s = own;
+  g_autoptr (SaNpzStream) s = sa_npz_open_array (npz, set->name, &h, error);
   gsize row_bytes;
   guint64 chunk_rows;
   g_autofree guint8 *buf = NULL;
@@ -412,11 +395,6 @@ scan_f64_set (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, SaNpzStre
 
   if (s == NULL)
     return FALSE;
-  if (whole != NULL && sa_npz_stream_prefetch (whole))
-    {
-      g_clear_pointer (&own, sa_npz_stream_free);
-      s = whole;
-    }
   row_bytes = (gsize) h.shape[1] * h.item_size;
   chunk_rows = h.fortran_order ? n_rows : MAX (1, (1u << 20) / row_bytes);
   if (!sa_npz_stream_prefetch (s))
@@ -446,18 +424,31 @@ scan_f64_set (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, SaNpzStre
             return FALSE;
         }
     }
-  if (s == whole ? !sa_npz_stream_rewind (s) : !sa_npz_stream_finish (s, error))
-    return FALSE;
-  for (guint j = set->offset; j < set->offset + set->length; j++)
-    choose_scaling (self->lo[j], self->hi[j], &self->col_offset[j], &self->col_scale[j]);
-  return TRUE;
+  return sa_npz_stream_finish (s, error);
 }
 
-/* Stores one converted row: float32 as is (scaled later if needed), float64 scaled now. */
+/* Which columns of @set need their values centred and scaled (see choose_scaling), into
+ * @cols; how many. */
+static guint
+choose_set_scaling (SaCollection *self, const SaFeatureSet *set, guint *cols)
+{
+  guint n_cols = 0;
+
+  for (guint j = set->offset; j < set->offset + set->length; j++)
+    {
+      choose_scaling (self->lo[j], self->hi[j], &self->col_offset[j], &self->col_scale[j]);
+      if (self->col_offset[j] != 0 || self->col_scale[j] != 1)
+        cols[n_cols++] = j;
+    }
+  return n_cols;
+}
+
+/* Stores one converted row: float32 as is (scaled later if needed), float64 through the
+ * column's scaling (still the identity when @check: the range is widened as it goes). */
 static gboolean
 store_row (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, const SaNpyHeader *h,
-           const guint8 *src, gsize step, guint64 file_row, gint64 clip_id, float *out, double *tmp,
-           GError **error)
+           const guint8 *src, gsize step, guint64 file_row, gint64 clip_id, gboolean check,
+           float *out, double *tmp, GError **error)
 {
   if (h->dtype == SA_DTYPE_F32)
     {
@@ -473,36 +464,34 @@ store_row (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, const SaNpyH
   else
     for (guint j = 0; j < set->length; j++)
       sa_npy_convert_f64 (h, src + j * step, 1, tmp + j);
+  if (check && !check_row_f64 (self, npz, set, tmp, file_row, clip_id, error))
+    return FALSE;
   for (guint j = 0; j < set->length; j++)
     out[j] = to_stored (self, set->offset + j, tmp[j]);
   return TRUE;
 }
 
-/* Streams one feature set (@s, opened at its data) into the matrix rows of the tracks kept. */
+/* One pass over the rows of @s (from its data on) into the matrix rows of the tracks kept;
+ * with @cols, only those columns are written (float64 only). */
 static gboolean
-load_set (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, SaNpzStream *s,
-          const SaNpyHeader *hp, const gint32 *dest, const gint64 *file_ids, guint64 n_rows,
-          GCancellable *cancellable, GError **error)
+store_rows (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, SaNpzStream *s,
+            const SaNpyHeader *h, const gint32 *dest, const gint64 *file_ids, guint64 n_rows,
+            gboolean check, const guint *cols, guint n_cols, GCancellable *cancellable,
+            GError **error)
 {
-  const SaNpyHeader h = *hp;
   g_autofree guint8 *buf = NULL;
-  g_autofree double *tmp = NULL;
-  gsize row_bytes;
-  guint64 chunk_rows;
-
-  if (h.dtype != SA_DTYPE_F32
-      && !scan_f64_set (self, npz, set, s, dest, file_ids, n_rows, cancellable, error))
-    return FALSE;
-  row_bytes = (gsize) h.shape[1] * h.item_size;
+  g_autofree double *tmp = g_new (double, set->length);
+  g_autofree float *row = cols ? g_new (float, set->length) : NULL;
+  gsize row_bytes = (gsize) h->shape[1] * h->item_size;
   /* a Fortran-order array is one column after another: it is read whole */
-  chunk_rows = h.fortran_order ? n_rows : MAX (1, (1u << 20) / row_bytes);
+  guint64 chunk_rows = h->fortran_order ? n_rows : MAX (1, (1u << 20) / row_bytes);
+
   if (!sa_npz_stream_prefetch (s))
     {
       buf = sa_try_malloc_n (MAX (chunk_rows, 1), row_bytes, sa_npz_get_path (npz), error);
       if (buf == NULL)
         return FALSE;
     }
-  tmp = g_new (double, set->length);
   for (guint64 r0 = 0; r0 < n_rows; r0 += chunk_rows)
     {
       guint64 nr = MIN (chunk_rows, n_rows - r0);
@@ -513,84 +502,100 @@ load_set (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, SaNpzStream *
       for (guint64 r = 0; r < nr; r++)
         {
           gint32 t = dest[r0 + r];
-          const guint8 *src = h.fortran_order ? chunk + r * h.item_size : chunk + r * row_bytes;
-          gsize step = h.fortran_order ? (gsize) n_rows * h.item_size : h.item_size;
+          const guint8 *src = h->fortran_order ? chunk + r * h->item_size : chunk + r * row_bytes;
+          gsize step = h->fortran_order ? (gsize) n_rows * h->item_size : h->item_size;
+          float *out;
           if (t < 0)
             continue;
-          if (!store_row (self, npz, set, &h, src, step, r0 + r, file_ids[r0 + r],
-                          self->matrix + (gsize) t * self->stride + set->offset, tmp, error))
+          out = self->matrix + (gsize) t * self->stride + set->offset;
+          if (!store_row (self, npz, set, h, src, step, r0 + r, file_ids[r0 + r], check,
+                          cols ? row : out, tmp, error))
             return FALSE;
+          for (guint k = 0; k < n_cols; k++)
+            out[cols[k] - set->offset] = row[cols[k] - set->offset];
         }
     }
+  return TRUE;
+}
+
+/* Streams one feature set (@s, opened at its data) into the matrix rows of the tracks kept.
+ * A float64 set inflated whole is read once, its values stored as they are while the ranges
+ * are found; the few columns that turn out to need scaling (magnitudes beyond 2^+-20) are
+ * stored again from the inflated member.  Streamed from the file, a float64 set's ranges are
+ * found first in a pass of their own. */
+static gboolean
+load_set (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, SaNpzStream *s,
+          const SaNpyHeader *h, const gint32 *dest, const gint64 *file_ids, guint64 n_rows,
+          GCancellable *cancellable, GError **error)
+{
+  gboolean f64 = h->dtype != SA_DTYPE_F32;
+  gboolean one_pass = f64 && sa_npz_stream_prefetch (s);
+  g_autofree guint *cols = g_new (guint, set->length);
+  guint n_cols;
+
+  if (f64 && !one_pass)
+    {
+      if (!scan_f64_set (self, npz, set, dest, file_ids, n_rows, cancellable, error))
+        return FALSE;
+      choose_set_scaling (self, set, cols);
+    }
+  if (!store_rows (self, npz, set, s, h, dest, file_ids, n_rows, one_pass, NULL, 0, cancellable,
+                   error))
+    return FALSE;
+  if (one_pass && (n_cols = choose_set_scaling (self, set, cols)) > 0
+      && !(sa_npz_stream_rewind (s)
+           && store_rows (self, npz, set, s, h, dest, file_ids, n_rows, FALSE, cols, n_cols,
+                          cancellable, error)))
+    return FALSE;
+  if (!f64 && (n_cols = choose_set_scaling (self, set, cols)) > 0)
+    /* float32 columns outside the ordinary range are rescaled in place */
+    for (guint t = 0; t < self->n_tracks; t++)
+      {
+        float *x = self->matrix + (gsize) t * self->stride;
+        for (guint k = 0; k < n_cols; k++)
+          x[cols[k]] = to_stored (self, cols[k], x[cols[k]]);
+      }
   return sa_npz_stream_finish (s, error);
 }
 
-/* Float32 columns outside the ordinary range are rescaled in place, once all are read. */
+/* Mean and population standard deviation of the stored columns of @set (its padding
+ * too), in double, two passes.  A column is constant when its raw values are all equal,
+ * or its deviation is below what float rounding of its own magnitude can make. */
 static void
-scale_f32_columns (SaCollection *self, const gboolean *from_f32)
+compute_statistics (SaCollection *self, const SaFeatureSet *set)
 {
-  g_autofree guint *cols = g_new (guint, self->stride);
-  guint n_cols = 0;
+  guint d = self->stride, j0 = set->offset, n = set->padded;
+  g_autofree double *sum = g_new0 (double, n);
+  double *mean = self->mean + j0;
 
-  for (guint si = 0; si < self->n_sets; si++)
-    {
-      const SaFeatureSet *set = &self->sets[si];
-      if (!from_f32[si])
-        continue;
-      for (guint j = set->offset; j < set->offset + set->length; j++)
-        {
-          choose_scaling (self->lo[j], self->hi[j], &self->col_offset[j], &self->col_scale[j]);
-          if (self->col_offset[j] != 0 || self->col_scale[j] != 1)
-            cols[n_cols++] = j;
-        }
-    }
-  for (guint t = 0; n_cols > 0 && t < self->n_tracks; t++)
-    {
-      float *x = self->matrix + (gsize) t * self->stride;
-      for (guint k = 0; k < n_cols; k++)
-        x[cols[k]] = to_stored (self, cols[k], x[cols[k]]);
-    }
-}
-
-/* Mean and population standard deviation of every stored column, in double, two passes.
- * A column is constant when its raw values are all equal, or its deviation is below
- * what float rounding of its own magnitude can make. */
-static void
-compute_statistics (SaCollection *self)
-{
-  guint d = self->stride;
-  g_autofree double *sum = g_new0 (double, d);
-
-  self->mean = g_new0 (double, d);
-  self->std = g_new0 (double, d);
-  self->zero_variance = g_new0 (gboolean, d);
   for (guint i = 0; i < self->n_tracks; i++)
     {
-      const float *x = self->matrix + (gsize) i * d;
-      for (guint j = 0; j < d; j++)
+      const float *x = self->matrix + (gsize) i * d + j0;
+      for (guint j = 0; j < n; j++)
         sum[j] += x[j];
     }
-  for (guint j = 0; j < d; j++)
+  for (guint j = 0; j < n; j++)
     {
-      self->mean[j] = sum[j] / self->n_tracks;
+      mean[j] = sum[j] / self->n_tracks;
       sum[j] = 0;
     }
   for (guint i = 0; i < self->n_tracks; i++)
     {
-      const float *x = self->matrix + (gsize) i * d;
-      for (guint j = 0; j < d; j++)
+      const float *x = self->matrix + (gsize) i * d + j0;
+      for (guint j = 0; j < n; j++)
         {
-          double dev = x[j] - self->mean[j];
+          double dev = x[j] - mean[j];
           sum[j] += dev * dev;
         }
     }
-  for (guint j = 0; j < d; j++)
+  for (guint k = 0; k < n; k++)
     {
+      guint j = j0 + k;
       double lo = (self->lo[j] - self->col_offset[j]) * self->col_scale[j];
       double hi = (self->hi[j] - self->col_offset[j]) * self->col_scale[j];
       double magnitude = MAX (fabs (lo), fabs (hi));
 
-      self->std[j] = sqrt (sum[j] / self->n_tracks);
+      self->std[j] = sqrt (sum[k] / self->n_tracks);
       /* a constant column (also every padding column) contributes nothing: nan_to_num */
       self->zero_variance[j] = self->lo[j] >= self->hi[j] || !(self->std[j] > magnitude * 0x1p-40);
       if (self->zero_variance[j])
@@ -737,56 +742,88 @@ join_metadata (SaCollection *self, const gint64 *file_ids, guint64 n_rows, gint3
   return FALSE;
 }
 
-static gpointer
-prefetch_thread (gpointer stream)
+/* One feature set from its member to its statistics, on a thread of its own. */
+typedef struct
 {
-  sa_npz_stream_prefetch (stream);
+  SaCollection *self;
+  SaNpz *npz;
+  const SaFeatureSet *set;
+  SaNpzStream *stream;
+  SaNpyHeader header;
+  const gint32 *dest;
+  const gint64 *file_ids;
+  guint64 n_rows;
+  GCancellable *cancellable;
+  gboolean ok;
+  GError *error;
+} SetJob;
+
+static gpointer
+run_set_job (gpointer data)
+{
+  SetJob *job = data;
+
+  sa_npz_stream_prefetch (job->stream); /* inflated whole where it can be */
+  job->ok = load_set (job->self, job->npz, job->set, job->stream, &job->header, job->dest,
+                      job->file_ids, job->n_rows, job->cancellable, &job->error);
+  g_clear_pointer (&job->stream, sa_npz_stream_free); /* the inflated member, freed early */
+  if (job->ok)
+    compute_statistics (job->self, job->set);
   return NULL;
 }
 
-/* Opens every set's member, inflates them side by side (rp and ssd on two threads), then
- * converts them into the matrix one after the other. */
+/* Opens every set's member, then reads each set on a thread of its own (inflate, convert,
+ * statistics: rp and ssd side by side, every set into its own columns).  The first set's
+ * error, in the archive's order, is the one reported. */
 static gboolean
 load_sets (SaCollection *self, SaNpz *npz, const gint32 *dest, const gint64 *file_ids,
-           guint64 n_rows, gboolean *from_f32, GCancellable *cancellable, GError **error)
+           guint64 n_rows, GCancellable *cancellable, GError **error)
 {
-  SaNpyHeader headers[SA_MAX_SETS];
-  SaNpzStream *streams[SA_MAX_SETS] = { 0 };
+  SetJob jobs[SA_MAX_SETS] = { 0 };
   GThread *threads[SA_MAX_SETS] = { 0 };
   gboolean ok = TRUE;
 
   for (guint i = 0; ok && i < self->n_sets; i++)
     {
-      streams[i] = sa_npz_open_array (npz, self->sets[i].name, &headers[i], error);
-      ok = streams[i] != NULL;
-      if (ok)
-        from_f32[i] = headers[i].dtype == SA_DTYPE_F32;
+      jobs[i] = (SetJob){ .self = self,
+                          .npz = npz,
+                          .set = &self->sets[i],
+                          .dest = dest,
+                          .file_ids = file_ids,
+                          .n_rows = n_rows,
+                          .cancellable = cancellable };
+      jobs[i].stream = sa_npz_open_array (npz, self->sets[i].name, &jobs[i].header, error);
+      ok = jobs[i].stream != NULL;
     }
   if (ok)
     {
       for (guint i = 1; i < self->n_sets; i++)
-        threads[i] = g_thread_try_new ("sa-inflate", prefetch_thread, streams[i], NULL);
-      if (self->n_sets > 0)
-        sa_npz_stream_prefetch (streams[0]);
+        threads[i] = g_thread_try_new ("sa-import", run_set_job, &jobs[i], NULL);
+      run_set_job (&jobs[0]);
       for (guint i = 1; i < self->n_sets; i++)
         if (threads[i] != NULL)
           g_thread_join (threads[i]);
+        else
+          run_set_job (&jobs[i]);
     }
-  for (guint i = 0; ok && i < self->n_sets; i++)
-    ok = load_set (self, npz, &self->sets[i], streams[i], &headers[i], dest, file_ids, n_rows,
-                   cancellable, error);
   for (guint i = 0; i < self->n_sets; i++)
-    g_clear_pointer (&streams[i], sa_npz_stream_free);
+    {
+      if (ok && !jobs[i].ok)
+        {
+          g_propagate_error (error, g_steal_pointer (&jobs[i].error));
+          ok = FALSE;
+        }
+      g_clear_error (&jobs[i].error);
+      g_clear_pointer (&jobs[i].stream, sa_npz_stream_free);
+    }
   return ok;
 }
 
-/* Every set into the matrix, rescaled where needed, then the statistics. */
+/* Every set into the matrix, rescaled where needed, with its statistics. */
 static gboolean
 load_matrix (SaCollection *self, SaNpz *npz, const gint32 *dest, const gint64 *file_ids,
              guint64 n_rows, GCancellable *cancellable, GError **error)
 {
-  gboolean from_f32[SA_MAX_SETS];
-
   self->matrix = alloc_matrix ((gsize) self->n_tracks * self->stride, self->features_path, error);
   if (self->matrix == NULL)
     return FALSE;
@@ -794,6 +831,9 @@ load_matrix (SaCollection *self, SaNpz *npz, const gint32 *dest, const gint64 *f
   self->col_scale = g_new (double, self->stride);
   self->lo = g_new (double, self->stride);
   self->hi = g_new (double, self->stride);
+  self->mean = g_new0 (double, self->stride);
+  self->std = g_new0 (double, self->stride);
+  self->zero_variance = g_new0 (gboolean, self->stride);
   for (guint j = 0; j < self->stride; j++)
     {
       self->col_scale[j] = 1;
@@ -801,10 +841,8 @@ load_matrix (SaCollection *self, SaNpz *npz, const gint32 *dest, const gint64 *f
       self->hi[j] = -INFINITY;
     }
   zero_padding (self);
-  if (!load_sets (self, npz, dest, file_ids, n_rows, from_f32, cancellable, error))
+  if (!load_sets (self, npz, dest, file_ids, n_rows, cancellable, error))
     return FALSE;
-  scale_f32_columns (self, from_f32);
-  compute_statistics (self);
   g_clear_pointer (&self->lo, g_free);
   g_clear_pointer (&self->hi, g_free);
   return TRUE;

@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <stdlib.h>
+#include <sys/mman.h>
 
 #include "sa-error.h"
 
@@ -13,6 +15,25 @@
 /* clang-format off */
 G_DEFINE_QUARK (sa-error-quark, sa_error)
 /* clang-format on */
+
+gpointer
+sa_try_malloc_large (gsize bytes)
+{
+  const gsize huge = 2 << 20;
+  void *p = NULL;
+
+  if (bytes > G_MAXSIZE - huge)
+    return NULL;
+  if (bytes < huge)
+    return posix_memalign (&p, 64, MAX (bytes, 1)) == 0 ? p : NULL;
+  bytes = (bytes + huge - 1) / huge * huge;
+  if (posix_memalign (&p, huge, bytes) != 0)
+    return NULL;
+#ifdef MADV_HUGEPAGE
+  madvise (p, bytes, MADV_HUGEPAGE);
+#endif
+  return p;
+}
 
 gpointer
 sa_try_malloc_n (gsize n, gsize size, const char *where, GError **error)

@@ -49,5 +49,9 @@ GQuark sa_error_quark (void);
 /* g_try_malloc() of @n * @size bytes (at least 1); NULL with SA_ERROR_NO_MEMORY, a
  * message naming @where and the size needed, when that is not available. */
 gpointer sa_try_malloc_n (gsize n, gsize size, const char *where, GError **error);
+/* g_try_malloc() for large buffers that are filled once (inflated members, the matrix),
+ * 64-byte aligned; from 2 MiB on the block is 2 MiB-aligned and asks for transparent huge pages, so that
+ * filling it faults 512 times less often.  Free with g_free(); NULL when not available. */
+gpointer sa_try_malloc_large (gsize bytes);
 
 G_END_DECLS

@@ -565,8 +565,8 @@ try_whole (SaNpzStream *s)
   if (m->size > SA_NPZ_WHOLE_MAX || m->comp_size > SA_NPZ_WHOLE_MAX || m->size == 0
       || (gsize) m->size != m->size)
     return;
-  in = g_try_malloc (MAX (m->comp_size, 1));
-  out = g_try_malloc (m->size);
+  in = sa_try_malloc_large (m->comp_size);
+  out = sa_try_malloc_large (m->size);
   if (in == NULL || out == NULL)
     return;
   /* the compressed data not yet consumed is still in the file: read it all from the start */
