@@ -278,11 +278,75 @@ test_kernels (void)
   g_aligned_free (t);
 }
 
+/* Every instruction set's bounds are the portable ones, float for float: 1 to 8 sets,
+ * lengths that are not a multiple of 8, sums from 0 to the largest, tiny and huge scales,
+ * results that round exactly and ones that do not. */
+static void
+test_bounds (void)
+{
+  const char *isas[] = { "avx512", "avx2" };
+  const guint n = 8 * 67 + 5;
+  guint64 *sums = g_new (guint64, n);
+  float *errors = g_new (float, n);
+  float *lo0 = g_new (float, n), *hi0 = g_new (float, n), *lo = g_new (float, n),
+        *hi = g_new (float, n);
+  SaRng rng = { 7 };
+  guint tested = 0;
+
+  for (guint round = 0; round < 64; round++)
+    {
+      guint ns = 1 + round % 8;
+      SaCompactBound b[8];
+      for (guint si = 0; si < ns; si++)
+        {
+          double f = ldexp (1.0, (int) (sa_rng_next (&rng) % 60) - 30);
+          b[si] = (SaCompactBound){ SA_COMPACT_STEP / SA_COMPACT_QUERY_SCALE,
+                                    sa_rng_uniform (&rng) * (round % 3 ? 1 : 0),
+                                    sqrt (1 - 1e-7 * sa_rng_uniform (&rng)),
+                                    sqrt (1 + 1e-7 * sa_rng_uniform (&rng)),
+                                    f * (1 - 1e-6),
+                                    f * (1 + 1e-6),
+                                    (si + 1) * 16 * 1e-40 };
+        }
+      for (guint k = 0; k < n; k++)
+        {
+          guint kind = sa_rng_next (&rng) % 4;
+          sums[k] = kind == 0   ? 0
+                    : kind == 1 ? sa_rng_next (&rng) % 64
+                    : kind == 2 ? (guint64) 1 << (sa_rng_next (&rng) % 35)
+                                : sa_rng_next (&rng) % ((guint64) 1 << 35);
+          errors[k] = (float) (sa_rng_uniform (&rng) * (kind == 3 ? 50 : 0.5));
+        }
+      sa_compact_set_isa ("sse");
+      sa_compact_bounds (sums, errors, n, ns, b, lo0, hi0);
+      for (guint k = 0; k < n; k++)
+        g_assert_true (lo0[k] >= 0 && lo0[k] <= hi0[k]);
+      for (guint i = 0; i < G_N_ELEMENTS (isas); i++)
+        {
+          if (!sa_compact_set_isa (isas[i]))
+            continue;
+          sa_compact_bounds (sums, errors, n, ns, b, lo, hi);
+          g_assert_cmpmem (lo, n * sizeof (float), lo0, n * sizeof (float));
+          g_assert_cmpmem (hi, n * sizeof (float), hi0, n * sizeof (float));
+          tested++;
+        }
+    }
+  sa_compact_set_isa (NULL);
+  g_test_message ("bounds checked against the portable ones: %u rounds", tested);
+  g_free (sums);
+  g_free (errors);
+  g_free (lo0);
+  g_free (hi0);
+  g_free (lo);
+  g_free (hi);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/compact/kernels", test_kernels);
+  g_test_add_func ("/compact/bounds", test_bounds);
   g_test_add_func ("/compact/random", test_random);
   g_test_add_func ("/compact/clusters", test_clusters);
   g_test_add_func ("/compact/duplicates", test_duplicates);

@@ -130,6 +130,52 @@ kernel_portable (const gint8 *codes, const gint16 *t, guint n)
   return total;
 }
 
+/* The float nearest @v (>= 0, finite) on the side asked for: one step of the bit pattern,
+ * which for a nonnegative float is the neighbouring float. */
+static inline float
+bound_down (double v)
+{
+  float f = (float) v;
+  if ((double) f > v)
+    {
+      guint32 bits;
+      memcpy (&bits, &f, sizeof bits);
+      bits--;
+      memcpy (&f, &bits, sizeof bits);
+    }
+  return f;
+}
+
+static inline float
+bound_up (double v)
+{
+  float f = (float) v;
+  if ((double) f < v)
+    {
+      guint32 bits;
+      memcpy (&bits, &f, sizeof bits);
+      bits++;
+      memcpy (&f, &bits, sizeof bits);
+    }
+  return f;
+}
+
+static void
+bounds_portable (const guint64 *sums, const float *errors, guint from, guint n, guint n_sets,
+                 const SaCompactBound *sets, float *lo, float *hi)
+{
+  for (guint k = from; k < n; k++)
+    {
+      const SaCompactBound *b = &sets[k % n_sets];
+      double a = b->step * sqrt ((double) sums[k]);
+      double slack = errors[k] + b->qerr;
+      double dlo = MAX (0.0, a * (1 - 1e-12) - slack) * b->lo_eps;
+      double dhi = (a * (1 + 1e-12) + slack) * b->hi_eps;
+      lo[k] = bound_down (MAX (0.0, dlo * dlo * b->lo_scale - b->tiny));
+      hi[k] = bound_up (dhi * dhi * b->hi_scale + b->tiny);
+    }
+}
+
 #if defined(__GNUC__) && defined(__x86_64__)
 #define HAVE_WIDE 1
 #include <immintrin.h>
@@ -190,6 +236,54 @@ kernel_avx512 (const gint8 *codes, const gint16 *t, guint n)
     }
   return total;
 }
+
+/* 8 values a step, the same operations in the same order as bounds_portable() (IEEE
+ * square root, products and sums are correctly rounded in either), when the sets' pattern
+ * repeats within 8 values; the rest portably. */
+__attribute__ ((target ("avx512f,avx512dq,avx512vl"))) static void
+bounds_avx512 (const guint64 *sums, const float *errors, guint from, guint n, guint n_sets,
+               const SaCompactBound *sets, float *lo, float *hi)
+{
+  guint k = from;
+
+  if (8 % n_sets == 0 && from % n_sets == 0)
+    {
+      double v[7][8];
+      for (guint l = 0; l < 8; l++)
+        {
+          const SaCompactBound *b = &sets[l % n_sets];
+          const double c[7]
+              = { b->step, b->qerr, b->lo_eps, b->hi_eps, b->lo_scale, b->hi_scale, b->tiny };
+          for (guint i = 0; i < 7; i++)
+            v[i][l] = c[i];
+        }
+      const __m512d step = _mm512_loadu_pd (v[0]), qerr = _mm512_loadu_pd (v[1]);
+      const __m512d lo_eps = _mm512_loadu_pd (v[2]), hi_eps = _mm512_loadu_pd (v[3]);
+      const __m512d lo_scale = _mm512_loadu_pd (v[4]), hi_scale = _mm512_loadu_pd (v[5]);
+      const __m512d tiny = _mm512_loadu_pd (v[6]), zero = _mm512_setzero_pd ();
+      const __m512d below = _mm512_set1_pd (1 - 1e-12), above = _mm512_set1_pd (1 + 1e-12);
+      const __m256i one = _mm256_set1_epi32 (1);
+      for (; k + 8 <= n; k += 8)
+        {
+          __m512d a = _mm512_mul_pd (step, _mm512_sqrt_pd (_mm512_cvtepu64_pd (
+                                               _mm512_loadu_si512 ((const void *) (sums + k)))));
+          __m512d slack = _mm512_add_pd (_mm512_cvtps_pd (_mm256_loadu_ps (errors + k)), qerr);
+          __m512d dlo = _mm512_mul_pd (
+              _mm512_max_pd (zero, _mm512_sub_pd (_mm512_mul_pd (a, below), slack)), lo_eps);
+          __m512d dhi = _mm512_mul_pd (_mm512_add_pd (_mm512_mul_pd (a, above), slack), hi_eps);
+          __m512d vlo = _mm512_max_pd (
+              zero, _mm512_sub_pd (_mm512_mul_pd (_mm512_mul_pd (dlo, dlo), lo_scale), tiny));
+          __m512d vhi = _mm512_add_pd (_mm512_mul_pd (_mm512_mul_pd (dhi, dhi), hi_scale), tiny);
+          __m256 flo = _mm512_cvtpd_ps (vlo), fhi = _mm512_cvtpd_ps (vhi);
+          __mmask8 down = _mm512_cmp_pd_mask (_mm512_cvtps_pd (flo), vlo, _CMP_GT_OQ);
+          __mmask8 up = _mm512_cmp_pd_mask (_mm512_cvtps_pd (fhi), vhi, _CMP_LT_OQ);
+          __m256i ilo = _mm256_castps_si256 (flo), ihi = _mm256_castps_si256 (fhi);
+          _mm256_storeu_si256 ((__m256i *) (lo + k), _mm256_mask_sub_epi32 (ilo, down, ilo, one));
+          _mm256_storeu_si256 ((__m256i *) (hi + k), _mm256_mask_add_epi32 (ihi, up, ihi, one));
+        }
+    }
+  bounds_portable (sums, errors, k, n, n_sets, sets, lo, hi);
+}
 #endif
 
 typedef guint64 (*KernelFunc) (const gint8 *codes, const gint16 *t, guint n);
@@ -200,7 +294,7 @@ static const struct
   KernelFunc func;
 } kernels[] = {
 #ifdef HAVE_WIDE
-  { "avx512", kernel_avx512 },
+  { "avx512", kernel_avx512 }, /* with bounds_avx512 */
   { "avx2", kernel_avx2 },
 #endif
   { "sse", kernel_portable },
@@ -212,7 +306,8 @@ kernel_supported (guint i)
 #ifdef HAVE_WIDE
   __builtin_cpu_init ();
   if (kernels[i].func == kernel_avx512)
-    return __builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512bw");
+    return __builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512bw")
+           && __builtin_cpu_supports ("avx512dq") && __builtin_cpu_supports ("avx512vl");
   if (kernels[i].func == kernel_avx2)
     return __builtin_cpu_supports ("avx2");
 #endif
@@ -269,4 +364,29 @@ guint64
 sa_compact_kernel (const gint8 *codes, const gint16 *t, guint n)
 {
   return kernels[get_kernel ()].func (codes, t, n);
+}
+
+void
+sa_compact_kernel_rows (const gint8 *codes, gsize stride, guint n_rows, const gint16 *steps,
+                        guint n, guint64 *sums, guint sums_step)
+{
+  KernelFunc f = kernels[get_kernel ()].func;
+
+  for (guint r = 0; r < n_rows; r++)
+    sums[(gsize) r * sums_step] = f (codes + (gsize) r * stride, steps, n);
+}
+
+void
+sa_compact_bounds (const guint64 *sums, const float *errors, guint n, guint n_sets,
+                   const SaCompactBound *sets, float *lo, float *hi)
+{
+  g_return_if_fail (n_sets > 0);
+#ifdef HAVE_WIDE
+  if (kernels[get_kernel ()].func == kernel_avx512)
+    {
+      bounds_avx512 (sums, errors, 0, n, n_sets, sets, lo, hi);
+      return;
+    }
+#endif
+  bounds_portable (sums, errors, 0, n, n_sets, sets, lo, hi);
 }

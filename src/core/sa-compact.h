@@ -38,8 +38,25 @@ void sa_compact_prepare_query (const float *query, guint stride, const SaFeature
 /* sum_j (SA_COMPACT_QUERY_SCALE c_j - t_j)^2 over @n values (a multiple of 16, both
  * pointers 16-byte aligned). */
 guint64 sa_compact_kernel (const gint8 *codes, const gint16 *steps, guint n);
-/* The instruction set sa_compact_kernel() uses ("avx512", "avx2" or "sse"); all give the
- * same integer.  sa_compact_set_isa() picks one (for tests and benchmarks; NULL: the
+/* sa_compact_kernel() of @n_rows rows @stride bytes apart, against the same @steps, into
+ * @sums[r * @sums_step]: the instruction set is chosen once for them all. */
+void sa_compact_kernel_rows (const gint8 *codes, gsize stride, guint n_rows, const gint16 *steps,
+                             guint n, guint64 *sums, guint sums_step);
+/* What turns one set's integer sum I into bounds [lo, hi] of the plain kernel's float result
+ * (see sa-search.c): a = step sqrt (I), slack = E + qerr,
+ *     lo = float_down (max (0, (max (0, a (1 - 1e-12) - slack) lo_eps)^2 lo_scale - tiny)),
+ *     hi = float_up (((a (1 + 1e-12) + slack) hi_eps)^2 hi_scale + tiny). */
+typedef struct
+{
+  double step, qerr, lo_eps, hi_eps, lo_scale, hi_scale, tiny;
+} SaCompactBound;
+
+/* Bounds of @n sums, row after row: value k is of set k % @n_sets (@sets[k % n_sets]), its
+ * row error @errors[k].  Every instruction set gives the same floats. */
+void sa_compact_bounds (const guint64 *sums, const float *errors, guint n, guint n_sets,
+                        const SaCompactBound *sets, float *lo, float *hi);
+/* The instruction set sa_compact_kernel() and sa_compact_bounds() use ("avx512", "avx2"
+ * or "sse"); all give the same integer and the same bounds.  sa_compact_set_isa() picks one (for tests and benchmarks; NULL: the
  * best this processor has) and returns FALSE when the processor lacks it. */
 const char *sa_compact_get_isa (void);
 gboolean sa_compact_set_isa (const char *name);

@@ -442,35 +442,7 @@ exact_rows (SaSearch *s, guint begin, guint end)
     ensure_exact (s, i);
 }
 
-/* The float nearest @v on the side of it asked for (@v >= 0, finite): one step of the
- * bit pattern, which for a nonnegative float is the next float. */
-static inline float
-float_down (double v)
-{
-  float f = (float) v;
-  if ((double) f > v)
-    {
-      guint32 bits;
-      memcpy (&bits, &f, sizeof bits);
-      bits--;
-      memcpy (&f, &bits, sizeof bits);
-    }
-  return f;
-}
-
-static inline float
-float_up (double v)
-{
-  float f = (float) v;
-  if ((double) f < v)
-    {
-      guint32 bits;
-      memcpy (&bits, &f, sizeof bits);
-      bits++;
-      memcpy (&f, &bits, sizeof bits);
-    }
-  return f;
-}
+#define BOUND_BLOCK 64 /* rows */
 
 /* Bounds of every track's per-set sums from the compact copy.  With A the compact
  * distance, E and F the errors of the row and the query (in the z-scored norm),
@@ -481,15 +453,11 @@ float_up (double v)
 static void
 bound_rows (SaSearch *s, guint begin, guint end)
 {
-  const double step = SA_COMPACT_STEP / SA_COMPACT_QUERY_SCALE;
   const guint ns = s->ns;
   const gint8 *codes = s->codes;
   const gint16 *tq = s->tq;
-  const float *errors = s->code_errors;
-  float *lo = s->lo, *hi = s->hi;
   guint off[SA_MAX_SETS], len[SA_MAX_SETS];
-  double qerr[SA_MAX_SETS], lo_eps[SA_MAX_SETS], hi_eps[SA_MAX_SETS];
-  double lo_scale[SA_MAX_SETS], hi_scale[SA_MAX_SETS], tiny[SA_MAX_SETS];
+  SaCompactBound b[SA_MAX_SETS];
   gsize stride = s->stride;
 
   /* the per-set constants, out of the loop (reassociating them moves a result by a few
@@ -502,25 +470,26 @@ bound_rows (SaSearch *s, guint begin, guint end)
       double inv_factor = s->var_factor[si] > 0 ? 1 / s->var_factor[si] : 0;
       off[si] = set->offset;
       len[si] = set->padded;
-      qerr[si] = s->query_error[si];
-      lo_eps[si] = sqrt (1 - s->eps[si]);
-      hi_eps[si] = sqrt (1 + s->eps[si]);
-      lo_scale[si] = inv_factor * (1 - s->gamma[si]) * (1 - 1e-12);
-      hi_scale[si] = inv_factor * (1 + s->gamma[si]) * (1 + 1e-12);
-      tiny[si] = set->padded * 1e-40;
+      b[si] = (SaCompactBound){
+        .step = SA_COMPACT_STEP / SA_COMPACT_QUERY_SCALE,
+        .qerr = s->query_error[si],
+        .lo_eps = sqrt (1 - s->eps[si]),
+        .hi_eps = sqrt (1 + s->eps[si]),
+        .lo_scale = inv_factor * (1 - s->gamma[si]) * (1 - 1e-12),
+        .hi_scale = inv_factor * (1 + s->gamma[si]) * (1 + 1e-12),
+        .tiny = set->padded * 1e-40,
+      };
     }
-  for (guint i = begin; i < end; i++)
+  /* a block of rows' integer sums, then their bounds, 8 at a time where the processor can */
+  for (guint i0 = begin; i0 < end; i0 += BOUND_BLOCK)
     {
-      const gint8 *c = codes + (gsize) i * stride;
+      guint nb = MIN (BOUND_BLOCK, end - i0);
+      guint64 sums[BOUND_BLOCK * SA_MAX_SETS];
+      gsize at = (gsize) i0 * ns;
       for (guint si = 0; si < ns; si++)
-        {
-          double a = step * sqrt ((double) sa_compact_kernel (c + off[si], tq + off[si], len[si]));
-          double slack = errors[(gsize) i * ns + si] + qerr[si];
-          double dlo = MAX (0.0, a * (1 - 1e-12) - slack) * lo_eps[si];
-          double dhi = (a * (1 + 1e-12) + slack) * hi_eps[si];
-          lo[(gsize) i * ns + si] = float_down (MAX (0.0, dlo * dlo * lo_scale[si] - tiny[si]));
-          hi[(gsize) i * ns + si] = float_up (dhi * dhi * hi_scale[si] + tiny[si]);
-        }
+        sa_compact_kernel_rows (codes + (gsize) i0 * stride + off[si], stride, nb, tq + off[si],
+                                len[si], sums + si, ns);
+      sa_compact_bounds (sums, s->code_errors + at, nb * ns, ns, b, s->lo + at, s->hi + at);
     }
 }
 
