@@ -127,6 +127,34 @@ for cid in ["0x64", "1e2x", "inf"]:
 rc, out, err = run("query", "--features", good, "--title", b"caf\xe9")
 check(rc != 0 and "--title" in err and "UTF-8" in err, "invalid UTF-8 names the option: %s" % err.strip())
 
+# compressed members of 5,000 rows are inflated whole and stored by two threads, each half
+# with ranges of its own: the same numerics, and the first bad value in row order is named
+nb = 5000
+ids_b = np.arange(7, 7 + nb, dtype=np.int64)
+rp_b = rng.standard_normal((nb, 1440))
+rp_b[:, 0] *= 1e-200  # beyond float: centred and scaled
+rp_b[:, 1] = rp_b[:, 1] * 1e-3 + 1e7  # a large offset
+rp_b[:, 2] = -0.0  # constant (negative zeros)
+rp_b[nb // 2:, 2] = 0.0
+rp_b[nb - 1, 3] = 1e6  # the range of a column ends in the later half
+ssd_b = rng.standard_normal((nb, 168)).astype(np.float32)
+f = path("halves.npz")
+np.savez_compressed(f, clip_id=ids_b, rp=rp_b, ssd=ssd_b)
+order, dist = reference([rp_b, ssd_b], (0.5, 0.9), 11, 10)
+rc, got, got_d, err = query(f, ids_b[11])
+check(rc == 0 and got[1:] == [int(x) for x in ids_b[order]], "compressed 5,000 rows in halves: numpy's ranking")
+check(rc == 0 and np.abs(got_d[1:] - dist[order]).max() / dist[order].max() < 1e-4,
+      "compressed 5,000 rows in halves: numpy's distances")
+for name, bad_rows in (("nan-both-halves", (100, 4000)), ("nan-later-half", (4000, 4500))):
+    rp_n = rp_b.copy()
+    for r in bad_rows:
+        rp_n[r, 5] = np.nan
+    f = path(name + ".npz")
+    np.savez_compressed(f, clip_id=ids_b, rp=rp_n, ssd=ssd_b)
+    rc, out, err = run("info", "--features", f)
+    check(rc == 1 and "row %d (clip_id %d), column 5 is NaN" % (bad_rows[0], ids_b[bad_rows[0]]) in err,
+          "%s: the first bad row is named: %s" % (name, err.strip()))
+
 # ---- 2. npz members as numpy reads them ----
 def npy(a):
     b = io.BytesIO()

@@ -409,10 +409,10 @@ add_squared_deviations8 (double *restrict sum, const float *restrict x, const do
 /* Checks a converted row and widens the columns' ranges; the first value that is not
  * finite is an error naming it. */
 static gboolean
-check_row_f32 (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, const float *row,
+check_row_f32 (SaNpz *npz, const SaFeatureSet *set, const float *row, double *lo, double *hi,
                guint64 file_row, gint64 clip_id, GError **error)
 {
-  if (G_UNLIKELY (widen_float (row, set->length, self->lo + set->offset, self->hi + set->offset)))
+  if (G_UNLIKELY (widen_float (row, set->length, lo, hi)))
     for (guint j = 0; j < set->length; j++)
       if (!isfinite (row[j]))
         return not_finite (npz, set, row[j], file_row, clip_id, j, error);
@@ -420,10 +420,10 @@ check_row_f32 (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, const fl
 }
 
 static gboolean
-check_row_f64 (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, const double *row,
+check_row_f64 (SaNpz *npz, const SaFeatureSet *set, const double *row, double *lo, double *hi,
                guint64 file_row, gint64 clip_id, GError **error)
 {
-  if (G_UNLIKELY (widen_double (row, set->length, self->lo + set->offset, self->hi + set->offset)))
+  if (G_UNLIKELY (widen_double (row, set->length, lo, hi)))
     for (guint j = 0; j < set->length; j++)
       if (!isfinite (row[j]))
         return not_finite (npz, set, row[j], file_row, clip_id, j, error);
@@ -505,7 +505,8 @@ scan_f64_set (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, const gin
               sa_npy_convert_f64 (&h, chunk + ((gsize) j * n_rows + r) * h.item_size, 1, row + j);
           else
             sa_npy_convert_f64 (&h, chunk + r * row_bytes, set->length, row);
-          if (!check_row_f64 (self, npz, set, row, r0 + r, file_ids[r0 + r], error))
+          if (!check_row_f64 (npz, set, row, self->lo + set->offset, self->hi + set->offset, r0 + r,
+                              file_ids[r0 + r], error))
             return FALSE;
         }
     }
@@ -528,13 +529,34 @@ choose_set_scaling (SaCollection *self, const SaFeatureSet *set, guint *cols)
   return n_cols;
 }
 
-/* Stores one converted row: float32 as is (scaled later if needed), float64 through the
- * column's scaling (still the identity when @check: the range is widened as it goes). */
-static gboolean
-store_row (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, const SaNpyHeader *h,
-           const guint8 *src, gsize step, guint64 file_row, gint64 clip_id, gboolean check,
-           float *out, double *tmp, GError **error)
+/* From how many rows a member held whole is stored by two threads */
+#define STORE_HALVES_MIN_ROWS 4096
+
+/* One pass of a set's rows into the matrix rows of the tracks kept. */
+typedef struct
 {
+  SaCollection *self;
+  SaNpz *npz;
+  const SaFeatureSet *set;
+  const SaNpyHeader *h;
+  const gint32 *dest;
+  const gint64 *file_ids;
+  guint64 n_rows;
+  gboolean check;    /* float64: widen the ranges as the values are stored (as they are) */
+  const guint *cols; /* only these columns are written (float64), or NULL: all */
+  guint n_cols;
+} RowPass;
+
+/* Stores one converted row: float32 as is (scaled later if needed), float64 through the
+ * column's scaling (still the identity when p->check). */
+static gboolean
+store_row (const RowPass *p, const guint8 *src, gsize step, guint64 file_row, double *lo,
+           double *hi, float *out, double *tmp, GError **error)
+{
+  const SaFeatureSet *set = p->set;
+  const SaNpyHeader *h = p->h;
+  gint64 clip_id = p->file_ids[file_row];
+
   if (h->dtype == SA_DTYPE_F32)
     {
       if (step == h->item_size)
@@ -542,63 +564,145 @@ store_row (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, const SaNpyH
       else
         for (guint j = 0; j < set->length; j++)
           sa_npy_convert_f32 (h, src + j * step, 1, out + j);
-      return check_row_f32 (self, npz, set, out, file_row, clip_id, error);
+      return check_row_f32 (p->npz, set, out, lo, hi, file_row, clip_id, error);
     }
   if (step == h->item_size)
     sa_npy_convert_f64 (h, src, set->length, tmp);
   else
     for (guint j = 0; j < set->length; j++)
       sa_npy_convert_f64 (h, src + j * step, 1, tmp + j);
-  if (check && !check_row_f64 (self, npz, set, tmp, file_row, clip_id, error))
+  if (p->check && !check_row_f64 (p->npz, set, tmp, lo, hi, file_row, clip_id, error))
     return FALSE;
-  store_scaled (tmp, set->length, self->col_offset + set->offset, self->col_scale + set->offset,
-                out);
+  store_scaled (tmp, set->length, p->self->col_offset + set->offset,
+                p->self->col_scale + set->offset, out);
   return TRUE;
 }
 
-/* One pass over the rows of @s (from its data on) into the matrix rows of the tracks kept;
- * with @cols, only those columns are written (float64 only). */
+/* Rows [@begin, @end) of @chunk, whose first row is row @first of the set, widening the
+ * ranges @lo and @hi (the set's columns). */
 static gboolean
-store_rows (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, SaNpzStream *s,
-            const SaNpyHeader *h, const gint32 *dest, const gint64 *file_ids, guint64 n_rows,
-            gboolean check, const guint *cols, guint n_cols, GCancellable *cancellable,
-            GError **error)
+store_range (const RowPass *p, const guint8 *chunk, guint64 first, guint64 begin, guint64 end,
+             double *lo, double *hi, GError **error)
 {
-  g_autofree guint8 *buf = NULL;
+  const SaNpyHeader *h = p->h;
+  const SaFeatureSet *set = p->set;
+  gsize row_bytes = (gsize) h->shape[1] * h->item_size;
+  gsize step = h->fortran_order ? (gsize) p->n_rows * h->item_size : h->item_size;
   g_autofree double *tmp = g_new (double, set->length);
-  g_autofree float *row = cols ? g_new (float, set->length) : NULL;
+  g_autofree float *row = p->cols ? g_new (float, set->length) : NULL;
+
+  for (guint64 r = begin; r < end; r++)
+    {
+      gint32 t = p->dest[r];
+      guint64 at = r - first;
+      const guint8 *src = h->fortran_order ? chunk + at * h->item_size : chunk + at * row_bytes;
+      float *out;
+      if (t < 0)
+        continue;
+      out = p->self->matrix + (gsize) t * p->self->stride + set->offset;
+      if (!store_row (p, src, step, r, lo, hi, p->cols ? row : out, tmp, error))
+        return FALSE;
+      for (guint k = 0; k < p->n_cols; k++)
+        out[p->cols[k] - set->offset] = row[p->cols[k] - set->offset];
+    }
+  return TRUE;
+}
+
+/* The second half of a member held whole, on a thread of its own, with ranges of its own. */
+typedef struct
+{
+  const RowPass *p;
+  const guint8 *data;
+  guint64 begin, end;
+  double *lo, *hi;
+  gboolean ok;
+  GError *error;
+} RangeJob;
+
+static gpointer
+run_range_job (gpointer data)
+{
+  RangeJob *job = data;
+  job->ok = store_range (job->p, job->data, 0, job->begin, job->end, job->lo, job->hi, &job->error);
+  return NULL;
+}
+
+/* All rows of a member held whole (C order), the later half on a second thread.  The
+ * halves' ranges are merged as one pass would have found them (of equal values, the later
+ * one), and the earlier half's error comes first, as in one pass. */
+static gboolean
+store_halves (const RowPass *p, const guint8 *data, GError **error)
+{
+  const SaFeatureSet *set = p->set;
+  guint n = set->length;
+  double *lo = p->self->lo + set->offset, *hi = p->self->hi + set->offset;
+  g_autofree double *lo2 = g_new (double, n);
+  g_autofree double *hi2 = g_new (double, n);
+  RangeJob job = { p, data, p->n_rows / 2, p->n_rows, lo2, hi2, FALSE, NULL };
+  GThread *t;
+  gboolean ok;
+
+  for (guint j = 0; j < n; j++)
+    {
+      lo2[j] = INFINITY;
+      hi2[j] = -INFINITY;
+    }
+  t = g_thread_try_new ("sa-import", run_range_job, &job, NULL);
+  ok = store_range (p, data, 0, 0, job.begin, lo, hi, error);
+  if (t)
+    g_thread_join (t);
+  else
+    run_range_job (&job);
+  if (ok && !job.ok)
+    g_propagate_error (error, g_steal_pointer (&job.error));
+  g_clear_error (&job.error);
+  if (!(ok && job.ok))
+    return FALSE;
+  for (guint j = 0; j < n; j++)
+    {
+      lo[j] = lo[j] < lo2[j] ? lo[j] : lo2[j];
+      hi[j] = hi[j] > hi2[j] ? hi[j] : hi2[j];
+    }
+  return TRUE;
+}
+
+/* One pass over the rows of @s (from its data on) into the matrix rows of the tracks kept. */
+static gboolean
+store_rows (const RowPass *p, SaNpzStream *s, GCancellable *cancellable, GError **error)
+{
+  const SaNpyHeader *h = p->h;
+  g_autofree guint8 *buf = NULL;
   gsize row_bytes = (gsize) h->shape[1] * h->item_size;
   /* a Fortran-order array is one column after another: it is read whole */
-  guint64 chunk_rows = h->fortran_order ? n_rows : MAX (1, (1u << 20) / row_bytes);
+  guint64 chunk_rows = h->fortran_order ? p->n_rows : MAX (1, (1u << 20) / row_bytes);
+  double *lo = p->self->lo + p->set->offset, *hi = p->self->hi + p->set->offset;
 
-  if (!sa_npz_stream_prefetch (s))
+  if (sa_npz_stream_prefetch (s))
     {
-      buf = sa_try_malloc_n (MAX (chunk_rows, 1), row_bytes, sa_npz_get_path (npz), error);
+      /* held whole: a large one is stored by both cores (a column's range needs no order) */
+      if (!h->fortran_order && p->n_rows >= STORE_HALVES_MIN_ROWS && g_get_num_processors () > 1)
+        {
+          const guint8 *data;
+          if (g_cancellable_set_error_if_cancelled (cancellable, error)
+              || (data = sa_npz_stream_peek (s, p->n_rows * row_bytes)) == NULL)
+            return FALSE;
+          return store_halves (p, data, error);
+        }
+    }
+  else
+    {
+      buf = sa_try_malloc_n (MAX (chunk_rows, 1), row_bytes, sa_npz_get_path (p->npz), error);
       if (buf == NULL)
         return FALSE;
     }
-  for (guint64 r0 = 0; r0 < n_rows; r0 += chunk_rows)
+  for (guint64 r0 = 0; r0 < p->n_rows; r0 += chunk_rows)
     {
-      guint64 nr = MIN (chunk_rows, n_rows - r0);
+      guint64 nr = MIN (chunk_rows, p->n_rows - r0);
       const guint8 *chunk;
       if (g_cancellable_set_error_if_cancelled (cancellable, error)
-          || (chunk = next_chunk (s, buf, nr * row_bytes, error)) == NULL)
+          || (chunk = next_chunk (s, buf, nr * row_bytes, error)) == NULL
+          || !store_range (p, chunk, r0, r0, r0 + nr, lo, hi, error))
         return FALSE;
-      for (guint64 r = 0; r < nr; r++)
-        {
-          gint32 t = dest[r0 + r];
-          const guint8 *src = h->fortran_order ? chunk + r * h->item_size : chunk + r * row_bytes;
-          gsize step = h->fortran_order ? (gsize) n_rows * h->item_size : h->item_size;
-          float *out;
-          if (t < 0)
-            continue;
-          out = self->matrix + (gsize) t * self->stride + set->offset;
-          if (!store_row (self, npz, set, h, src, step, r0 + r, file_ids[r0 + r], check,
-                          cols ? row : out, tmp, error))
-            return FALSE;
-          for (guint k = 0; k < n_cols; k++)
-            out[cols[k] - set->offset] = row[cols[k] - set->offset];
-        }
     }
   return TRUE;
 }
@@ -617,6 +721,7 @@ load_set (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, SaNpzStream *
   gboolean one_pass = f64 && sa_npz_stream_prefetch (s);
   g_autofree guint *cols = g_new (guint, set->length);
   guint n_cols;
+  RowPass pass;
 
   if (f64 && !one_pass)
     {
@@ -624,14 +729,17 @@ load_set (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, SaNpzStream *
         return FALSE;
       choose_set_scaling (self, set, cols);
     }
-  if (!store_rows (self, npz, set, s, h, dest, file_ids, n_rows, one_pass, NULL, 0, cancellable,
-                   error))
+  pass = (RowPass){ self, npz, set, h, dest, file_ids, n_rows, one_pass, NULL, 0 };
+  if (!store_rows (&pass, s, cancellable, error))
     return FALSE;
-  if (one_pass && (n_cols = choose_set_scaling (self, set, cols)) > 0
-      && !(sa_npz_stream_rewind (s)
-           && store_rows (self, npz, set, s, h, dest, file_ids, n_rows, FALSE, cols, n_cols,
-                          cancellable, error)))
-    return FALSE;
+  if (one_pass && (n_cols = choose_set_scaling (self, set, cols)) > 0)
+    {
+      pass.check = FALSE;
+      pass.cols = cols;
+      pass.n_cols = n_cols;
+      if (!sa_npz_stream_rewind (s) || !store_rows (&pass, s, cancellable, error))
+        return FALSE;
+    }
   if (!f64 && (n_cols = choose_set_scaling (self, set, cols)) > 0)
     /* float32 columns outside the ordinary range are rescaled in place */
     for (guint t = 0; t < self->n_tracks; t++)
