@@ -310,6 +310,27 @@ not_finite (SaNpz *npz, const SaFeatureSet *set, double v, guint64 file_row, gin
 /* Widens the ranges of a converted row's columns; nonzero when a value is NaN or infinite
  * (v - v is NaN exactly then).  lo < v ? lo : v is what MIN gave (and what minpd does), down
  * to its choice between zeros.  Two columns a step with SSE2. */
+static inline int
+widen_one (double v, double *lo, double *hi)
+{
+  double z = v - v;
+  *lo = *lo < v ? *lo : v;
+  *hi = *hi > v ? *hi : v;
+  return z != z;
+}
+
+#ifdef __SSE2__
+/* two columns; the lanes of the result are set where a value is not finite */
+static inline __m128d
+widen_two (__m128d v, double *lo, double *hi, __m128d unordered)
+{
+  __m128d z = _mm_sub_pd (v, v);
+  _mm_storeu_pd (lo, _mm_min_pd (_mm_loadu_pd (lo), v));
+  _mm_storeu_pd (hi, _mm_max_pd (_mm_loadu_pd (hi), v));
+  return _mm_or_pd (unordered, _mm_cmpunord_pd (z, z));
+}
+#endif
+
 static int
 widen_double (const double *restrict row, guint n, double *restrict lo, double *restrict hi)
 {
@@ -318,21 +339,11 @@ widen_double (const double *restrict row, guint n, double *restrict lo, double *
 #ifdef __SSE2__
   __m128d unordered = _mm_setzero_pd ();
   for (; j + 2 <= n; j += 2)
-    {
-      __m128d v = _mm_loadu_pd (row + j), z = _mm_sub_pd (v, v);
-      unordered = _mm_or_pd (unordered, _mm_cmpunord_pd (z, z));
-      _mm_storeu_pd (lo + j, _mm_min_pd (_mm_loadu_pd (lo + j), v));
-      _mm_storeu_pd (hi + j, _mm_max_pd (_mm_loadu_pd (hi + j), v));
-    }
+    unordered = widen_two (_mm_loadu_pd (row + j), lo + j, hi + j, unordered);
   bad = _mm_movemask_pd (unordered);
 #endif
   for (; j < n; j++)
-    {
-      double v = row[j], z = v - v;
-      bad |= z != z;
-      lo[j] = lo[j] < v ? lo[j] : v;
-      hi[j] = hi[j] > v ? hi[j] : v;
-    }
+    bad |= widen_one (row[j], lo + j, hi + j);
   return bad;
 }
 
@@ -346,24 +357,14 @@ widen_float (const float *restrict row, guint n, double *restrict lo, double *re
   for (; j + 4 <= n; j += 4)
     {
       __m128 f = _mm_loadu_ps (row + j);
-      __m128d v[2] = { _mm_cvtps_pd (f), _mm_cvtps_pd (_mm_movehl_ps (f, f)) };
-      for (guint h = 0; h < 2; h++)
-        {
-          __m128d z = _mm_sub_pd (v[h], v[h]);
-          unordered = _mm_or_pd (unordered, _mm_cmpunord_pd (z, z));
-          _mm_storeu_pd (lo + j + 2 * h, _mm_min_pd (_mm_loadu_pd (lo + j + 2 * h), v[h]));
-          _mm_storeu_pd (hi + j + 2 * h, _mm_max_pd (_mm_loadu_pd (hi + j + 2 * h), v[h]));
-        }
+      unordered = widen_two (_mm_cvtps_pd (f), lo + j, hi + j, unordered);
+      unordered
+          = widen_two (_mm_cvtps_pd (_mm_movehl_ps (f, f)), lo + j + 2, hi + j + 2, unordered);
     }
   bad = _mm_movemask_pd (unordered);
 #endif
   for (; j < n; j++)
-    {
-      double v = row[j], z = v - v;
-      bad |= z != z;
-      lo[j] = lo[j] < v ? lo[j] : v;
-      hi[j] = hi[j] > v ? hi[j] : v;
-    }
+    bad |= widen_one (row[j], lo + j, hi + j);
   return bad;
 }
 
