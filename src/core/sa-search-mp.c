@@ -13,10 +13,17 @@
  * query factor is already below tau (with a margin far above rounding) is
  * skipped; the test is on the erfc argument, computed exactly as the full path
  * computes it, so skipping never changes a result.
+ *
+ * After a compact pass (sa-compact.h) only the bounds of every track's D are known: a
+ * track is skipped when the query factor at its lower bound is already below tau (D is
+ * no smaller, and the factor falls with D), and only the others get their exact sums from
+ * the float matrix.  The k tracks with the smallest upper bounds are ranked first, so
+ * that tau is tight from the start.  The result is the one the full pass gives.
  */
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "sa-moments.h"
 #include "sa-search-mp.h"
@@ -25,24 +32,31 @@ typedef struct
 {
   SaMoments *m;
   SaCollection *c;
-  const double *partial;
+  SaSearch *s;
+  const double *partial; /* every track's exact sums, or NULL: a compact pass's bounds */
   guint n, ns;
   double coef[SA_MAX_SETS];
   double mu_q, sd_q;
 } MpContext;
 
+/* @bounds: whether the ranking may work from a compact pass's bounds */
 static void
-context_init (MpContext *x, SaSearch *s, const double *weights)
+context_init (MpContext *x, SaSearch *s, const double *weights, gboolean bounds)
 {
   int q = sa_search_get_query (s);
   double qv[SA_MAX_SETS + SA_MAX_SETS * (SA_MAX_SETS + 1) / 2];
+  gboolean bounded;
 
   x->m = sa_search_get_mutual_proximity (s);
   x->c = sa_search_get_collection (s);
-  x->partial = sa_search_get_partials (s);
+  x->s = s;
   x->n = sa_collection_get_n_tracks (x->c);
   x->ns = sa_collection_get_n_sets (x->c);
   sa_search_get_coefficients (s, weights, x->coef);
+  bounded = bounds && sa_search_is_bounded (s);
+  for (guint si = 0; si < x->ns; si++)
+    bounded = bounded && x->coef[si] >= 0;
+  x->partial = bounded ? NULL : sa_search_get_partials (s);
   if (q >= 0)
     sa_moments_combine (sa_moments_get_values (x->m, (guint) q), x->ns, x->coef, &x->mu_q,
                         &x->sd_q);
@@ -56,7 +70,8 @@ context_init (MpContext *x, SaSearch *s, const double *weights)
 static inline double
 track_d (const MpContext *x, guint i)
 {
-  const double *p = x->partial + (gsize) i * x->ns;
+  const double *p
+      = x->partial ? x->partial + (gsize) i * x->ns : sa_search_get_exact_partials (x->s, i);
   double acc = 0;
 
   for (guint si = 0; si < x->ns; si++)
@@ -79,7 +94,7 @@ sa_search_mp_distance (SaSearch *s, const double *weights, guint track)
 {
   MpContext x;
 
-  context_init (&x, s, weights);
+  context_init (&x, s, weights, TRUE);
   return track_mp (&x, track, track_d (&x, track), NULL);
 }
 
@@ -88,7 +103,7 @@ sa_search_mp_all (SaSearch *s, const double *weights, double *out, gboolean as_d
 {
   MpContext x;
 
-  context_init (&x, s, weights);
+  context_init (&x, s, weights, FALSE);
   for (guint i = 0; i < x.n; i++)
     {
       double key, mp = track_mp (&x, i, track_d (&x, i), &key);
@@ -97,6 +112,9 @@ sa_search_mp_all (SaSearch *s, const double *weights, double *out, gboolean as_d
 }
 
 /* ---- top k: a max-heap on (key, track), key = -p ---- */
+
+/* From how many tracks the ranking runs on two threads */
+#define MP_PARALLEL_MIN_ROWS 20000
 
 static inline gboolean
 less (double ka, guint ta, double kb, guint tb)
@@ -168,6 +186,138 @@ cut_for (double key)
   return hi;
 }
 
+/* The heap of the k best so far, and the cut its worst key allows. */
+typedef struct
+{
+  SaHit *heap;
+  guint k, n_heap, since_cut;
+  double t_cut;
+} MpTop;
+
+/* Offers track @i: skipped when its query factor (at its lower bound, then at its exact
+ * D) is already below the heap's worst p. */
+static void
+offer (const MpContext *x, MpTop *t, guint i)
+{
+  double d, key;
+
+  if (x->partial == NULL
+      && sa_mp_arg (sa_search_lower_key (x->s, x->coef, i), x->mu_q, x->sd_q) > t->t_cut)
+    return;
+  d = track_d (x, i);
+  if (sa_mp_arg (d, x->mu_q, x->sd_q) > t->t_cut)
+    return;
+  track_mp (x, i, d, &key);
+  if (t->n_heap < t->k)
+    {
+      t->heap[t->n_heap].track = i;
+      t->heap[t->n_heap].distance = key;
+      sift_up (t->heap, t->n_heap++);
+      if (t->n_heap == t->k)
+        t->t_cut = cut_for (t->heap[0].distance);
+    }
+  else if (less (key, i, t->heap[0].distance, t->heap[0].track))
+    {
+      t->heap[0].track = i;
+      t->heap[0].distance = key;
+      sift_down (t->heap, t->n_heap, 0);
+      /* a cut from an older, weaker threshold stays valid: refresh it now and then */
+      if (++t->since_cut >= MAX (t->k, 8u))
+        {
+          t->t_cut = cut_for (t->heap[0].distance);
+          t->since_cut = 0;
+        }
+    }
+}
+
+typedef struct
+{
+  guint q;
+  gboolean ea, eb, ef;
+  guint ga, gb, gf;
+} MpExclusion;
+
+static gboolean
+excluded (const MpContext *x, const MpExclusion *e, guint i)
+{
+  return i == e->q || (e->ea && sa_collection_get_group (x->c, i, SA_FIELD_ARTIST) == e->ga)
+         || (e->eb && sa_collection_get_group (x->c, i, SA_FIELD_ALBUM) == e->gb)
+         || (e->ef && sa_collection_get_group (x->c, i, SA_FIELD_PATH) == e->gf);
+}
+
+static int
+compare_tracks (gconstpointer a, gconstpointer b)
+{
+  guint x = ((const SaHit *) a)->track, y = ((const SaHit *) b)->track;
+  return x < y ? -1 : x > y;
+}
+
+/* The k tracks of [@begin, @end) with the smallest upper bounds of D (likely near in MP
+ * too), ascending by track, into @seeds; how many. */
+static guint
+find_seeds (const MpContext *x, const MpExclusion *e, guint begin, guint end, guint k, SaHit *seeds)
+{
+  guint n = 0;
+
+  for (guint i = begin; i < end; i++)
+    {
+      double hi;
+      if (excluded (x, e, i))
+        continue;
+      hi = sa_search_upper_key (x->s, x->coef, i);
+      if (n < k)
+        {
+          seeds[n].track = i;
+          seeds[n].distance = hi;
+          sift_up (seeds, n++);
+        }
+      else if (less (hi, i, seeds[0].distance, seeds[0].track))
+        {
+          seeds[0].track = i;
+          seeds[0].distance = hi;
+          sift_down (seeds, n, 0);
+        }
+    }
+  qsort (seeds, n, sizeof (SaHit), compare_tracks);
+  return n;
+}
+
+/* The k best of tracks [begin, end), on a thread of its own for the second half. */
+typedef struct
+{
+  const MpContext *x;
+  const MpExclusion *e;
+  guint begin, end;
+  MpTop top;
+} MpRange;
+
+static gpointer
+rank_range (gpointer data)
+{
+  MpRange *r = data;
+  g_autofree SaHit *seeds = NULL;
+  guint n_seeds = 0;
+
+  if (r->x->partial == NULL)
+    {
+      seeds = g_new (SaHit, r->top.k);
+      n_seeds = find_seeds (r->x, r->e, r->begin, r->end, r->top.k, seeds);
+      for (guint j = 0; j < n_seeds; j++)
+        offer (r->x, &r->top, seeds[j].track);
+    }
+  for (guint i = r->begin, next = 0; i < r->end; i++)
+    {
+      if (next < n_seeds && seeds[next].track == i)
+        {
+          next++;
+          continue;
+        }
+      if (!excluded (r->x, r->e, i))
+        offer (r->x, &r->top, i);
+    }
+  return NULL;
+}
+
 guint
 sa_search_mp_rank (SaSearch *s, const double *weights, guint k, SaHit *hits)
 {
@@ -175,64 +325,50 @@ sa_search_mp_rank (SaSearch *s, const double *weights, guint k, SaHit *hits)
   SaExclude exclude = sa_search_get_exclude (s);
   int query = sa_search_get_query (s);
   gboolean inside = query >= 0;
-  guint q = inside ? (guint) query : G_MAXUINT;
-  gboolean ea, eb, ef;
-  guint ga = 0, gb = 0, gf = 0, n_heap = 0, since_cut = 0;
-  double t_cut = INFINITY;
-  SaHit *heap;
+  MpExclusion e = { inside ? (guint) query : G_MAXUINT };
+  MpRange half[2];
+  g_autofree SaHit *heaps = NULL;
+  guint split, n_heap;
+  GThread *t = NULL;
 
-  context_init (&x, s, weights);
+  context_init (&x, s, weights, TRUE);
   k = MIN (k, x.n - (inside ? 1 : 0));
-  ea = inside && (exclude & SA_EXCLUDE_SAME_ARTIST) != 0;
-  eb = inside && (exclude & SA_EXCLUDE_SAME_ALBUM) != 0;
-  ef = inside && (exclude & SA_EXCLUDE_SAME_FILE) != 0;
-  if (ea)
-    ga = sa_collection_get_group (x.c, q, SA_FIELD_ARTIST);
-  if (eb)
-    gb = sa_collection_get_group (x.c, q, SA_FIELD_ALBUM);
-  if (ef)
-    gf = sa_collection_get_group (x.c, q, SA_FIELD_PATH);
+  e.ea = inside && (exclude & SA_EXCLUDE_SAME_ARTIST) != 0;
+  e.eb = inside && (exclude & SA_EXCLUDE_SAME_ALBUM) != 0;
+  e.ef = inside && (exclude & SA_EXCLUDE_SAME_FILE) != 0;
+  if (e.ea)
+    e.ga = sa_collection_get_group (x.c, e.q, SA_FIELD_ARTIST);
+  if (e.eb)
+    e.gb = sa_collection_get_group (x.c, e.q, SA_FIELD_ALBUM);
+  if (e.ef)
+    e.gf = sa_collection_get_group (x.c, e.q, SA_FIELD_PATH);
 
-  hits[0].track = q;
-  hits[0].distance = inside ? track_mp (&x, q, track_d (&x, q), NULL) : 0.0;
-  heap = hits + 1;
+  hits[0].track = e.q;
+  hits[0].distance = inside ? track_mp (&x, e.q, track_d (&x, e.q), NULL) : 0.0;
   if (k == 0)
     return 1;
-  for (guint i = 0; i < x.n; i++)
-    {
-      double d, key;
-      if (i == q || (ea && sa_collection_get_group (x.c, i, SA_FIELD_ARTIST) == ga)
-          || (eb && sa_collection_get_group (x.c, i, SA_FIELD_ALBUM) == gb)
-          || (ef && sa_collection_get_group (x.c, i, SA_FIELD_PATH) == gf))
-        continue;
-      d = track_d (&x, i);
-      if (sa_mp_arg (d, x.mu_q, x.sd_q) > t_cut)
-        continue;
-      track_mp (&x, i, d, &key);
-      if (n_heap < k)
-        {
-          heap[n_heap].track = i;
-          heap[n_heap].distance = key;
-          sift_up (heap, n_heap++);
-          if (n_heap == k)
-            t_cut = cut_for (heap[0].distance);
-        }
-      else if (less (key, i, heap[0].distance, heap[0].track))
-        {
-          heap[0].track = i;
-          heap[0].distance = key;
-          sift_down (heap, n_heap, 0);
-          /* a cut from an older, weaker threshold stays valid: refresh it now and then */
-          if (++since_cut >= MAX (k, 8u))
-            {
-              t_cut = cut_for (heap[0].distance);
-              since_cut = 0;
-            }
-        }
-    }
-  qsort (heap, n_heap, sizeof (SaHit), compare_hits);
+  /* each half its own k best (every track's exact sums are its own: no two threads make the
+   * same track's), then the k best of both */
+  split = x.n >= MP_PARALLEL_MIN_ROWS && g_get_num_processors () > 1 ? x.n / 2 : x.n;
+  heaps = g_new (SaHit, 2 * k);
+  half[0] = (MpRange){ &x, &e, 0, split, { heaps, k, 0, 0, INFINITY } };
+  half[1] = (MpRange){ &x, &e, split, x.n, { heaps + k, k, 0, 0, INFINITY } };
+  if (split < x.n)
+    t = g_thread_try_new ("sa-search-mp", rank_range, &half[1], NULL);
+  rank_range (&half[0]);
+  if (t)
+    g_thread_join (t);
+  else if (split < x.n)
+    rank_range (&half[1]);
+  memmove (heaps + half[0].top.n_heap, heaps + k, half[1].top.n_heap * sizeof (SaHit));
+  n_heap = half[0].top.n_heap + half[1].top.n_heap;
+  qsort (heaps, n_heap, sizeof (SaHit), compare_hits);
+  n_heap = MIN (n_heap, k);
   /* back from the key log(MP / (1 - MP)) to MP */
   for (guint i = 0; i < n_heap; i++)
-    heap[i].distance = track_mp (&x, heap[i].track, track_d (&x, heap[i].track), NULL);
+    {
+      hits[1 + i].track = heaps[i].track;
+      hits[1 + i].distance = track_mp (&x, heaps[i].track, track_d (&x, heaps[i].track), NULL);
+    }
   return n_heap + 1;
 }

@@ -496,9 +496,8 @@ bound_rows (SaSearch *s, guint begin, guint end)
 static gboolean
 compact_applies (SaSearch *s)
 {
-  /* mutual proximity reads every track's sums: the plain pass */
-  return s->allow_compact && s->codes != NULL && s->metric == SA_METRIC_EUCLIDEAN && s->standardize
-         && sa_search_get_mutual_proximity (s) == NULL;
+  /* mutual proximity ranks from the bounds too (sa-search-mp.c) */
+  return s->allow_compact && s->codes != NULL && s->metric == SA_METRIC_EUCLIDEAN && s->standardize;
 }
 
 static gboolean
@@ -1207,9 +1206,6 @@ sa_search_set_mutual_proximity (SaSearch *s, SaMoments *moments)
     sa_moments_ref (moments);
   g_clear_pointer (&s->mp, sa_moments_unref);
   s->mp = moments;
-  /* a compact pass leaves bounds, MP needs every sum: the next use runs the plain pass */
-  if (s->bounded && moments)
-    s->stale = TRUE;
   return sa_search_get_mutual_proximity (s) != NULL;
 }
 
@@ -1281,6 +1277,36 @@ sa_search_get_partials (SaSearch *s)
   if (s->bounded)
     for_rows (s, exact_rows);
   return s->partial;
+}
+
+gboolean
+sa_search_is_bounded (SaSearch *s)
+{
+  ensure_fresh (s);
+  return s->bounded;
+}
+
+double
+sa_search_lower_key (SaSearch *s, const double *coef, guint track)
+{
+  g_return_val_if_fail (s->bounded && track < s->n, 0);
+  return bound_key (s, s->lo, coef, track);
+}
+
+double
+sa_search_upper_key (SaSearch *s, const double *coef, guint track)
+{
+  g_return_val_if_fail (s->bounded && track < s->n, INFINITY);
+  return bound_key (s, s->hi, coef, track);
+}
+
+const double *
+sa_search_get_exact_partials (SaSearch *s, guint track)
+{
+  g_return_val_if_fail (track < s->n, NULL);
+  ensure_fresh (s);
+  ensure_exact (s, track);
+  return s->partial + (gsize) track * s->ns;
 }
 
 const float *
