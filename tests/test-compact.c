@@ -121,6 +121,21 @@ assert_same_ranking (SaSearch *plain, SaSearch *compact, const double *w, guint 
     }
 }
 
+/* Query @q: the same ranking for seven weightings (the slider path) and k = 1, 10, 57 */
+static void
+same_for_every_weighting (SaSearch *plain, SaSearch *compact, guint q)
+{
+  const double weights[][2]
+      = { { 0.5, 0.9 }, { 1, 1 }, { 1, 0 }, { 0, 1 }, { 0.03, 2.5 }, { 1e-9, 1 }, { 7, 1e-7 } };
+  const guint ks[] = { 1, 10, 57 };
+
+  sa_search_set_query (plain, q);
+  sa_search_set_query (compact, q);
+  for (guint wi = 0; wi < G_N_ELEMENTS (weights); wi++)
+    for (guint ki = 0; ki < G_N_ELEMENTS (ks); ki++)
+      assert_same_ranking (plain, compact, weights[wi], ks[ki]);
+}
+
 static void
 check (DataKind kind, guint n, guint n_rp, guint n_ssd)
 {
@@ -128,19 +143,12 @@ check (DataKind kind, guint n, guint n_rp, guint n_ssd)
   g_autoptr (SaCollection) c = make_collection (kind, n, n_rp, n_ssd, &dir);
   g_autoptr (SaSearch) plain = sa_search_new (c);
   g_autoptr (SaSearch) compact = sa_search_new (c);
-  const double weights[][2]
-      = { { 0.5, 0.9 }, { 1, 1 }, { 1, 0 }, { 0, 1 }, { 0.03, 2.5 }, { 1e-9, 1 }, { 7, 1e-7 } };
-  const guint ks[] = { 1, 10, 57 };
   g_autofree float *row = g_aligned_alloc0 (sa_collection_get_stride (c), sizeof (float), 64);
 
   sa_search_set_compact (plain, FALSE);
   for (guint q = 0; q < n; q += n / 9 + 1)
     {
-      sa_search_set_query (plain, q);
-      sa_search_set_query (compact, q);
-      for (guint wi = 0; wi < G_N_ELEMENTS (weights); wi++)
-        for (guint ki = 0; ki < G_N_ELEMENTS (ks); ki++)
-          assert_same_ranking (plain, compact, weights[wi], ks[ki]);
+      same_for_every_weighting (plain, compact, q);
       sa_search_set_set_scaling (plain, FALSE);
       sa_search_set_set_scaling (compact, FALSE);
       assert_same_ranking (plain, compact, NULL, 10);
@@ -178,13 +186,7 @@ check (DataKind kind, guint n, guint n_rp, guint n_ssd)
     sa_search_set_mutual_proximity (plain, m);
     sa_search_set_mutual_proximity (compact, m);
     for (guint q = 5; q < n; q += n / 5 + 1)
-      {
-        sa_search_set_query (plain, q);
-        sa_search_set_query (compact, q);
-        for (guint wi = 0; wi < G_N_ELEMENTS (weights); wi++)
-          for (guint ki = 0; ki < G_N_ELEMENTS (ks); ki++)
-            assert_same_ranking (plain, compact, weights[wi], ks[ki]);
-      }
+      same_for_every_weighting (plain, compact, q);
     sa_search_set_mutual_proximity (plain, NULL);
     sa_search_set_mutual_proximity (compact, NULL);
   }
