@@ -12,7 +12,8 @@
 # with soundalike-cli and runs `soundalike-cli evaluate` for the settings docs/quality.md
 # reports.  Nothing is synthesised.  15 s, not 30 s: neverball ships 569 s of music,
 # which holds only 15 non-overlapping 30-second clips (frozen-bubble 699 s: 22);
-# CLIP_SECONDS=30 FEWER_OK=1 builds that 217-clip variant.
+# CLIP_SECONDS=30 FEWER_OK=1 builds that 217-clip variant.  PREVIOUS_CLI=PATH also judges
+# the suggestion of another build of soundalike-cli (an earlier rule) the same way.
 #
 # Not part of CI (CI must not download game data).  Install the packages first:
 #   apt-get install -y neverball-data ufoai-music freedroidrpg-data supertux-data \
@@ -181,12 +182,12 @@ done
 
 # ---- numpy (python3-numpy, python3-scipy, python3-pandas): the cross-check, the MP
 # variants and the suggestion's held-out figures ----
-/usr/bin/python3 - "$cli" "$F" "$M" "$out" <<'PY'
+/usr/bin/python3 - "$cli" "$F" "$M" "$out" "${PREVIOUS_CLI:-}" <<'PY'
 import subprocess, sys
 import numpy as np, pandas as pd
 from scipy.special import log_ndtr
 from scipy.stats import skew
-cli, F, M, out = sys.argv[1:]
+cli, F, M, out, prev = sys.argv[1:]
 z, m = np.load(F), pd.read_csv(M)
 assert (m.clip_id.values == z['clip_id']).all()
 src, rec, ids = m.source.values, m.recording.values, m.clip_id.values
@@ -299,17 +300,57 @@ def p_at_10(w, queries, excl):
     return np.mean(prec)
 
 
-print('\nsuggested weights, held out (P@10 all / recording left out, marks in order; '
-      'the default 0.5/0.9 in brackets)')
-for train, held, queries in (('even', 'odd', range(1, N, 2)), ('odd', 'even', range(0, N, 2))):
-    r = subprocess.run([cli, 'suggest-weights', '--features', F, '--metadata', M, '--marks',
-                        '%s/marks-%s.csv' % (out, train)], capture_output=True, text=True, check=True)
+def suggest(c, path):
+    r = subprocess.run([c, 'suggest-weights', '--features', F, '--metadata', M, '--marks', path],
+                       capture_output=True, text=True, check=True)
     o = {l.split('\t')[0]: float(l.split('\t')[1]) for l in r.stdout.splitlines()}
-    w, dflt, hm = (o['rp'], o['ssd']), (0.5, 0.9), read_marks('%s/marks-%s.csv' % (out, held))
-    print('marks of the %s half: rp=%.3f,ssd=%.3f (its own pairs in order %d -> %d of %d) | '
-          'held-out P@10 %.4f (%.4f) / %.4f (%.4f) | held-out marks in order %d (%d) of %d' % (
-              train, w[0], w[1], o['satisfied_current'], o['satisfied_suggested'], o['pairs'],
-              p_at_10(w, queries, False), p_at_10(dflt, queries, False), p_at_10(w, queries, True),
-              p_at_10(dflt, queries, True), in_order(hm, w), in_order(hm, dflt),
-              sum(len(g) * len(b) for g, b in hm.values())))
+    return (o['rp'], o['ssd']), o
+
+
+# PREVIOUS_CLI: another build's soundalike-cli (an earlier rule) judged the same way
+clis = [('this build', cli)] + ([('PREVIOUS_CLI', prev)] if prev else [])
+dflt = (0.5, 0.9)
+for label, c in clis:
+    print('\n%s: suggested weights, held out (P@10 all / recording left out, marks in order; '
+          'the default 0.5/0.9 in brackets)' % label)
+    for train, held, queries in (('even', 'odd', range(1, N, 2)), ('odd', 'even', range(0, N, 2))):
+        w, o = suggest(c, '%s/marks-%s.csv' % (out, train))
+        hm = read_marks('%s/marks-%s.csv' % (out, held))
+        print('marks of the %s half: rp=%.3f,ssd=%.3f (its own pairs in order %d -> %d of %d) | '
+              'held-out P@10 %.4f (%.4f) / %.4f (%.4f) | held-out marks in order %d (%d) of %d' % (
+                  train, w[0], w[1], o['satisfied_current'], o['satisfied_suggested'], o['pairs'],
+                  p_at_10(w, queries, False), p_at_10(dflt, queries, False), p_at_10(w, queries, True),
+                  p_at_10(dflt, queries, True), in_order(hm, w), in_order(hm, dflt),
+                  sum(len(g) * len(b) for g, b in hm.values())))
+    # 20 random halves: marks as above (the top 10 under 0.5/0.9, here ranked by numpy)
+    rng = np.random.default_rng(1)
+    diffs, kept = [], 0
+    for split in range(20):
+        perm = rng.permutation(N)
+        halves = [np.sort(perm[:N // 2]), np.sort(perm[N // 2:])]
+        by = []
+        for h in halves:
+            rows = []
+            for q in h:
+                d = dflt[0] * Drp[q] + dflt[1] * Dssd[q]
+                d[q] = np.inf
+                rows += [(ids[q], ids[j], 'good' if same[q, j] else 'bad')
+                         for j in np.argsort(d, kind='stable')[:10]]
+            by.append(rows)
+        path = '%s/marks-split.csv' % out
+        pd.DataFrame(by[0], columns=['query_clip_id', 'result_clip_id', 'mark']).to_csv(path, index=False)
+        w, _ = suggest(c, path)
+        pd.DataFrame(by[1], columns=['query_clip_id', 'result_clip_id', 'mark']).to_csv(path, index=False)
+        hm = read_marks(path)
+        kept += w == dflt
+        diffs.append((p_at_10(w, halves[1], False) - p_at_10(dflt, halves[1], False),
+                      p_at_10(w, halves[1], True) - p_at_10(dflt, halves[1], True),
+                      in_order(hm, w) - in_order(hm, dflt)))
+    diffs = np.array(diffs)
+    print('20 random halves: 0.5/0.9 kept in %d; held-out P@10 against 0.5/0.9: mean %+.4f, '
+          'worse in %d, better in %d; recording left out: mean %+.4f, worse in %d, better in %d; '
+          'held-out marks in order: mean %+.1f, worse in %d, better in %d' % (
+              kept, diffs[:, 0].mean(), (diffs[:, 0] < 0).sum(), (diffs[:, 0] > 0).sum(),
+              diffs[:, 1].mean(), (diffs[:, 1] < 0).sum(), (diffs[:, 1] > 0).sum(),
+              diffs[:, 2].mean(), (diffs[:, 2] < 0).sum(), (diffs[:, 2] > 0).sum()))
 PY
