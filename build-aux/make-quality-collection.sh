@@ -18,7 +18,7 @@
 # Not part of CI (CI must not download game data).  Install the packages first:
 #   apt-get install -y neverball-data ufoai-music freedroidrpg-data supertux-data \
 #     megaglest-data hedgewars-data openclonk-data frozen-bubble-data
-# Needs sox and unzip, and python3-numpy, python3-scipy and python3-pandas (as the tests do) for the
+# Needs sox and unzip; python3-numpy, -scipy and -pandas (as the tests do) for the
 # numpy figures at the end.
 # Usage: build-aux/make-quality-collection.sh BUILD_DIR OUT_DIR
 set -eu
