@@ -66,9 +66,10 @@ scale_of (const double *w, guint ns)
  * query's pairs share its marks, so the queries, not the pairs, are the independent
  * samples, and the standard error of that sum is sqrt (Q) times the deviation of the
  * per-query differences.  Only an interval that beats the current count by more than
- * SIGNIFICANT_Z of those errors (a one-sided test at about 2.5 %) may be suggested: the
- * best of them, nearest the current angle among equals, at its middle.  When none does,
- * the marks cannot tell the weights apart from the current ones, and those stay. */
+ * SIGNIFICANT_Z of those errors (a one-sided test at 2.3 % for one interval; the many
+ * intervals tested are not corrected for) may be suggested: the best of them, nearest
+ * the current angle among equals, at its middle.  When none does, the marks cannot
+ * tell the weights apart from the current ones, and those stay. */
 static void
 sweep_two (const double *delta, const guint *query_of, guint n, guint n_queries,
            const double *current, double *best_angle)
