@@ -13,7 +13,9 @@ must give Soundalike's ranks exactly and its values within 1e-6:
    mAP, k-occurrence skewness (scipy.stats.skew, bias=True), antihub rate,
    max k-occurrence, Robin Hood index, with and without MP, with a tag file;
 3. `suggest-weights`: marks made from the labels for half the queries give
-   weights that do at least as well as the defaults on the other half.
+   weights that do at least as well as the defaults on the other half; the
+   suggestion is numpy's rule (a count more than 2 standard errors above the
+   current weights'), and random marks keep the current weights.
 """
 import os
 import subprocess
@@ -312,6 +314,60 @@ check(satisfied(held_marks, w) > satisfied(held_marks, (0.5, 0.9)),
       "held-out marks satisfied %d > default %d" % (satisfied(held_marks, w),
                                                     satisfied(held_marks, (0.5, 0.9))))
 check(out["satisfied_suggested"] == satisfied(marks_for(train), w), "satisfied count as numpy's")
+
+
+def numpy_suggest(rows, cur=(0.5, 0.9)):
+    """The documented rule: the best interval of angles whose count beats the current
+    weights' by more than 2 standard errors (sqrt(Q) x the deviation of the per-query
+    differences), nearest the current angle among equals, at its middle; else cur."""
+    pos = {c: i for i, c in enumerate(ids)}
+    by_q = {}
+    for q, r, m in rows:
+        by_q.setdefault(pos[q], {"good": [], "bad": []})[m].append(pos[r])
+    delta, qof = [], []
+    for qi, (q, gb) in enumerate((q, gb) for q, gb in by_q.items() if gb["good"] and gb["bad"]):
+        for g in gb["good"]:
+            for b in gb["bad"]:
+                delta.append((Drp[q, g] - Drp[q, b], Dssd[q, g] - Dssd[q, b]))
+                qof.append(qi)
+    delta, qof = np.array(delta), np.array(qof)
+    nq = qof.max() + 1
+    a, b = delta[:, 0], delta[:, 1]
+    flip = (a != 0) & (b != 0) & ((a > 0) != (b > 0))
+    edges = np.concatenate([[0.0], np.unique(np.arctan(-a[flip] / b[flip])), [np.pi / 2]])
+    mids = 0.5 * (edges[:-1] + edges[1:])
+    holds = (np.outer(a, np.cos(mids)) + np.outer(b, np.sin(mids))) < 0  # pairs x intervals
+    per_q = np.stack([holds[qof == i].sum(axis=0) for i in range(nq)])
+    cur_q = np.bincount(qof, weights=(delta @ np.array(cur)) < 0, minlength=nq)
+    diff = per_q - cur_q[:, None]
+    se = np.sqrt(nq * diff.var(axis=0))
+    ca = np.arctan2(cur[1], cur[0])
+    dist = np.where(ca < edges[:-1], edges[:-1] - ca, np.where(ca > edges[1:], ca - edges[1:], 0))
+    cnt = per_q.sum(axis=0)
+    ok = (cnt > cur_q.sum()) & (cnt - cur_q.sum() > 2 * se)
+    if not ok.any():
+        return cur, False
+    best = cnt[ok].max()
+    i = np.nonzero(ok & (cnt == best))[0]
+    i = i[np.argmin(dist[i])]
+    w = np.array([np.cos(mids[i]), np.sin(mids[i])])
+    return tuple(w * max(cur) / w.max()), True
+
+
+coin = np.random.default_rng(14)
+random_marks = [(q, r, "good" if coin.random() < 0.5 else "bad") for q, r, _ in marks_for(train[:40])]
+for what, rows in (("half the queries", marks_for(train)), ("four queries", marks_for(train[:4])),
+                   ("40 queries, marked at random", random_marks)):
+    path = os.path.join(tmp, "marks-np.csv")
+    pd.DataFrame(rows, columns=["query_clip_id", "result_clip_id", "mark"]).to_csv(path, index=False)
+    r = run("suggest-weights", "--features", F, "--metadata", M, "--marks", path)
+    o = {l.split("\t")[0]: float(l.split("\t")[1]) for l in r.stdout.splitlines()}
+    want, moved = numpy_suggest(rows)
+    check(abs(o["rp"] - want[0]) < 1e-6 and abs(o["ssd"] - want[1]) < 1e-6,
+          "suggestion from marks of %s as numpy's rule (%s: %.4f/%.4f, numpy %.4f/%.4f)" % (
+              what, "moved" if moved else "kept", o["rp"], o["ssd"], *want))
+check((o["rp"], o["ssd"]) == (0.5, 0.9) or what != "40 queries, marked at random",
+      "marks that carry nothing (good or bad at random) keep the current weights")
 check(out["satisfied_suggested"] >= out["satisfied_current"], "never worse on its own marks")
 with open(os.path.join(tmp, "bad-marks.csv"), "w") as f:
     f.write("query_clip_id,result_clip_id,mark\n1000,1007,maybe\n")

@@ -17,7 +17,8 @@
 typedef struct
 {
   double angle;
-  int delta; /* +1: the pair holds from here on; -1: it stops holding */
+  int delta;   /* +1: the pair holds from here on; -1: it stops holding */
+  guint query; /* the ordinal of the pair's query */
 } Event;
 
 static int
@@ -28,18 +29,22 @@ compare_events (gconstpointer a, gconstpointer b)
 }
 
 /* pairs: n x ns coefficients delta; a pair holds when sum_s w_s delta_s < 0 */
+static gboolean
+pair_holds (const double *delta, guint p, guint ns, const double *w)
+{
+  double acc = 0;
+  for (guint s = 0; s < ns; s++)
+    acc += w[s] * delta[(gsize) p * ns + s];
+  return acc < 0;
+}
+
 static guint
 count_satisfied (const double *delta, guint n, guint ns, const double *w)
 {
   guint count = 0;
 
   for (guint p = 0; p < n; p++)
-    {
-      double acc = 0;
-      for (guint s = 0; s < ns; s++)
-        acc += w[s] * delta[(gsize) p * ns + s];
-      count += acc < 0;
-    }
+    count += pair_holds (delta, p, ns, w);
   return count;
 }
 
@@ -52,52 +57,81 @@ scale_of (const double *w, guint ns)
   return m;
 }
 
+/* How many standard errors a count must beat the current weights' count by. */
+#define SIGNIFICANT_Z 2.0
+
+/* The two-set sweep.  Every open interval (prev, next) of angles between consecutive
+ * events has a count of pairs in order, in all and per query.  A count differs from
+ * the current weights' count by a sum over the queries of per-query differences; a
+ * query's pairs share its marks, so the queries, not the pairs, are the independent
+ * samples, and the standard error of that sum is sqrt (Q) times the deviation of the
+ * per-query differences.  Only an interval that beats the current count by more than
+ * SIGNIFICANT_Z of those errors (a one-sided test at 2.3 % for one interval; the many
+ * intervals tested are not corrected for) may be suggested: the best of them, nearest
+ * the current angle among equals, at its middle.  When none does, the marks cannot
+ * tell the weights apart from the current ones, and those stay. */
 static void
-sweep_two (const double *delta, guint n, double current_angle, double *best_angle)
+sweep_two (const double *delta, const guint *query_of, guint n, guint n_queries,
+           const double *current, double *best_angle)
 {
   g_autoptr (GArray) events = g_array_new (FALSE, FALSE, sizeof (Event));
-  guint start = 0, count, best = 0;
-  double best_dist = INFINITY, prev = 0;
+  g_autofree int *count_q = g_new0 (int, MAX (n_queries, 1));
+  g_autofree int *cur_q = g_new0 (int, MAX (n_queries, 1));
+  double current_angle = atan2 (current[1], current[0]);
+  double prev = 0, best_dist = INFINITY, sum = 0, sum2 = 0;
+  guint count = 0, cur_count = 0, best = 0;
 
-  /* at angle 0+ (weights (1, 0+)) */
   for (guint p = 0; p < n; p++)
     {
       double a = delta[2 * p], b = delta[2 * p + 1];
-      /* a cos t + b sin t < 0 */
+      guint q = query_of[p];
+      if (pair_holds (delta, p, 2, current))
+        cur_q[q]++, cur_count++;
+      /* at angle 0+ (weights (1, 0+)): a cos t + b sin t < 0 */
       if (a != 0 && b != 0 && (a > 0) != (b > 0))
         {
           /* changes sign at atan(-a / b) inside (0, pi/2) */
-          Event e = { atan (-a / b), a < 0 ? -1 : +1 };
+          Event e = { atan (-a / b), a < 0 ? -1 : +1, q };
           g_array_append_val (events, e);
-          start += a < 0;
+          if (a < 0)
+            count_q[q]++, count++;
         }
-      else
-        start += a <= 0 && b <= 0 && (a < 0 || b < 0); /* the same all the way */
+      else if (a <= 0 && b <= 0 && (a < 0 || b < 0)) /* the same all the way */
+        count_q[q]++, count++;
     }
   g_array_sort (events, compare_events);
-  count = start;
-  *best_angle = 0;
+  for (guint q = 0; q < n_queries; q++)
+    {
+      double d = count_q[q] - cur_q[q];
+      sum += d;
+      sum2 += d * d;
+    }
+  *best_angle = current_angle;
   for (guint i = 0; i <= events->len; i++)
     {
       double next = i < events->len ? g_array_index (events, Event, i).angle : G_PI_2;
       if (next > prev || i == events->len)
         {
           /* the open interval (prev, next) */
-          double mid = 0.5 * (prev + next);
+          double var = MAX (0.0, sum2 / n_queries - (sum / n_queries) * (sum / n_queries));
           double dist = current_angle < prev   ? prev - current_angle
                         : current_angle > next ? current_angle - next
                                                : 0;
-          if (count > best || (count == best && dist < best_dist))
+          if (count > cur_count && count - cur_count > SIGNIFICANT_Z * sqrt (n_queries * var)
+              && (count > best || (count == best && dist < best_dist)))
             {
               best = count;
               best_dist = dist;
-              /* the current weights already in the best interval: keep them */
-              *best_angle = dist == 0 ? current_angle : mid;
+              *best_angle = 0.5 * (prev + next);
             }
         }
       if (i < events->len)
         {
           const Event *e = &g_array_index (events, Event, i);
+          double d = count_q[e->query] - cur_q[e->query];
+          sum += e->delta;
+          sum2 += (d + e->delta) * (d + e->delta) - d * d;
+          count_q[e->query] += e->delta;
           count += e->delta;
           prev = e->angle;
         }
@@ -159,6 +193,8 @@ sa_suggest_weights (SaCollection *c, SaMarks *marks, SaMetric metric, gboolean s
   guint ns = sa_collection_get_n_sets (c), n_marks = sa_marks_get_n (marks);
   g_autoptr (SaSearch) s = NULL;
   g_autoptr (GArray) delta = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) query_of = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint n_queries = 0;
   g_autoptr (GHashTable) done = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autofree gint64 *queries = g_new (gint64, MAX (n_marks, 1));
   double len[SA_MAX_SETS], cur_scale;
@@ -224,8 +260,10 @@ sa_suggest_weights (SaCollection *c, SaMarks *marks, SaMetric metric, gboolean s
                     = (partial[(gsize) tg * ns + si] - partial[(gsize) tb * ns + si]) / len[si];
                 g_array_append_val (delta, d);
               }
+            g_array_append_val (query_of, n_queries);
             out->n_pairs++;
           }
+      n_queries++;
     }
   out->n_satisfied_current
       = count_satisfied ((const double *) delta->data, out->n_pairs, ns, current);
@@ -238,10 +276,14 @@ sa_suggest_weights (SaCollection *c, SaMarks *marks, SaMetric metric, gboolean s
     cur_scale = 1;
   if (ns == 2)
     {
-      double angle, cur_angle = atan2 (current[1], current[0]);
-      sweep_two ((const double *) delta->data, out->n_pairs, cur_angle, &angle);
-      out->weights[0] = cos (angle);
-      out->weights[1] = sin (angle);
+      double angle;
+      sweep_two ((const double *) delta->data, (const guint *) query_of->data, out->n_pairs,
+                 n_queries, current, &angle);
+      if (angle != atan2 (current[1], current[0]))
+        {
+          out->weights[0] = cos (angle);
+          out->weights[1] = sin (angle);
+        }
     }
   else if (ns == 1)
     out->weights[0] = current[0];

@@ -6,14 +6,19 @@
  * Every good result of a query should come before every bad result of the same
  * query.  For Euclidean (squared) and Manhattan distance each such pair is a
  * linear inequality in the weights, sum_s w_s delta_s < 0; the suggestion is
- * the weights that satisfy the most pairs.  Only the direction of the weights
- * matters for a ranking, so with two sets it is one angle in [0, pi/2], each pair
- * holds on one interval of it, and an exact sweep over the interval ends finds
- * the best; the middle of the best interval (nearest the current weights among
- * equals) is the suggestion, or the current weights when they already lie in it.  More sets: a small deterministic search
- * (coordinate moves from the current weights and a few fixed restarts).  The
- * suggestion is scaled so that its largest weight equals the current largest.
- * It ranks the plain distance (mutual proximity then rescales that distance).
+ * weights that satisfy clearly more pairs than the current ones.  Only the
+ * direction of the weights matters for a ranking, so with two sets it is one angle
+ * in [0, pi/2], each pair holds on one interval of it, and an exact sweep over the
+ * interval ends finds every count.  The marks say little when they are few or when
+ * every setting orders them about equally well, so a count must beat the current
+ * weights' count by more than two standard errors (of the per-query differences
+ * summed over the queries) to be suggested: the best such interval, nearest the
+ * current weights among equals, at its middle.  When none does, the current
+ * weights stay.  Marks on a single query give no error to measure: any gain counts.
+ * More sets: a small deterministic search (coordinate moves from the current
+ * weights and a few fixed restarts; no significance test).  The suggestion is
+ * scaled so that its largest weight equals the current largest.  It ranks the
+ * plain distance (mutual proximity then rescales that distance).
  */
 #pragma once
 
