@@ -32,6 +32,7 @@
 #include "sa-search.h"
 #include "sa-track.h"
 #include "sa-window.h"
+#include "sa-weights-panel.h"
 
 static void
 spin (guint ms)
@@ -682,6 +683,42 @@ assert_results_match_mp (SaWindow *window, SaCollection *c, SaMetric metric, SaM
     }
 }
 
+/* While the moments are computed the row shows a bar and "Computing… N %" that only grow,
+ * from 0; when they are there, "Ready" and no bar.  (The fixture is small: the bar may go
+ * from 0 to done between two looks.) */
+static void
+assert_mp_progress (SaWindow *window, SaTuningRow *row)
+{
+  GtkProgressBar *bar = GTK_PROGRESS_BAR (child (window, "mp_progress"));
+  GtkLabel *status = GTK_LABEL (child (window, "status_label"));
+  double last = 0;
+  guint looks = 0;
+  gint64 end = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+  g_assert_cmpfloat (sa_tuning_row_get_progress (row), ==, 0);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  g_assert_cmpstr (gtk_label_get_text (status), ==, "Computing… 0%");
+  while (sa_tuning_row_get_state (row) == SA_MP_STATE_COMPUTING && g_get_monotonic_time () < end)
+    {
+      double p = sa_tuning_row_get_progress (row);
+      g_autofree char *percent = sa_format_percent (p, 0);
+      g_autofree char *text = g_strdup_printf ("Computing… %s", percent);
+
+      g_assert_cmpfloat (p, >=, last);
+      g_assert_cmpfloat (p, <=, 1);
+      g_assert_cmpfloat (gtk_progress_bar_get_fraction (bar), ==, p);
+      g_assert_cmpstr (gtk_label_get_text (status), ==, text);
+      last = p;
+      looks++;
+      g_main_context_iteration (NULL, FALSE);
+    }
+  g_test_message ("moments: %u looks at the progress, the last at %.2f", looks, last);
+  g_assert_cmpint (sa_tuning_row_get_state (row), !=, SA_MP_STATE_COMPUTING);
+  g_assert_cmpfloat (sa_tuning_row_get_progress (row), ==, 1);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  g_assert_cmpstr (gtk_label_get_text (status), ==, "Ready");
+}
+
 static gboolean
 quality_measured (SaWindow *w)
 {
@@ -756,6 +793,9 @@ test_quality (void)
   g_autofree char *npz = g_build_filename (dir, "features.npz", NULL);
   g_autofree char *csv = g_build_filename (dir, "metadata.csv", NULL);
   g_autofree char *marks_path = NULL;
+  g_autofree char *src_tags_path = g_test_build_filename (
+      G_TEST_DIST, "data", "ismir2018_tut_part_2_similarity_labels_subset.csv", NULL);
+  g_autofree char *tags = g_build_filename (dir, "tags.csv", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (SaCollection) c = NULL;
   g_autoptr (SaMoments) moments = NULL;
@@ -778,6 +818,7 @@ test_quality (void)
   g_assert_no_error (error);
   marks_path = sa_marks_default_path (c);
   g_unlink (marks_path);
+  g_unlink (tags);
   {
     g_autofree char *cache = sa_moments_cache_path (c, SA_METRIC_EUCLIDEAN, TRUE, 0);
     g_unlink (cache);
@@ -798,7 +839,7 @@ test_quality (void)
   sa_tuning_row_set_mutual_proximity (row, TRUE);
   g_assert_cmpint (sa_tuning_row_get_state (row), ==, SA_MP_STATE_COMPUTING);
   assert_results_match_mp (window, c, SA_METRIC_EUCLIDEAN, NULL, 0.5, 0.9); /* until ready */
-  g_assert_true (wait_for (mp_settled, window, 120));
+  assert_mp_progress (window, row);
   g_assert_cmpint (sa_tuning_row_get_state (row), ==, SA_MP_STATE_READY);
   moments = sa_moments_get (c, SA_METRIC_EUCLIDEAN, TRUE, 0, NULL, &error); /* the cache */
   g_assert_no_error (error);
@@ -857,25 +898,89 @@ test_quality (void)
   spin (300);
   save_png (window, "window-marks.png");
 
-  /* 3. Suggest Weights: to the sliders at once, Undo puts the previous ones back.  The marks
-   * say the bad result belongs after the good one: more rhythm or more timbre does that. */
+  /* 3. Suggest Weights: shown on the sliders, which stay; Apply moves them (the results follow);
+   * Restore puts back the exact weights from before.  The marks say the bad result belongs
+   * after the good one: more rhythm or more timbre does that. */
   gtk_range_set_value (rp, 0.3);
   gtk_range_set_value (ssd, 0.8);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.suggest-weights", NULL);
-  g_test_message ("%s", sa_window_get_message (window));
-  g_assert_nonnull (strstr (sa_window_get_message (window), "Suggested"));
-  g_assert_nonnull (strstr (sa_window_get_message (window), "of 1 marked pair "));
   {
-    double w[2] = { gtk_range_get_value (rp), gtk_range_get_value (ssd) };
+    SaWeightsPanel *panel = SA_WEIGHTS_PANEL (child (window, "weights_panel"));
+    GtkWidget *bar = child (window, "suggestion_bar");
+    GtkLabel *summary = GTK_LABEL (child (window, "suggestion_label"));
+    double w[SA_MAX_SETS];
     g_autoptr (SaSearch) s = sa_search_new (c);
+
     sa_search_set_exclude (s, SA_EXCLUDE_SAME_FILE);
     sa_search_set_query (s, query);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.suggest-weights", NULL);
+    g_test_message ("%s", gtk_label_get_text (summary));
+    g_assert_cmpint (sa_weights_panel_get_suggestion_state (panel), ==, SA_SUGGESTION_SHOWN);
+    g_assert_true (gtk_widget_get_visible (bar));
+    g_assert_true (g_str_has_prefix (gtk_label_get_text (summary), "Suggested rp "));
+    g_assert_nonnull (strstr (gtk_label_get_text (summary), "of 1 marked pair in order, "));
+    g_assert_true (gtk_widget_get_visible (child (window, "apply_suggestion_button")));
+    g_assert_false (gtk_widget_get_visible (child (window, "restore_weights_button")));
+    g_assert_true (gtk_widget_get_visible (child (window, "dismiss_suggestion_button")));
+    /* keyboard: the focus is on Apply */
+    g_assert_true (gtk_window_get_focus (GTK_WINDOW (window))
+                   == child (window, "apply_suggestion_button"));
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (rp), "suggestion"));
+    g_assert_cmpfloat (gtk_range_get_value (rp), ==, 0.3); /* not moved */
+    g_assert_cmpfloat (gtk_range_get_value (ssd), ==, 0.8);
+    assert_results_match_mp (window, c, SA_METRIC_EUCLIDEAN, NULL, 0.3, 0.8);
+    /* a slider moved by hand makes it stale */
+    gtk_range_set_value (rp, 0.31);
+    g_assert_cmpint (sa_weights_panel_get_suggestion_state (panel), ==, SA_SUGGESTION_NONE);
+    g_assert_false (gtk_widget_get_visible (bar));
+    g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (rp), "suggestion"));
+    gtk_range_set_value (rp, 0.3);
+    /* so does a new metric; Dismiss hides it and nothing moves */
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.suggest-weights", NULL);
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (child (window, "metric_dropdown")), 1);
+    g_assert_cmpint (sa_weights_panel_get_suggestion_state (panel), ==, SA_SUGGESTION_NONE);
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (child (window, "metric_dropdown")), 0);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.suggest-weights", NULL);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.dismiss-suggestion", NULL);
+    g_assert_cmpint (sa_weights_panel_get_suggestion_state (panel), ==, SA_SUGGESTION_NONE);
+    g_assert_false (gtk_widget_get_visible (bar));
+    g_assert_cmpfloat (gtk_range_get_value (rp), ==, 0.3);
+    g_assert_cmpfloat (gtk_range_get_value (ssd), ==, 0.8);
+    /* shown again: a picture, then Apply */
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.suggest-weights", NULL);
+    g_assert_true (sa_weights_panel_get_suggestion (panel, w));
+    spin (300);
+    save_png (window, "window-suggestion.png");
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.apply-suggestion", NULL);
+    g_assert_cmpint (sa_weights_panel_get_suggestion_state (panel), ==, SA_SUGGESTION_APPLIED);
+    g_assert_cmpfloat (gtk_range_get_value (rp), ==, w[0]);
+    g_assert_cmpfloat (gtk_range_get_value (ssd), ==, w[1]);
+    g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (rp), "suggestion"));
+    assert_results_match_mp (window, c, SA_METRIC_EUCLIDEAN, NULL, w[0], w[1]);
     /* the suggestion puts the pair in order */
     g_assert_cmpfloat (sa_search_distance (s, w, good), <, sa_search_distance (s, w, bad));
+    g_assert_nonnull (strstr (sa_window_get_message (window), "applied"));
+    g_assert_true (gtk_widget_get_visible (child (window, "restore_weights_button")));
+    g_assert_false (gtk_widget_get_visible (child (window, "apply_suggestion_button")));
+    g_assert_true (g_str_has_prefix (gtk_label_get_text (summary), "Weights rp "));
+    spin (300);
+    save_png (window, "window-suggestion-applied.png");
+    /* Restore Previous Weights: exactly the ones before */
+    g_test_message ("suggested %.17g %.17g", w[0], w[1]);
+    /* the button, as the keyboard does it (it clicks a moment later) */
+    g_assert_true (gtk_widget_activate (child (window, "restore_weights_button")));
+    spin (400);
+    g_assert_cmpfloat (gtk_range_get_value (rp), ==, 0.3);
+    g_assert_cmpfloat (gtk_range_get_value (ssd), ==, 0.8);
+    g_assert_false (gtk_widget_get_visible (bar));
+    assert_results_match_mp (window, c, SA_METRIC_EUCLIDEAN, NULL, 0.3, 0.8);
+    g_assert_nonnull (strstr (sa_window_get_message (window), "restored"));
+    /* a new collection clears a suggestion */
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.suggest-weights", NULL);
+    sa_window_set_collection (window, c);
+    g_assert_cmpint (sa_weights_panel_get_suggestion_state (panel), ==, SA_SUGGESTION_NONE);
+    g_assert_false (gtk_widget_get_visible (bar));
+    sa_window_select_track (window, query);
   }
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-weights", NULL);
-  g_assert_cmpfloat (gtk_range_get_value (rp), ==, 0.3);
-  g_assert_cmpfloat (gtk_range_get_value (ssd), ==, 0.8);
   gtk_range_set_value (rp, 0.5);
   gtk_range_set_value (ssd, 0.9);
 
@@ -933,9 +1038,12 @@ test_quality (void)
                                   : SA_MARK_NONE);
     }
   /* 5. tags: a damaged tag file changes nothing; the tutorial's shows on the query and the
-   * results, and is the quality panel's relevance */
+   * results, and is the quality panel's relevance (a copy: it is removed below) */
+  g_assert_true (g_file_get_contents (src_tags_path, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (tags, contents, length, NULL));
+  g_clear_pointer (&contents, g_free);
   {
-    g_autofree char *tags = g_test_build_filename (
+    g_autofree char *src_tags = g_test_build_filename (
         G_TEST_DIST, "data", "ismir2018_tut_part_2_similarity_labels_subset.csv", NULL);
     g_autofree char *bad_tags = g_build_filename (dir, "bad-tags.csv", NULL);
     g_autoptr (SaLabels) l = sa_labels_load_tags (c, tags, &error);
@@ -996,6 +1104,70 @@ test_quality (void)
   sa_window_set_collection (window, c);
   g_assert_true (wait_for (mp_settled, window, 120));
   sa_tuning_row_set_mutual_proximity (SA_TUNING_ROW (child (window, "tuning_row")), FALSE);
+  close_window (window);
+
+  /* 6. the tag file and the label column are remembered for the collection */
+  window = new_window (1400, 900);
+  sa_window_set_collection (window, c);
+  sa_window_select_track (window, query);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (child (window, "label_dropdown"))),
+                    ==, 1); /* "Tags" */
+  g_assert_cmpstr (gtk_string_list_get_string (
+                       GTK_STRING_LIST (gtk_drop_down_get_model (
+                           GTK_DROP_DOWN (child (window, "label_dropdown")))),
+                       1),
+                   ==, "Tags");
+  {
+    g_autoptr (SaLabels) l = sa_labels_load_tags (c, tags, &error);
+    g_autoptr (SaResult) r = g_list_model_get_item (sa_window_get_results (window), 0);
+    g_autofree char *d = NULL;
+    g_assert_no_error (error);
+    d = sa_labels_describe (l, sa_result_get_index (r));
+    g_assert_cmpstr (sa_result_get_tags (r), ==, d);
+  }
+  /* another label column, chosen by the user: remembered too */
+  {
+    GtkDropDown *labels = GTK_DROP_DOWN (child (window, "label_dropdown"));
+    GListModel *names = gtk_drop_down_get_model (labels);
+    for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+      if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (names), i), "album"))
+        gtk_drop_down_set_selected (labels, i);
+  }
+  close_window (window);
+  window = new_window (1400, 900);
+  sa_window_set_collection (window, c);
+  {
+    GtkDropDown *labels = GTK_DROP_DOWN (child (window, "label_dropdown"));
+    g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (labels)),
+                                                 gtk_drop_down_get_selected (labels)),
+                     ==, "album");
+  }
+  close_window (window);
+  /* the remembered tag file damaged, then gone: said quietly, nothing else changes */
+  g_assert_true (g_file_set_contents (tags, ",rock,pop\n22356,1,x\n", -1, NULL));
+  window = new_window (1400, 900);
+  sa_window_set_collection (window, c);
+  g_test_message ("%s", sa_window_get_message (window));
+  g_assert_nonnull (strstr (sa_window_get_message (window), "could not be read"));
+  g_assert_nonnull (strstr (sa_window_get_message (window), "tags.csv"));
+  {
+    GListModel *names = gtk_drop_down_get_model (GTK_DROP_DOWN (child (window, "label_dropdown")));
+    for (guint i = 0; i < g_list_model_get_n_items (names); i++) /* no "Tags" */
+      g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (names), i), !=, "Tags");
+    g_assert_cmpstr (gtk_string_list_get_string (
+                         GTK_STRING_LIST (names),
+                         gtk_drop_down_get_selected (GTK_DROP_DOWN (child (window, "label_dropdown")))),
+                     ==, "album"); /* still the column chosen */
+  }
+  close_window (window);
+  g_unlink (tags);
+  window = new_window (1400, 900);
+  sa_window_set_collection (window, c);
+  g_test_message ("%s", sa_window_get_message (window));
+  g_assert_nonnull (strstr (sa_window_get_message (window), "is gone"));
+  g_assert_nonnull (strstr (sa_window_get_message (window), "tags.csv"));
+  sa_window_select_track (window, query);
+  g_assert_true (sa_window_get_query (window) == (int) query);
   close_window (window);
 }
 
