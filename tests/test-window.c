@@ -116,14 +116,66 @@ render_texture (GtkWidget *w, int *width, int *height)
                                       &GRAPHENE_RECT_INIT (0, 0, *width, *height));
 }
 
+/* The popovers open in @w's widget tree. */
+static void
+find_open_popovers (GtkWidget *w, GPtrArray *out)
+{
+  if (GTK_IS_POPOVER (w) && gtk_widget_get_mapped (w))
+    g_ptr_array_add (out, w);
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    find_open_popovers (c, out);
+}
+
+/* Where @popover's widget is in @window's coordinates: a popover is a surface of its own
+ * (a popup), placed relative to the window's surface; each surface has its widget at an
+ * offset (the window's shadow, say). */
+static void
+popover_origin (GtkWidget *window, GtkWidget *popover, double *x, double *y)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (popover));
+  double wx, wy, px, py;
+
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &wx, &wy);
+  gtk_native_get_surface_transform (GTK_NATIVE (popover), &px, &py);
+  *x = gdk_popup_get_position_x (GDK_POPUP (surface)) + px - wx;
+  *y = gdk_popup_get_position_y (GDK_POPUP (surface)) + py - wy;
+}
+
+/* A PNG of @window (or of a popover alone) as it is seen: the window's own drawing holds
+ * none of its open popovers, so each is drawn over it where its surface is. */
 static void
 save_png (SaWindow *window, const char *name)
 {
   g_autoptr (GdkTexture) texture = NULL;
   g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+  g_autoptr (GPtrArray) popovers = g_ptr_array_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
   int width, height;
 
-  texture = render_texture (GTK_WIDGET (window), &width, &height);
+  node = wait_for_node (GTK_WIDGET (window), &width, &height);
+  gtk_snapshot_append_node (snapshot, node);
+  if (!GTK_IS_POPOVER (window))
+    find_open_popovers (GTK_WIDGET (window), popovers);
+  for (guint i = 0; i < popovers->len; i++)
+    {
+      GtkWidget *popover = g_ptr_array_index (popovers, i);
+      int pw, ph;
+      g_autoptr (GskRenderNode) pnode = wait_for_node (popover, &pw, &ph);
+      double x, y;
+
+      popover_origin (GTK_WIDGET (window), popover, &x, &y);
+      g_test_message ("%s: a popover of %d x %d at %.0f, %.0f", name, pw, ph, x, y);
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((float) x, (float) y));
+      gtk_snapshot_append_node (snapshot, pnode);
+      gtk_snapshot_restore (snapshot);
+    }
+  g_clear_pointer (&node, gsk_render_node_unref);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (
+      gtk_native_get_renderer (gtk_widget_get_native (GTK_WIDGET (window))), node,
+      &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("wrote %s (%d x %d)", path, width, height);
 }
@@ -806,6 +858,7 @@ test_quality (void)
   SaTuningRow *row;
   GtkRange *rp, *ssd;
   guint query = 404, good, bad;
+  double r0 = 0, s0 = 0;
 
   /* a copy of the fixture: marks and moments are written beside the collection */
   g_mkdir_with_parents (dir, 0755);
@@ -899,25 +952,48 @@ test_quality (void)
   save_png (window, "window-marks.png");
 
   /* 3. Suggest Weights: shown on the sliders, which stay; Apply moves them (the results follow);
-   * Restore puts back the exact weights from before.  The marks say the bad result belongs
-   * after the good one: more rhythm or more timbre does that. */
-  gtk_range_set_value (rp, 0.3);
-  gtk_range_set_value (ssd, 0.8);
+   * Restore puts back the exact weights from before.  The sliders start where the marked
+   * pair is out of order, so that the suggestion has to move them. */
+  {
+    g_autoptr (SaSearch) s = sa_search_new (c);
+    gboolean found = FALSE;
+    sa_search_set_exclude (s, SA_EXCLUDE_SAME_FILE);
+    sa_search_set_query (s, query);
+    /* the nearest such setting to the tutorial's 0.5/0.9 */
+    for (int i = 0; i <= 20; i++)
+      for (int j = 1; j <= 20; j++)
+        {
+          double w[2] = { i / 20.0, j / 20.0 };
+          if (sa_search_distance (s, w, good) > sa_search_distance (s, w, bad)
+              && (!found || hypot (w[0] - 0.5, w[1] - 0.9) < hypot (r0 - 0.5, s0 - 0.9)))
+            {
+              r0 = w[0];
+              s0 = w[1];
+              found = TRUE;
+            }
+        }
+    g_assert_true (found);
+    g_test_message ("the marked pair is out of order at rp %.2f, ssd %.2f", r0, s0);
+  }
+  gtk_range_set_value (rp, r0);
+  gtk_range_set_value (ssd, s0);
   {
     SaWeightsPanel *panel = SA_WEIGHTS_PANEL (child (window, "weights_panel"));
+    GtkStack *stack = GTK_STACK (child (window, "tuning_stack"));
     GtkWidget *bar = child (window, "suggestion_bar");
     GtkLabel *summary = GTK_LABEL (child (window, "suggestion_label"));
     double w[SA_MAX_SETS];
     g_autoptr (SaSearch) s = sa_search_new (c);
+    guint good_at = G_MAXUINT, bad_at = G_MAXUINT;
 
     sa_search_set_exclude (s, SA_EXCLUDE_SAME_FILE);
     sa_search_set_query (s, query);
     gtk_widget_activate_action (GTK_WIDGET (window), "win.suggest-weights", NULL);
     g_test_message ("%s", gtk_label_get_text (summary));
     g_assert_cmpint (sa_weights_panel_get_suggestion_state (panel), ==, SA_SUGGESTION_SHOWN);
-    g_assert_true (gtk_widget_get_visible (bar));
+    g_assert_true (gtk_stack_get_visible_child (stack) == bar);
     g_assert_true (g_str_has_prefix (gtk_label_get_text (summary), "Suggested rp "));
-    g_assert_nonnull (strstr (gtk_label_get_text (summary), "of 1 marked pair in order, "));
+    g_assert_nonnull (strstr (gtk_label_get_text (summary), "1 of 1 marked pair in order, 0 now"));
     g_assert_true (gtk_widget_get_visible (child (window, "apply_suggestion_button")));
     g_assert_false (gtk_widget_get_visible (child (window, "restore_weights_button")));
     g_assert_true (gtk_widget_get_visible (child (window, "dismiss_suggestion_button")));
@@ -925,15 +1001,15 @@ test_quality (void)
     g_assert_true (gtk_window_get_focus (GTK_WINDOW (window))
                    == child (window, "apply_suggestion_button"));
     g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (rp), "suggestion"));
-    g_assert_cmpfloat (gtk_range_get_value (rp), ==, 0.3); /* not moved */
-    g_assert_cmpfloat (gtk_range_get_value (ssd), ==, 0.8);
-    assert_results_match_mp (window, c, SA_METRIC_EUCLIDEAN, NULL, 0.3, 0.8);
+    g_assert_cmpfloat (gtk_range_get_value (rp), ==, r0); /* not moved */
+    g_assert_cmpfloat (gtk_range_get_value (ssd), ==, s0);
+    assert_results_match_mp (window, c, SA_METRIC_EUCLIDEAN, NULL, r0, s0);
     /* a slider moved by hand makes it stale */
-    gtk_range_set_value (rp, 0.31);
+    gtk_range_set_value (rp, r0 == 1 ? 0.99 : r0 + 0.01);
     g_assert_cmpint (sa_weights_panel_get_suggestion_state (panel), ==, SA_SUGGESTION_NONE);
-    g_assert_false (gtk_widget_get_visible (bar));
+    g_assert_true (gtk_stack_get_visible_child (stack) != bar);
     g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (rp), "suggestion"));
-    gtk_range_set_value (rp, 0.3);
+    gtk_range_set_value (rp, r0);
     /* so does a new metric; Dismiss hides it and nothing moves */
     gtk_widget_activate_action (GTK_WIDGET (window), "win.suggest-weights", NULL);
     gtk_drop_down_set_selected (GTK_DROP_DOWN (child (window, "metric_dropdown")), 1);
@@ -942,9 +1018,9 @@ test_quality (void)
     gtk_widget_activate_action (GTK_WIDGET (window), "win.suggest-weights", NULL);
     gtk_widget_activate_action (GTK_WIDGET (window), "win.dismiss-suggestion", NULL);
     g_assert_cmpint (sa_weights_panel_get_suggestion_state (panel), ==, SA_SUGGESTION_NONE);
-    g_assert_false (gtk_widget_get_visible (bar));
-    g_assert_cmpfloat (gtk_range_get_value (rp), ==, 0.3);
-    g_assert_cmpfloat (gtk_range_get_value (ssd), ==, 0.8);
+    g_assert_true (gtk_stack_get_visible_child (stack) != bar);
+    g_assert_cmpfloat (gtk_range_get_value (rp), ==, r0);
+    g_assert_cmpfloat (gtk_range_get_value (ssd), ==, s0);
     /* shown again: a picture, then Apply */
     gtk_widget_activate_action (GTK_WIDGET (window), "win.suggest-weights", NULL);
     g_assert_true (sa_weights_panel_get_suggestion (panel, w));
@@ -954,6 +1030,14 @@ test_quality (void)
     g_assert_cmpint (sa_weights_panel_get_suggestion_state (panel), ==, SA_SUGGESTION_APPLIED);
     g_assert_cmpfloat (gtk_range_get_value (rp), ==, w[0]);
     g_assert_cmpfloat (gtk_range_get_value (ssd), ==, w[1]);
+    g_assert_true (w[0] != r0 || w[1] != s0); /* moved */
+    for (guint i = 0; i < g_list_model_get_n_items (sa_window_get_results (window)); i++)
+      {
+        guint t = result_track (window, i);
+        good_at = t == good ? i : good_at;
+        bad_at = t == bad ? i : bad_at;
+      }
+    g_assert_cmpuint (good_at, <, bad_at); /* re-ranked: the good match first */
     g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (rp), "suggestion"));
     assert_results_match_mp (window, c, SA_METRIC_EUCLIDEAN, NULL, w[0], w[1]);
     /* the suggestion puts the pair in order */
@@ -967,18 +1051,23 @@ test_quality (void)
     /* Restore Previous Weights: exactly the ones before */
     g_test_message ("suggested %.17g %.17g", w[0], w[1]);
     /* the button, as the keyboard does it (it clicks a moment later) */
+    g_assert_true (gtk_window_get_focus (GTK_WINDOW (window))
+                   == child (window, "restore_weights_button"));
     g_assert_true (gtk_widget_activate (child (window, "restore_weights_button")));
     spin (400);
-    g_assert_cmpfloat (gtk_range_get_value (rp), ==, 0.3);
-    g_assert_cmpfloat (gtk_range_get_value (ssd), ==, 0.8);
-    g_assert_false (gtk_widget_get_visible (bar));
-    assert_results_match_mp (window, c, SA_METRIC_EUCLIDEAN, NULL, 0.3, 0.8);
+    g_assert_cmpfloat (gtk_range_get_value (rp), ==, r0);
+    g_assert_cmpfloat (gtk_range_get_value (ssd), ==, s0);
+    g_assert_true (gtk_stack_get_visible_child (stack) != bar);
+    assert_results_match_mp (window, c, SA_METRIC_EUCLIDEAN, NULL, r0, s0);
     g_assert_nonnull (strstr (sa_window_get_message (window), "restored"));
+    spin (100);
+    /* the focus, which was on the bar's button, is back on Suggest Weights */
+    g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) == child (window, "suggest_button"));
     /* a new collection clears a suggestion */
     gtk_widget_activate_action (GTK_WIDGET (window), "win.suggest-weights", NULL);
     sa_window_set_collection (window, c);
     g_assert_cmpint (sa_weights_panel_get_suggestion_state (panel), ==, SA_SUGGESTION_NONE);
-    g_assert_false (gtk_widget_get_visible (bar));
+    g_assert_true (gtk_stack_get_visible_child (stack) != bar);
     sa_window_select_track (window, query);
   }
   gtk_range_set_value (rp, 0.5);
@@ -1112,11 +1201,11 @@ test_quality (void)
   sa_window_select_track (window, query);
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (child (window, "label_dropdown"))),
                     ==, 1); /* "Tags" */
-  g_assert_cmpstr (gtk_string_list_get_string (
-                       GTK_STRING_LIST (gtk_drop_down_get_model (
-                           GTK_DROP_DOWN (child (window, "label_dropdown")))),
-                       1),
-                   ==, "Tags");
+  g_assert_cmpstr (
+      gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (
+                                      GTK_DROP_DOWN (child (window, "label_dropdown")))),
+                                  1),
+      ==, "Tags");
   {
     g_autoptr (SaLabels) l = sa_labels_load_tags (c, tags, &error);
     g_autoptr (SaResult) r = g_list_model_get_item (sa_window_get_results (window), 0);
@@ -1154,9 +1243,9 @@ test_quality (void)
     GListModel *names = gtk_drop_down_get_model (GTK_DROP_DOWN (child (window, "label_dropdown")));
     for (guint i = 0; i < g_list_model_get_n_items (names); i++) /* no "Tags" */
       g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (names), i), !=, "Tags");
-    g_assert_cmpstr (gtk_string_list_get_string (
-                         GTK_STRING_LIST (names),
-                         gtk_drop_down_get_selected (GTK_DROP_DOWN (child (window, "label_dropdown")))),
+    g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (names),
+                                                 gtk_drop_down_get_selected (GTK_DROP_DOWN (
+                                                     child (window, "label_dropdown")))),
                      ==, "album"); /* still the column chosen */
   }
   close_window (window);

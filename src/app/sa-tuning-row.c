@@ -72,6 +72,13 @@ sa_tuning_row_get_state (SaTuningRow *self)
   return self->state;
 }
 
+gboolean
+sa_tuning_row_focus_suggest (SaTuningRow *self)
+{
+  g_return_val_if_fail (SA_IS_TUNING_ROW (self), FALSE);
+  return gtk_widget_grab_focus (GTK_WIDGET (self->suggest_button));
+}
+
 double
 sa_tuning_row_get_progress (SaTuningRow *self)
 {

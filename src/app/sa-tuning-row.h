@@ -33,6 +33,8 @@ SaMpState sa_tuning_row_get_state (SaTuningRow *self);
 /* While computing: how far (0..1), shown as a bar and "Computing… 42 %"; 1 when ready. */
 void sa_tuning_row_set_progress (SaTuningRow *self, double fraction);
 double sa_tuning_row_get_progress (SaTuningRow *self);
+/* The keyboard focus to "Suggest Weights" (FALSE when it cannot take it yet). */
+gboolean sa_tuning_row_focus_suggest (SaTuningRow *self);
 /* The quality panel, in the "Quality" button's popover. */
 SaQualityPanel *sa_tuning_row_get_quality_panel (SaTuningRow *self);
 

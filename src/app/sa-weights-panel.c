@@ -10,8 +10,9 @@
  * write (no session bus) never moves a slider back.
  *
  * A suggestion of weights is shown before it is applied: a mark at the suggested value under
- * each slider (the sliders do not move) and a bar with the summary, "Apply Suggestion" and
- * "Dismiss"; once applied, the bar offers "Restore Previous Weights".  A slider moved by hand,
+ * each slider (the sliders do not move) and, in place of the tuning row (so that the results
+ * keep their room), a bar with the summary, "Apply Suggestion" and "Dismiss"; once applied,
+ * the bar offers "Restore Previous Weights".  A slider moved by hand,
  * a new metric or a new collection makes the suggestion stale: the marks and the bar go.
  */
 #include "config.h"
@@ -35,6 +36,7 @@ struct _SaWeightsPanel
   GtkSwitch *exclude_switch;
   GtkBox *extra_box;
   SaTuningRow *tuning_row;
+  GtkStack *tuning_stack;
   GtkWidget *suggestion_bar;
   GtkLabel *suggestion_label;
   GtkWidget *apply_suggestion_button;
@@ -252,7 +254,7 @@ sa_weights_panel_show_suggestion (SaWeightsPanel *self, const double *weights, c
   gtk_label_set_text (self->suggestion_label, summary);
   gtk_widget_set_visible (self->apply_suggestion_button, TRUE);
   gtk_widget_set_visible (self->restore_weights_button, FALSE);
-  gtk_widget_set_visible (self->suggestion_bar, TRUE);
+  gtk_stack_set_visible_child (self->tuning_stack, self->suggestion_bar);
   gtk_widget_grab_focus (self->apply_suggestion_button);
 }
 
@@ -290,16 +292,34 @@ sa_weights_panel_apply_suggestion (SaWeightsPanel *self, const char *summary)
   gtk_widget_grab_focus (self->restore_weights_button);
 }
 
+static gboolean
+focus_suggest (gpointer row)
+{
+  sa_tuning_row_focus_suggest (row);
+  return G_SOURCE_REMOVE;
+}
+
 void
 sa_weights_panel_clear_suggestion (SaWeightsPanel *self)
 {
+  GtkRoot *root;
+  GtkWidget *focus;
+  gboolean had_focus;
+
   g_return_if_fail (SA_IS_WEIGHTS_PANEL (self));
 
   if (self->suggestion_state == SA_SUGGESTION_NONE)
     return;
   clear_marks (self);
   self->suggestion_state = SA_SUGGESTION_NONE;
-  gtk_widget_set_visible (self->suggestion_bar, FALSE);
+  /* the keyboard focus was in the bar: to "Suggest Weights", where it came from */
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  focus = root ? gtk_root_get_focus (root) : NULL;
+  had_focus = focus && gtk_widget_is_ancestor (focus, self->suggestion_bar);
+  gtk_stack_set_visible_child (self->tuning_stack, GTK_WIDGET (self->tuning_row));
+  if (had_focus && !sa_tuning_row_focus_suggest (self->tuning_row))
+    g_idle_add_full (G_PRIORITY_DEFAULT, focus_suggest, g_object_ref (self->tuning_row),
+                     g_object_unref); /* once the row is shown */
 }
 
 SaTuningRow *
@@ -413,6 +433,7 @@ sa_weights_panel_class_init (SaWeightsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, exclude_switch);
   gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, extra_box);
   gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, tuning_row);
+  gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, tuning_stack);
   gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, suggestion_bar);
   gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, suggestion_label);
   gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, apply_suggestion_button);

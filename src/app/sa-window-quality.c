@@ -273,8 +273,7 @@ sa_window_quality_restore (SaWindow *self)
     }
   choice = sa_window_recall_for_collection (self->settings, "label-columns", self->collection);
   if (choice)
-    sa_quality_panel_set_label_choice (sa_tuning_row_get_quality_panel (tuning_row (self)),
-                                       choice);
+    sa_quality_panel_set_label_choice (sa_tuning_row_get_quality_panel (tuning_row (self)), choice);
   self->restoring_labels = FALSE;
 }
 
@@ -449,8 +448,7 @@ action_apply_suggestion (GtkWidget *widget, const char *name, GVariant *param)
   double current[SA_MAX_SETS], suggested[SA_MAX_SETS];
   g_autofree char *before = NULL, *after = NULL, *text = NULL;
 
-  if (self->collection == NULL
-      || !sa_weights_panel_get_suggestion (self->weights_panel, suggested))
+  if (self->collection == NULL || !sa_weights_panel_get_suggestion (self->weights_panel, suggested))
     return;
   sa_weights_panel_get_weights (self->weights_panel, current);
   memcpy (self->undo_weights, current, sizeof current);
@@ -478,8 +476,8 @@ action_undo_weights (GtkWidget *widget, const char *name, GVariant *param)
   if (!self->have_undo_weights || self->collection == NULL)
     return;
   self->have_undo_weights = FALSE;
+  sa_weights_panel_clear_suggestion (self->weights_panel); /* first: the focus leaves the bar */
   gtk_widget_action_set_enabled (widget, "win.undo-weights", FALSE);
-  sa_weights_panel_clear_suggestion (self->weights_panel);
   sa_weights_panel_set_weights (self->weights_panel, self->undo_weights);
   {
     g_autofree char *described = describe_weights (self, self->undo_weights);

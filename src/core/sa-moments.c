@@ -319,8 +319,7 @@ worker (gpointer data)
 
 static SaMoments *
 compute (SaCollection *c, SaMetric metric, gboolean standardize, guint sample, guint n_threads,
-         gboolean reference, SaMomentsProgress *progress, GCancellable *cancellable,
-         GError **error)
+         gboolean reference, SaMomentsProgress *progress, GCancellable *cancellable, GError **error)
 {
   guint n = sa_collection_get_n_tracks (c), ns = sa_collection_get_n_sets (c);
   guint stride = sa_collection_get_stride (c);
