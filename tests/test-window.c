@@ -142,42 +142,48 @@ popover_origin (GtkWidget *window, GtkWidget *popover, double *x, double *y)
 }
 
 /* A PNG of @window (or of a popover alone) as it is seen: the window's own drawing holds
- * none of its open popovers, so each is drawn over it where its surface is. */
+ * none of its open popovers, so each is drawn over it where its surface is (the picture
+ * grows when a popover reaches past the window's edge, as it does on the screen). */
 static void
 save_png (SaWindow *window, const char *name)
 {
   g_autoptr (GdkTexture) texture = NULL;
   g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
   g_autoptr (GPtrArray) popovers = g_ptr_array_new ();
+  g_autoptr (GPtrArray) nodes
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) gsk_render_node_unref);
   g_autoptr (GskRenderNode) node = NULL;
   g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+  graphene_rect_t bounds;
   int width, height;
 
-  node = wait_for_node (GTK_WIDGET (window), &width, &height);
-  gtk_snapshot_append_node (snapshot, node);
+  g_ptr_array_add (nodes, wait_for_node (GTK_WIDGET (window), &width, &height));
+  graphene_rect_init (&bounds, 0, 0, width, height);
   if (!GTK_IS_POPOVER (window))
     find_open_popovers (GTK_WIDGET (window), popovers);
+  gtk_snapshot_append_node (snapshot, g_ptr_array_index (nodes, 0));
   for (guint i = 0; i < popovers->len; i++)
     {
       GtkWidget *popover = g_ptr_array_index (popovers, i);
       int pw, ph;
-      g_autoptr (GskRenderNode) pnode = wait_for_node (popover, &pw, &ph);
+      GskRenderNode *pnode = wait_for_node (popover, &pw, &ph);
       double x, y;
 
+      g_ptr_array_add (nodes, pnode);
       popover_origin (GTK_WIDGET (window), popover, &x, &y);
       g_test_message ("%s: a popover of %d x %d at %.0f, %.0f", name, pw, ph, x, y);
+      graphene_rect_union (&bounds, &GRAPHENE_RECT_INIT ((float) x, (float) y, pw, ph), &bounds);
       gtk_snapshot_save (snapshot);
       gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((float) x, (float) y));
       gtk_snapshot_append_node (snapshot, pnode);
       gtk_snapshot_restore (snapshot);
     }
-  g_clear_pointer (&node, gsk_render_node_unref);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   texture = gsk_renderer_render_texture (
-      gtk_native_get_renderer (gtk_widget_get_native (GTK_WIDGET (window))), node,
-      &GRAPHENE_RECT_INIT (0, 0, width, height));
+      gtk_native_get_renderer (gtk_widget_get_native (GTK_WIDGET (window))), node, &bounds);
   g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("wrote %s (%d x %d)", path, width, height);
+  g_test_message ("wrote %s (%d x %d)", path, gdk_texture_get_width (texture),
+                  gdk_texture_get_height (texture));
 }
 
 /* The results the window shows equal the core search with the same settings. */
@@ -760,6 +766,8 @@ assert_mp_progress (SaWindow *window, SaTuningRow *row)
       g_assert_cmpfloat (p, <=, 1);
       g_assert_cmpfloat (gtk_progress_bar_get_fraction (bar), ==, p);
       g_assert_cmpstr (gtk_label_get_text (status), ==, text);
+      if (p > 0 && last == 0) /* once, for people to look at */
+        save_png (window, "window-mp-computing.png");
       last = p;
       looks++;
       g_main_context_iteration (NULL, FALSE);
@@ -1291,7 +1299,8 @@ test_screenshots (void)
       = g_test_build_filename (G_TEST_DIST, "data", "tutorial", "metadata.csv", NULL);
   g_autoptr (SaCollection) c = sa_collection_load (npz, csv, NULL, NULL);
   static const int sizes[][2] = { { 900, 600 }, { 1400, 900 } };
-  static const char *pages[] = { "welcome", "no-query", "list", "compare", "no-match" };
+  static const char *pages[]
+      = { "welcome", "no-query", "list", "compare", "no-match", "quality", "suggestion" };
   AdwStyleManager *style = adw_style_manager_get_default ();
 
   for (int dark = 0; dark < 2; dark++)
@@ -1317,6 +1326,20 @@ test_screenshots (void)
               if (g_str_equal (pages[p], "no-match"))
                 gtk_editable_set_text (GTK_EDITABLE (child (window, "search_entry")),
                                        "no such artist anywhere");
+              if (g_str_equal (pages[p], "quality"))
+                {
+                  /* the popover, drawn over the window where it opens */
+                  gtk_menu_button_popup (GTK_MENU_BUTTON (child (window, "quality_button")));
+                  spin (100);
+                  g_assert_true (wait_for (quality_measured, window, 120));
+                }
+              if (g_str_equal (pages[p], "suggestion"))
+                {
+                  double w[SA_MAX_SETS] = { 0.8, 0.35 };
+                  sa_weights_panel_show_suggestion (
+                      SA_WEIGHTS_PANEL (child (window, "weights_panel")), w,
+                      "Suggested rp 0.80, ssd 0.35: 12 of 15 marked pairs in order, 9 now");
+                }
             }
           spin (400);
           save_png (window, name);

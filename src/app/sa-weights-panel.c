@@ -29,7 +29,9 @@ struct _SaWeightsPanel
   GtkWidget parent_instance;
 
   GtkGrid *grid;
+  GtkLabel *rp_label;
   GtkScale *rp_scale;
+  GtkLabel *ssd_label;
   GtkScale *ssd_scale;
   GtkDropDown *metric_dropdown;
   GtkSpinButton *results_spin;
@@ -117,6 +119,7 @@ add_extra_slider (SaWeightsPanel *self, guint set_index, const SaFeatureSet *set
   gtk_widget_set_hexpand (scale, TRUE);
   gtk_widget_set_tooltip_text (scale, tip);
   g_object_set_data (G_OBJECT (scale), "set", GUINT_TO_POINTER (set_index));
+  g_object_set_data (G_OBJECT (scale), "label", label);
   g_signal_connect_swapped (scale, "value-changed", G_CALLBACK (on_weight_changed), self);
   gtk_box_append (GTK_BOX (row), label);
   gtk_box_append (GTK_BOX (row), scale);
@@ -221,6 +224,7 @@ clear_marks (SaWeightsPanel *self)
     {
       gtk_scale_clear_marks (scales[i]);
       gtk_widget_remove_css_class (GTK_WIDGET (scales[i]), "suggestion");
+      gtk_widget_remove_css_class (g_object_get_data (G_OBJECT (scales[i]), "label"), "suggestion");
       gtk_accessible_reset_property (GTK_ACCESSIBLE (scales[i]),
                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
     }
@@ -247,6 +251,7 @@ sa_weights_panel_show_suggestion (SaWeightsPanel *self, const double *weights, c
 
       gtk_scale_add_mark (scales[i], weights[sets[i]], GTK_POS_BOTTOM, markup);
       gtk_widget_add_css_class (GTK_WIDGET (scales[i]), "suggestion");
+      gtk_widget_add_css_class (g_object_get_data (G_OBJECT (scales[i]), "label"), "suggestion");
       gtk_accessible_update_property (GTK_ACCESSIBLE (scales[i]),
                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
     }
@@ -426,7 +431,9 @@ sa_weights_panel_class_init (SaWeightsPanelClass *klass)
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/soundalike/Soundalike/sa-weights-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, grid);
+  gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, rp_label);
   gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, rp_scale);
+  gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, ssd_label);
   gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, ssd_scale);
   gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, metric_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, results_spin);
@@ -452,6 +459,9 @@ sa_weights_panel_init (SaWeightsPanel *self)
       GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))), GTK_ORIENTATION_VERTICAL);
   self->rp_set = self->ssd_set = -1;
   self->extra = g_ptr_array_new ();
+  /* the label of each slider, that follows it when marks take room below it */
+  g_object_set_data (G_OBJECT (self->rp_scale), "label", self->rp_label);
+  g_object_set_data (G_OBJECT (self->ssd_scale), "label", self->ssd_label);
   gtk_scale_set_format_value_func (self->rp_scale, format_weight, NULL, NULL);
   gtk_scale_set_format_value_func (self->ssd_scale, format_weight, NULL, NULL);
   bind_settings (self);
