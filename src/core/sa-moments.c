@@ -50,9 +50,9 @@ sa_moments_unref (SaMoments *m)
   g_free (m);
 }
 
+/* in a GLib atomic reference-counted box */
 struct _SaMomentsProgress
 {
-  gint ref_count;
   gint done;  /* tracks finished */
   gint total; /* 0 until the work is known */
 };
@@ -60,24 +60,20 @@ struct _SaMomentsProgress
 SaMomentsProgress *
 sa_moments_progress_new (void)
 {
-  SaMomentsProgress *p = g_new0 (SaMomentsProgress, 1);
-
-  p->ref_count = 1;
-  return p;
+  return g_atomic_rc_box_new0 (SaMomentsProgress);
 }
 
 SaMomentsProgress *
 sa_moments_progress_ref (SaMomentsProgress *p)
 {
-  g_atomic_int_inc (&p->ref_count);
-  return p;
+  return g_atomic_rc_box_acquire (p);
 }
 
 void
 sa_moments_progress_unref (SaMomentsProgress *p)
 {
-  if (p && g_atomic_int_dec_and_test (&p->ref_count))
-    g_free (p);
+  if (p)
+    g_atomic_rc_box_release (p);
 }
 
 double
