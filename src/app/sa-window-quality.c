@@ -4,14 +4,19 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Mutual proximity: when the switch is on and the metric has it (Euclidean, Manhattan), the
- * moments are read from their cache or computed in a thread (sa_moments_get_async); the
- * window stays usable and ranks by the plain distance until they are there.  A new
+ * moments are read from their cache or computed in a thread (sa_moments_get_async_with_progress,
+ * read every PROGRESS_TICK_MS for the tuning row's bar); the window stays usable and ranks by
+ * the plain distance until they are there.  A new
  * collection or metric cancels a computation that is no longer wanted.
  *
  * Marks: a result is a good or a bad match for the query (win.mark, win.mark-good,
  * win.mark-bad); they are saved beside the collection after every change (sa-marks.h) and
  * shown on the rows.  A damaged marks file is left alone: marks are then kept only until
  * the window closes, and the user is told.
+ *
+ * Tags: the tag file the user opened and the quality panel's label choice are remembered per
+ * collection (GSettings tag-files, label-columns) and restored when it opens again; a
+ * remembered file that is gone or damaged is said in a message, and nothing else changes.
  *
  * Suggested weights (win.suggest-weights): shown on the sliders first (sa-weights-panel.h),
  * applied by win.apply-suggestion; win.undo-weights (the bar's "Restore Previous Weights",
