@@ -32,6 +32,7 @@
 #include "sa-search.h"
 #include "sa-track.h"
 #include "sa-window.h"
+#include "sa-weights-panel.h"
 
 static void
 spin (guint ms)
@@ -115,16 +116,74 @@ render_texture (GtkWidget *w, int *width, int *height)
                                       &GRAPHENE_RECT_INIT (0, 0, *width, *height));
 }
 
+/* The popovers open in @w's widget tree. */
+static void
+find_open_popovers (GtkWidget *w, GPtrArray *out)
+{
+  if (GTK_IS_POPOVER (w) && gtk_widget_get_mapped (w))
+    g_ptr_array_add (out, w);
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    find_open_popovers (c, out);
+}
+
+/* Where @popover's widget is in @window's coordinates: a popover is a surface of its own
+ * (a popup), placed relative to the window's surface; each surface has its widget at an
+ * offset (the window's shadow, say). */
+static void
+popover_origin (GtkWidget *window, GtkWidget *popover, double *x, double *y)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (popover));
+  double wx, wy, px, py;
+
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &wx, &wy);
+  gtk_native_get_surface_transform (GTK_NATIVE (popover), &px, &py);
+  *x = gdk_popup_get_position_x (GDK_POPUP (surface)) + px - wx;
+  *y = gdk_popup_get_position_y (GDK_POPUP (surface)) + py - wy;
+}
+
+/* A PNG of @window (or of a popover alone) as it is seen: the window's own drawing holds
+ * none of its open popovers, so each is drawn over it where its surface is (the picture
+ * grows when a popover reaches past the window's edge, as it does on the screen). */
 static void
 save_png (SaWindow *window, const char *name)
 {
   g_autoptr (GdkTexture) texture = NULL;
   g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+  g_autoptr (GPtrArray) popovers = g_ptr_array_new ();
+  g_autoptr (GPtrArray) nodes
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) gsk_render_node_unref);
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+  graphene_rect_t bounds;
   int width, height;
 
-  texture = render_texture (GTK_WIDGET (window), &width, &height);
+  g_ptr_array_add (nodes, wait_for_node (GTK_WIDGET (window), &width, &height));
+  graphene_rect_init (&bounds, 0, 0, width, height);
+  if (!GTK_IS_POPOVER (window))
+    find_open_popovers (GTK_WIDGET (window), popovers);
+  gtk_snapshot_append_node (snapshot, g_ptr_array_index (nodes, 0));
+  for (guint i = 0; i < popovers->len; i++)
+    {
+      GtkWidget *popover = g_ptr_array_index (popovers, i);
+      int pw, ph;
+      GskRenderNode *pnode = wait_for_node (popover, &pw, &ph);
+      double x, y;
+
+      g_ptr_array_add (nodes, pnode);
+      popover_origin (GTK_WIDGET (window), popover, &x, &y);
+      g_test_message ("%s: a popover of %d x %d at %.0f, %.0f", name, pw, ph, x, y);
+      graphene_rect_union (&bounds, &GRAPHENE_RECT_INIT ((float) x, (float) y, pw, ph), &bounds);
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((float) x, (float) y));
+      gtk_snapshot_append_node (snapshot, pnode);
+      gtk_snapshot_restore (snapshot);
+    }
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (
+      gtk_native_get_renderer (gtk_widget_get_native (GTK_WIDGET (window))), node, &bounds);
   g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("wrote %s (%d x %d)", path, width, height);
+  g_test_message ("wrote %s (%d x %d)", path, gdk_texture_get_width (texture),
+                  gdk_texture_get_height (texture));
 }
 
 /* The results the window shows equal the core search with the same settings. */
@@ -682,6 +741,44 @@ assert_results_match_mp (SaWindow *window, SaCollection *c, SaMetric metric, SaM
     }
 }
 
+/* While the moments are computed the row shows a bar and "Computing… N %" that only grow,
+ * from 0; when they are there, "Ready" and no bar.  (The fixture is small: the bar may go
+ * from 0 to done between two looks.) */
+static void
+assert_mp_progress (SaWindow *window, SaTuningRow *row)
+{
+  GtkProgressBar *bar = GTK_PROGRESS_BAR (child (window, "mp_progress"));
+  GtkLabel *status = GTK_LABEL (child (window, "status_label"));
+  double last = 0;
+  guint looks = 0;
+  gint64 end = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+  g_assert_cmpfloat (sa_tuning_row_get_progress (row), ==, 0);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  g_assert_cmpstr (gtk_label_get_text (status), ==, "Computing… 0%");
+  while (sa_tuning_row_get_state (row) == SA_MP_STATE_COMPUTING && g_get_monotonic_time () < end)
+    {
+      double p = sa_tuning_row_get_progress (row);
+      g_autofree char *percent = sa_format_percent (p, 0);
+      g_autofree char *text = g_strdup_printf ("Computing… %s", percent);
+
+      g_assert_cmpfloat (p, >=, last);
+      g_assert_cmpfloat (p, <=, 1);
+      g_assert_cmpfloat (gtk_progress_bar_get_fraction (bar), ==, p);
+      g_assert_cmpstr (gtk_label_get_text (status), ==, text);
+      if (p > 0 && last == 0) /* once, for people to look at */
+        save_png (window, "window-mp-computing.png");
+      last = p;
+      looks++;
+      g_main_context_iteration (NULL, FALSE);
+    }
+  g_test_message ("moments: %u looks at the progress, the last at %.2f", looks, last);
+  g_assert_cmpint (sa_tuning_row_get_state (row), !=, SA_MP_STATE_COMPUTING);
+  g_assert_cmpfloat (sa_tuning_row_get_progress (row), ==, 1);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  g_assert_cmpstr (gtk_label_get_text (status), ==, "Ready");
+}
+
 static gboolean
 quality_measured (SaWindow *w)
 {
@@ -756,6 +853,9 @@ test_quality (void)
   g_autofree char *npz = g_build_filename (dir, "features.npz", NULL);
   g_autofree char *csv = g_build_filename (dir, "metadata.csv", NULL);
   g_autofree char *marks_path = NULL;
+  g_autofree char *src_tags_path = g_test_build_filename (
+      G_TEST_DIST, "data", "ismir2018_tut_part_2_similarity_labels_subset.csv", NULL);
+  g_autofree char *tags = g_build_filename (dir, "tags.csv", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (SaCollection) c = NULL;
   g_autoptr (SaMoments) moments = NULL;
@@ -766,6 +866,7 @@ test_quality (void)
   SaTuningRow *row;
   GtkRange *rp, *ssd;
   guint query = 404, good, bad;
+  double r0 = 0, s0 = 0;
 
   /* a copy of the fixture: marks and moments are written beside the collection */
   g_mkdir_with_parents (dir, 0755);
@@ -778,6 +879,7 @@ test_quality (void)
   g_assert_no_error (error);
   marks_path = sa_marks_default_path (c);
   g_unlink (marks_path);
+  g_unlink (tags);
   {
     g_autofree char *cache = sa_moments_cache_path (c, SA_METRIC_EUCLIDEAN, TRUE, 0);
     g_unlink (cache);
@@ -798,7 +900,7 @@ test_quality (void)
   sa_tuning_row_set_mutual_proximity (row, TRUE);
   g_assert_cmpint (sa_tuning_row_get_state (row), ==, SA_MP_STATE_COMPUTING);
   assert_results_match_mp (window, c, SA_METRIC_EUCLIDEAN, NULL, 0.5, 0.9); /* until ready */
-  g_assert_true (wait_for (mp_settled, window, 120));
+  assert_mp_progress (window, row);
   g_assert_cmpint (sa_tuning_row_get_state (row), ==, SA_MP_STATE_READY);
   moments = sa_moments_get (c, SA_METRIC_EUCLIDEAN, TRUE, 0, NULL, &error); /* the cache */
   g_assert_no_error (error);
@@ -857,25 +959,125 @@ test_quality (void)
   spin (300);
   save_png (window, "window-marks.png");
 
-  /* 3. Suggest Weights: to the sliders at once, Undo puts the previous ones back.  The marks
-   * say the bad result belongs after the good one: more rhythm or more timbre does that. */
-  gtk_range_set_value (rp, 0.3);
-  gtk_range_set_value (ssd, 0.8);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.suggest-weights", NULL);
-  g_test_message ("%s", sa_window_get_message (window));
-  g_assert_nonnull (strstr (sa_window_get_message (window), "Suggested"));
-  g_assert_nonnull (strstr (sa_window_get_message (window), "of 1 marked pair "));
+  /* 3. Suggest Weights: shown on the sliders, which stay; Apply moves them (the results follow);
+   * Restore puts back the exact weights from before.  The sliders start where the marked
+   * pair is out of order, so that the suggestion has to move them. */
   {
-    double w[2] = { gtk_range_get_value (rp), gtk_range_get_value (ssd) };
     g_autoptr (SaSearch) s = sa_search_new (c);
+    gboolean found = FALSE;
     sa_search_set_exclude (s, SA_EXCLUDE_SAME_FILE);
     sa_search_set_query (s, query);
+    /* the nearest such setting to the tutorial's 0.5/0.9 */
+    for (int i = 0; i <= 20; i++)
+      for (int j = 1; j <= 20; j++)
+        {
+          double w[2] = { i / 20.0, j / 20.0 };
+          if (sa_search_distance (s, w, good) > sa_search_distance (s, w, bad)
+              && (!found || hypot (w[0] - 0.5, w[1] - 0.9) < hypot (r0 - 0.5, s0 - 0.9)))
+            {
+              r0 = w[0];
+              s0 = w[1];
+              found = TRUE;
+            }
+        }
+    g_assert_true (found);
+    g_test_message ("the marked pair is out of order at rp %.2f, ssd %.2f", r0, s0);
+  }
+  gtk_range_set_value (rp, r0);
+  gtk_range_set_value (ssd, s0);
+  {
+    SaWeightsPanel *panel = SA_WEIGHTS_PANEL (child (window, "weights_panel"));
+    GtkStack *stack = GTK_STACK (child (window, "tuning_stack"));
+    GtkWidget *bar = child (window, "suggestion_bar");
+    GtkLabel *summary = GTK_LABEL (child (window, "suggestion_label"));
+    double w[SA_MAX_SETS];
+    g_autoptr (SaSearch) s = sa_search_new (c);
+    guint good_at = G_MAXUINT, bad_at = G_MAXUINT;
+
+    sa_search_set_exclude (s, SA_EXCLUDE_SAME_FILE);
+    sa_search_set_query (s, query);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.suggest-weights", NULL);
+    g_test_message ("%s", gtk_label_get_text (summary));
+    g_assert_cmpint (sa_weights_panel_get_suggestion_state (panel), ==, SA_SUGGESTION_SHOWN);
+    g_assert_true (gtk_stack_get_visible_child (stack) == bar);
+    g_assert_true (g_str_has_prefix (gtk_label_get_text (summary), "Suggested rp "));
+    g_assert_nonnull (strstr (gtk_label_get_text (summary), "1 of 1 marked pair in order, 0 now"));
+    g_assert_true (gtk_widget_get_visible (child (window, "apply_suggestion_button")));
+    g_assert_false (gtk_widget_get_visible (child (window, "restore_weights_button")));
+    g_assert_true (gtk_widget_get_visible (child (window, "dismiss_suggestion_button")));
+    /* keyboard: the focus is on Apply */
+    g_assert_true (gtk_window_get_focus (GTK_WINDOW (window))
+                   == child (window, "apply_suggestion_button"));
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (rp), "suggestion"));
+    g_assert_cmpfloat (gtk_range_get_value (rp), ==, r0); /* not moved */
+    g_assert_cmpfloat (gtk_range_get_value (ssd), ==, s0);
+    assert_results_match_mp (window, c, SA_METRIC_EUCLIDEAN, NULL, r0, s0);
+    /* a slider moved by hand makes it stale */
+    gtk_range_set_value (rp, r0 == 1 ? 0.99 : r0 + 0.01);
+    g_assert_cmpint (sa_weights_panel_get_suggestion_state (panel), ==, SA_SUGGESTION_NONE);
+    g_assert_true (gtk_stack_get_visible_child (stack) != bar);
+    g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (rp), "suggestion"));
+    gtk_range_set_value (rp, r0);
+    /* so does a new metric; Dismiss hides it and nothing moves */
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.suggest-weights", NULL);
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (child (window, "metric_dropdown")), 1);
+    g_assert_cmpint (sa_weights_panel_get_suggestion_state (panel), ==, SA_SUGGESTION_NONE);
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (child (window, "metric_dropdown")), 0);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.suggest-weights", NULL);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.dismiss-suggestion", NULL);
+    g_assert_cmpint (sa_weights_panel_get_suggestion_state (panel), ==, SA_SUGGESTION_NONE);
+    g_assert_true (gtk_stack_get_visible_child (stack) != bar);
+    g_assert_cmpfloat (gtk_range_get_value (rp), ==, r0);
+    g_assert_cmpfloat (gtk_range_get_value (ssd), ==, s0);
+    /* shown again: a picture, then Apply */
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.suggest-weights", NULL);
+    g_assert_true (sa_weights_panel_get_suggestion (panel, w));
+    spin (300);
+    save_png (window, "window-suggestion.png");
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.apply-suggestion", NULL);
+    g_assert_cmpint (sa_weights_panel_get_suggestion_state (panel), ==, SA_SUGGESTION_APPLIED);
+    g_assert_cmpfloat (gtk_range_get_value (rp), ==, w[0]);
+    g_assert_cmpfloat (gtk_range_get_value (ssd), ==, w[1]);
+    g_assert_true (w[0] != r0 || w[1] != s0); /* moved */
+    for (guint i = 0; i < g_list_model_get_n_items (sa_window_get_results (window)); i++)
+      {
+        guint t = result_track (window, i);
+        good_at = t == good ? i : good_at;
+        bad_at = t == bad ? i : bad_at;
+      }
+    g_assert_cmpuint (good_at, <, bad_at); /* re-ranked: the good match first */
+    g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (rp), "suggestion"));
+    assert_results_match_mp (window, c, SA_METRIC_EUCLIDEAN, NULL, w[0], w[1]);
     /* the suggestion puts the pair in order */
     g_assert_cmpfloat (sa_search_distance (s, w, good), <, sa_search_distance (s, w, bad));
+    g_assert_nonnull (strstr (sa_window_get_message (window), "applied"));
+    g_assert_true (gtk_widget_get_visible (child (window, "restore_weights_button")));
+    g_assert_false (gtk_widget_get_visible (child (window, "apply_suggestion_button")));
+    g_assert_true (g_str_has_prefix (gtk_label_get_text (summary), "Weights rp "));
+    spin (300);
+    save_png (window, "window-suggestion-applied.png");
+    /* Restore Previous Weights: exactly the ones before */
+    g_test_message ("suggested %.17g %.17g", w[0], w[1]);
+    /* the button, as the keyboard does it (it clicks a moment later) */
+    g_assert_true (gtk_window_get_focus (GTK_WINDOW (window))
+                   == child (window, "restore_weights_button"));
+    g_assert_true (gtk_widget_activate (child (window, "restore_weights_button")));
+    spin (400);
+    g_assert_cmpfloat (gtk_range_get_value (rp), ==, r0);
+    g_assert_cmpfloat (gtk_range_get_value (ssd), ==, s0);
+    g_assert_true (gtk_stack_get_visible_child (stack) != bar);
+    assert_results_match_mp (window, c, SA_METRIC_EUCLIDEAN, NULL, r0, s0);
+    g_assert_nonnull (strstr (sa_window_get_message (window), "restored"));
+    spin (100);
+    /* the focus, which was on the bar's button, is back on Suggest Weights */
+    g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) == child (window, "suggest_button"));
+    /* a new collection clears a suggestion */
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.suggest-weights", NULL);
+    sa_window_set_collection (window, c);
+    g_assert_cmpint (sa_weights_panel_get_suggestion_state (panel), ==, SA_SUGGESTION_NONE);
+    g_assert_true (gtk_stack_get_visible_child (stack) != bar);
+    sa_window_select_track (window, query);
   }
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-weights", NULL);
-  g_assert_cmpfloat (gtk_range_get_value (rp), ==, 0.3);
-  g_assert_cmpfloat (gtk_range_get_value (ssd), ==, 0.8);
   gtk_range_set_value (rp, 0.5);
   gtk_range_set_value (ssd, 0.9);
 
@@ -933,9 +1135,12 @@ test_quality (void)
                                   : SA_MARK_NONE);
     }
   /* 5. tags: a damaged tag file changes nothing; the tutorial's shows on the query and the
-   * results, and is the quality panel's relevance */
+   * results, and is the quality panel's relevance (a copy: it is removed below) */
+  g_assert_true (g_file_get_contents (src_tags_path, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (tags, contents, length, NULL));
+  g_clear_pointer (&contents, g_free);
   {
-    g_autofree char *tags = g_test_build_filename (
+    g_autofree char *src_tags = g_test_build_filename (
         G_TEST_DIST, "data", "ismir2018_tut_part_2_similarity_labels_subset.csv", NULL);
     g_autofree char *bad_tags = g_build_filename (dir, "bad-tags.csv", NULL);
     g_autoptr (SaLabels) l = sa_labels_load_tags (c, tags, &error);
@@ -997,6 +1202,70 @@ test_quality (void)
   g_assert_true (wait_for (mp_settled, window, 120));
   sa_tuning_row_set_mutual_proximity (SA_TUNING_ROW (child (window, "tuning_row")), FALSE);
   close_window (window);
+
+  /* 6. the tag file and the label column are remembered for the collection */
+  window = new_window (1400, 900);
+  sa_window_set_collection (window, c);
+  sa_window_select_track (window, query);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (child (window, "label_dropdown"))),
+                    ==, 1); /* "Tags" */
+  g_assert_cmpstr (
+      gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (
+                                      GTK_DROP_DOWN (child (window, "label_dropdown")))),
+                                  1),
+      ==, "Tags");
+  {
+    g_autoptr (SaLabels) l = sa_labels_load_tags (c, tags, &error);
+    g_autoptr (SaResult) r = g_list_model_get_item (sa_window_get_results (window), 0);
+    g_autofree char *d = NULL;
+    g_assert_no_error (error);
+    d = sa_labels_describe (l, sa_result_get_index (r));
+    g_assert_cmpstr (sa_result_get_tags (r), ==, d);
+  }
+  /* another label column, chosen by the user: remembered too */
+  {
+    GtkDropDown *labels = GTK_DROP_DOWN (child (window, "label_dropdown"));
+    GListModel *names = gtk_drop_down_get_model (labels);
+    for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+      if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (names), i), "album"))
+        gtk_drop_down_set_selected (labels, i);
+  }
+  close_window (window);
+  window = new_window (1400, 900);
+  sa_window_set_collection (window, c);
+  {
+    GtkDropDown *labels = GTK_DROP_DOWN (child (window, "label_dropdown"));
+    g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (labels)),
+                                                 gtk_drop_down_get_selected (labels)),
+                     ==, "album");
+  }
+  close_window (window);
+  /* the remembered tag file damaged, then gone: said quietly, nothing else changes */
+  g_assert_true (g_file_set_contents (tags, ",rock,pop\n22356,1,x\n", -1, NULL));
+  window = new_window (1400, 900);
+  sa_window_set_collection (window, c);
+  g_test_message ("%s", sa_window_get_message (window));
+  g_assert_nonnull (strstr (sa_window_get_message (window), "could not be read"));
+  g_assert_nonnull (strstr (sa_window_get_message (window), "tags.csv"));
+  {
+    GListModel *names = gtk_drop_down_get_model (GTK_DROP_DOWN (child (window, "label_dropdown")));
+    for (guint i = 0; i < g_list_model_get_n_items (names); i++) /* no "Tags" */
+      g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (names), i), !=, "Tags");
+    g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (names),
+                                                 gtk_drop_down_get_selected (GTK_DROP_DOWN (
+                                                     child (window, "label_dropdown")))),
+                     ==, "album"); /* still the column chosen */
+  }
+  close_window (window);
+  g_unlink (tags);
+  window = new_window (1400, 900);
+  sa_window_set_collection (window, c);
+  g_test_message ("%s", sa_window_get_message (window));
+  g_assert_nonnull (strstr (sa_window_get_message (window), "is gone"));
+  g_assert_nonnull (strstr (sa_window_get_message (window), "tags.csv"));
+  sa_window_select_track (window, query);
+  g_assert_true (sa_window_get_query (window) == (int) query);
+  close_window (window);
 }
 
 /* The mean brightness (0..1) of a PNG the window wrote. */
@@ -1030,7 +1299,8 @@ test_screenshots (void)
       = g_test_build_filename (G_TEST_DIST, "data", "tutorial", "metadata.csv", NULL);
   g_autoptr (SaCollection) c = sa_collection_load (npz, csv, NULL, NULL);
   static const int sizes[][2] = { { 900, 600 }, { 1400, 900 } };
-  static const char *pages[] = { "welcome", "no-query", "list", "compare", "no-match" };
+  static const char *pages[]
+      = { "welcome", "no-query", "list", "compare", "no-match", "quality", "suggestion" };
   AdwStyleManager *style = adw_style_manager_get_default ();
 
   for (int dark = 0; dark < 2; dark++)
@@ -1056,6 +1326,20 @@ test_screenshots (void)
               if (g_str_equal (pages[p], "no-match"))
                 gtk_editable_set_text (GTK_EDITABLE (child (window, "search_entry")),
                                        "no such artist anywhere");
+              if (g_str_equal (pages[p], "quality"))
+                {
+                  /* the popover, drawn over the window where it opens */
+                  gtk_menu_button_popup (GTK_MENU_BUTTON (child (window, "quality_button")));
+                  spin (100);
+                  g_assert_true (wait_for (quality_measured, window, 120));
+                }
+              if (g_str_equal (pages[p], "suggestion"))
+                {
+                  double w[SA_MAX_SETS] = { 0.8, 0.35 };
+                  sa_weights_panel_show_suggestion (
+                      SA_WEIGHTS_PANEL (child (window, "weights_panel")), w,
+                      "Suggested rp 0.80, ssd 0.35: 12 of 15 marked pairs in order, 9 now");
+                }
             }
           spin (400);
           save_png (window, name);

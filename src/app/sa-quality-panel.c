@@ -53,6 +53,7 @@ struct _SaQualityPanel
 enum
 {
   OPEN_TRACK,
+  LABEL_CHANGED,
   N_SIGNALS
 };
 
@@ -314,9 +315,53 @@ sa_quality_panel_set_tag_file (SaQualityPanel *self, const char *path)
   schedule (self);
 }
 
+char *
+sa_quality_panel_dup_label_choice (SaQualityPanel *self)
+{
+  guint i = gtk_drop_down_get_selected (self->label_dropdown);
+
+  g_return_val_if_fail (SA_IS_QUALITY_PANEL (self), NULL);
+
+  if (self->tag_path && i == 1)
+    return g_strdup ("tags");
+  if (self->tag_path && i > 1)
+    i--;
+  if (i > 0 && i - 1 < self->columns->len)
+    return g_strconcat ("column:", (const char *) g_ptr_array_index (self->columns, i - 1), NULL);
+  return g_strdup ("none");
+}
+
+gboolean
+sa_quality_panel_set_label_choice (SaQualityPanel *self, const char *choice)
+{
+  guint offset = self->tag_path ? 1 : 0;
+
+  g_return_val_if_fail (SA_IS_QUALITY_PANEL (self), FALSE);
+
+  if (g_str_equal (choice, "none"))
+    {
+      gtk_drop_down_set_selected (self->label_dropdown, 0);
+      return TRUE;
+    }
+  if (g_str_equal (choice, "tags") && self->tag_path)
+    {
+      gtk_drop_down_set_selected (self->label_dropdown, 1);
+      return TRUE;
+    }
+  if (g_str_has_prefix (choice, "column:"))
+    for (guint i = 0; i < self->columns->len; i++)
+      if (g_str_equal (g_ptr_array_index (self->columns, i), choice + strlen ("column:")))
+        {
+          gtk_drop_down_set_selected (self->label_dropdown, i + 1 + offset);
+          return TRUE;
+        }
+  return FALSE;
+}
+
 static void
 on_label_changed (SaQualityPanel *self)
 {
+  g_signal_emit (self, signals[LABEL_CHANGED], 0);
   schedule (self);
 }
 
@@ -368,6 +413,8 @@ sa_quality_panel_class_init (SaQualityPanelClass *klass)
   widget_class->map = sa_quality_panel_map;
   signals[OPEN_TRACK] = g_signal_new ("open-track", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                       NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[LABEL_CHANGED] = g_signal_new ("label-changed", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/soundalike/Soundalike/sa-quality-panel.ui");

@@ -25,6 +25,11 @@ void sa_quality_panel_set_tag_file (SaQualityPanel *self, const char *path);
  * a moment after the last change, while the panel is shown. */
 void sa_quality_panel_set_setting (SaQualityPanel *self, SaMetric metric, gboolean standardize,
                                    const double *weights, SaMoments *moments);
+/* The label choice as a string to keep: "none", "tags" (the tag file) or "column:NAME".
+ * Signal "label-changed": the choice changed (by the user or by the calls here). */
+char *sa_quality_panel_dup_label_choice (SaQualityPanel *self);
+/* FALSE (nothing changes) when the choice is not offered: no tag file, no such column. */
+gboolean sa_quality_panel_set_label_choice (SaQualityPanel *self, const char *choice);
 /* Whether a measurement is pending or running (for tests). */
 gboolean sa_quality_panel_is_busy (SaQualityPanel *self);
 /* Signal "open-track" (guint track): a hub was clicked. */

@@ -4,14 +4,16 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The switch says what the user wants; the window computes the moments in the background
- * and reports back with set_state(): a spinner and "Computing…" while it works, and the
- * switch made insensitive, with the reason, for a metric that has no mutual proximity.
+ * and reports back with set_state() and set_progress(): a progress bar and "Computing… 42 %"
+ * while it works, "Ready" when MP ranks the results, and the switch made insensitive, with
+ * the reason, for a metric that has no mutual proximity.
  * The button activates win.suggest-weights.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "sa-format.h"
 #include "sa-quality-panel.h"
 #include "sa-tuning-row.h"
 
@@ -21,13 +23,14 @@ struct _SaTuningRow
 
   GtkLabel *mp_label;
   GtkSwitch *mp_switch;
-  GtkSpinner *spinner;
+  GtkProgressBar *mp_progress;
   GtkLabel *status_label;
   GtkButton *suggest_button;
   GtkMenuButton *quality_button;
   SaQualityPanel *quality_panel;
 
   SaMpState state;
+  double progress;
   GSettings *settings;
 };
 
@@ -69,6 +72,42 @@ sa_tuning_row_get_state (SaTuningRow *self)
   return self->state;
 }
 
+gboolean
+sa_tuning_row_focus_suggest (SaTuningRow *self)
+{
+  g_return_val_if_fail (SA_IS_TUNING_ROW (self), FALSE);
+  return gtk_widget_grab_focus (GTK_WIDGET (self->suggest_button));
+}
+
+double
+sa_tuning_row_get_progress (SaTuningRow *self)
+{
+  g_return_val_if_fail (SA_IS_TUNING_ROW (self), 0);
+  return self->progress;
+}
+
+static void
+show_progress (SaTuningRow *self)
+{
+  g_autofree char *percent = sa_format_percent (self->progress, 0);
+  /* Translators: the moments of mutual proximity being computed; %s is a percentage */
+  g_autofree char *text = g_strdup_printf (_ ("Computing… %s"), percent);
+
+  gtk_progress_bar_set_fraction (self->mp_progress, self->progress);
+  gtk_label_set_text (self->status_label, text);
+}
+
+void
+sa_tuning_row_set_progress (SaTuningRow *self, double fraction)
+{
+  g_return_if_fail (SA_IS_TUNING_ROW (self));
+
+  if (self->state != SA_MP_STATE_COMPUTING)
+    return;
+  self->progress = CLAMP (fraction, 0, 1);
+  show_progress (self);
+}
+
 void
 sa_tuning_row_set_state (SaTuningRow *self, SaMpState state, const char *detail)
 {
@@ -76,11 +115,16 @@ sa_tuning_row_set_state (SaTuningRow *self, SaMpState state, const char *detail)
 
   g_return_if_fail (SA_IS_TUNING_ROW (self));
 
+  if (state != SA_MP_STATE_COMPUTING || self->state != SA_MP_STATE_COMPUTING)
+    self->progress = state == SA_MP_STATE_READY ? 1 : 0;
   self->state = state;
   switch (state)
     {
       case SA_MP_STATE_COMPUTING:
-        text = _ ("Computing…");
+        break;
+      case SA_MP_STATE_READY:
+        /* Translators: mutual proximity ranks the results now */
+        text = C_ ("mutual proximity", "Ready");
         break;
       case SA_MP_STATE_UNAVAILABLE:
         text = _ ("Not for cosine distance");
@@ -88,14 +132,15 @@ sa_tuning_row_set_state (SaTuningRow *self, SaMpState state, const char *detail)
       case SA_MP_STATE_FAILED:
         text = _ ("Not available");
         break;
-      case SA_MP_STATE_READY:
       case SA_MP_STATE_OFF:
         break;
     }
-  gtk_label_set_text (self->status_label, text);
+  if (state == SA_MP_STATE_COMPUTING)
+    show_progress (self);
+  else
+    gtk_label_set_text (self->status_label, text);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), detail);
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), state == SA_MP_STATE_COMPUTING);
-  gtk_spinner_set_spinning (self->spinner, state == SA_MP_STATE_COMPUTING);
+  gtk_widget_set_visible (GTK_WIDGET (self->mp_progress), state == SA_MP_STATE_COMPUTING);
   gtk_widget_set_sensitive (GTK_WIDGET (self->mp_switch), state != SA_MP_STATE_UNAVAILABLE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->mp_label), state != SA_MP_STATE_UNAVAILABLE);
   gtk_widget_set_tooltip_text (
@@ -162,7 +207,7 @@ sa_tuning_row_class_init (SaTuningRowClass *klass)
                                                "/io/github/soundalike/Soundalike/sa-tuning-row.ui");
   gtk_widget_class_bind_template_child (widget_class, SaTuningRow, mp_label);
   gtk_widget_class_bind_template_child (widget_class, SaTuningRow, mp_switch);
-  gtk_widget_class_bind_template_child (widget_class, SaTuningRow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, SaTuningRow, mp_progress);
   gtk_widget_class_bind_template_child (widget_class, SaTuningRow, status_label);
   gtk_widget_class_bind_template_child (widget_class, SaTuningRow, suggest_button);
   gtk_widget_class_bind_template_child (widget_class, SaTuningRow, quality_button);

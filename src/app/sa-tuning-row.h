@@ -30,6 +30,11 @@ void sa_tuning_row_set_mutual_proximity (SaTuningRow *self, gboolean on);
 /* What the window made of it; @detail (may be NULL) is shown as the tooltip. */
 void sa_tuning_row_set_state (SaTuningRow *self, SaMpState state, const char *detail);
 SaMpState sa_tuning_row_get_state (SaTuningRow *self);
+/* While computing: how far (0..1), shown as a bar and "Computing… 42 %"; 1 when ready. */
+void sa_tuning_row_set_progress (SaTuningRow *self, double fraction);
+double sa_tuning_row_get_progress (SaTuningRow *self);
+/* The keyboard focus to "Suggest Weights" (FALSE when it cannot take it yet). */
+gboolean sa_tuning_row_focus_suggest (SaTuningRow *self);
 /* The quality panel, in the "Quality" button's popover. */
 SaQualityPanel *sa_tuning_row_get_quality_panel (SaTuningRow *self);
 

@@ -8,10 +8,17 @@
  * getters.  The settings (weights, metric, count, exclusion) are kept in GSettings when the
  * schema is installed: read once at start and written on change, so that a backend that cannot
  * write (no session bus) never moves a slider back.
+ *
+ * A suggestion of weights is shown before it is applied: a mark at the suggested value under
+ * each slider (the sliders do not move) and, in place of the tuning row (so that the results
+ * keep their room), a bar with the summary, "Apply Suggestion" and "Dismiss"; once applied,
+ * the bar offers "Restore Previous Weights".  A slider moved by hand,
+ * a new metric or a new collection makes the suggestion stale: the marks and the bar go.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "sa-format.h"
 #include "sa-weights-panel.h"
@@ -22,18 +29,28 @@ struct _SaWeightsPanel
   GtkWidget parent_instance;
 
   GtkGrid *grid;
+  GtkLabel *rp_label;
   GtkScale *rp_scale;
+  GtkLabel *ssd_label;
   GtkScale *ssd_scale;
   GtkDropDown *metric_dropdown;
   GtkSpinButton *results_spin;
   GtkSwitch *exclude_switch;
   GtkBox *extra_box;
   SaTuningRow *tuning_row;
+  GtkStack *tuning_stack;
+  GtkWidget *suggestion_bar;
+  GtkLabel *suggestion_label;
+  GtkWidget *apply_suggestion_button;
+  GtkWidget *restore_weights_button;
 
   SaCollection *collection;
   int rp_set, ssd_set;
   GPtrArray *extra; /* the GtkScale of each extra set, its set index as data */
   GSettings *settings;
+  SaSuggestionState suggestion_state;
+  double suggestion[SA_MAX_SETS];
+  gboolean setting; /* set_weights() moves the sliders, not the user */
 };
 
 enum
@@ -60,9 +77,19 @@ on_changed (SaWeightsPanel *self)
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
+/* a slider moved: by the user unless set_weights() moves it */
+static void
+on_weight_changed (SaWeightsPanel *self)
+{
+  if (!self->setting)
+    sa_weights_panel_clear_suggestion (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
 static void
 on_metric_changed (SaWeightsPanel *self)
 {
+  sa_weights_panel_clear_suggestion (self);
   g_signal_emit (self, signals[METRIC_CHANGED], 0);
   g_signal_emit (self, signals[CHANGED], 0);
 }
@@ -92,7 +119,8 @@ add_extra_slider (SaWeightsPanel *self, guint set_index, const SaFeatureSet *set
   gtk_widget_set_hexpand (scale, TRUE);
   gtk_widget_set_tooltip_text (scale, tip);
   g_object_set_data (G_OBJECT (scale), "set", GUINT_TO_POINTER (set_index));
-  g_signal_connect_swapped (scale, "value-changed", G_CALLBACK (on_changed), self);
+  g_object_set_data (G_OBJECT (scale), "label", label);
+  g_signal_connect_swapped (scale, "value-changed", G_CALLBACK (on_weight_changed), self);
   gtk_box_append (GTK_BOX (row), label);
   gtk_box_append (GTK_BOX (row), scale);
   gtk_box_append (self->extra_box, row);
@@ -106,6 +134,7 @@ sa_weights_panel_set_collection (SaWeightsPanel *self, SaCollection *collection)
 
   g_return_if_fail (SA_IS_WEIGHTS_PANEL (self));
 
+  sa_weights_panel_clear_suggestion (self);
   g_set_object (&self->collection, collection);
   g_ptr_array_set_size (self->extra, 0);
   while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->extra_box))))
@@ -143,6 +172,7 @@ sa_weights_panel_set_weights (SaWeightsPanel *self, const double *weights)
 {
   g_return_if_fail (SA_IS_WEIGHTS_PANEL (self) && self->collection);
 
+  self->setting = TRUE;
   if (self->rp_set >= 0)
     gtk_range_set_value (GTK_RANGE (self->rp_scale), weights[self->rp_set]);
   if (self->ssd_set >= 0)
@@ -153,6 +183,148 @@ sa_weights_panel_set_weights (SaWeightsPanel *self, const double *weights)
       gtk_range_set_value (scale,
                            weights[GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (scale), "set"))]);
     }
+  self->setting = FALSE;
+}
+
+/* ---- a suggestion of weights ---- */
+
+/* Each slider of a set with its weight, as set_weights() walks them. */
+static guint
+list_scales (SaWeightsPanel *self, GtkScale **scales, guint *sets)
+{
+  guint n = 0;
+
+  if (self->rp_set >= 0)
+    {
+      scales[n] = self->rp_scale;
+      sets[n++] = (guint) self->rp_set;
+    }
+  if (self->ssd_set >= 0)
+    {
+      scales[n] = self->ssd_scale;
+      sets[n++] = (guint) self->ssd_set;
+    }
+  for (guint i = 0; i < self->extra->len && n < SA_MAX_SETS; i++)
+    {
+      scales[n] = g_ptr_array_index (self->extra, i);
+      sets[n] = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (scales[n]), "set"));
+      n++;
+    }
+  return n;
+}
+
+static void
+clear_marks (SaWeightsPanel *self)
+{
+  GtkScale *scales[SA_MAX_SETS];
+  guint sets[SA_MAX_SETS];
+  guint n = list_scales (self, scales, sets);
+
+  for (guint i = 0; i < n; i++)
+    {
+      gtk_scale_clear_marks (scales[i]);
+      gtk_widget_remove_css_class (GTK_WIDGET (scales[i]), "suggestion");
+      gtk_widget_remove_css_class (g_object_get_data (G_OBJECT (scales[i]), "label"), "suggestion");
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (scales[i]),
+                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+    }
+}
+
+void
+sa_weights_panel_show_suggestion (SaWeightsPanel *self, const double *weights, const char *summary)
+{
+  GtkScale *scales[SA_MAX_SETS];
+  guint sets[SA_MAX_SETS];
+  guint n;
+
+  g_return_if_fail (SA_IS_WEIGHTS_PANEL (self) && self->collection);
+
+  clear_marks (self);
+  n = list_scales (self, scales, sets);
+  memcpy (self->suggestion, weights, sizeof self->suggestion);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *value = sa_format_decimal (weights[sets[i]], 2);
+      /* Translators: under a slider, where the suggested weight is; %s is the weight */
+      g_autofree char *text = g_strdup_printf (_ ("suggested %s"), value);
+      g_autofree char *markup = g_markup_printf_escaped ("<small>%s</small>", text);
+
+      gtk_scale_add_mark (scales[i], weights[sets[i]], GTK_POS_BOTTOM, markup);
+      gtk_widget_add_css_class (GTK_WIDGET (scales[i]), "suggestion");
+      gtk_widget_add_css_class (g_object_get_data (G_OBJECT (scales[i]), "label"), "suggestion");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (scales[i]),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+    }
+  self->suggestion_state = SA_SUGGESTION_SHOWN;
+  gtk_label_set_text (self->suggestion_label, summary);
+  gtk_widget_set_visible (self->apply_suggestion_button, TRUE);
+  gtk_widget_set_visible (self->restore_weights_button, FALSE);
+  gtk_stack_set_visible_child (self->tuning_stack, self->suggestion_bar);
+  gtk_widget_grab_focus (self->apply_suggestion_button);
+}
+
+gboolean
+sa_weights_panel_get_suggestion (SaWeightsPanel *self, double *weights)
+{
+  g_return_val_if_fail (SA_IS_WEIGHTS_PANEL (self), FALSE);
+
+  if (self->suggestion_state != SA_SUGGESTION_SHOWN)
+    return FALSE;
+  memcpy (weights, self->suggestion, sizeof self->suggestion);
+  return TRUE;
+}
+
+SaSuggestionState
+sa_weights_panel_get_suggestion_state (SaWeightsPanel *self)
+{
+  g_return_val_if_fail (SA_IS_WEIGHTS_PANEL (self), SA_SUGGESTION_NONE);
+  return self->suggestion_state;
+}
+
+void
+sa_weights_panel_apply_suggestion (SaWeightsPanel *self, const char *summary)
+{
+  g_return_if_fail (SA_IS_WEIGHTS_PANEL (self));
+
+  if (self->suggestion_state != SA_SUGGESTION_SHOWN)
+    return;
+  clear_marks (self);
+  sa_weights_panel_set_weights (self, self->suggestion);
+  self->suggestion_state = SA_SUGGESTION_APPLIED;
+  gtk_label_set_text (self->suggestion_label, summary);
+  gtk_widget_set_visible (self->apply_suggestion_button, FALSE);
+  gtk_widget_set_visible (self->restore_weights_button, TRUE);
+  gtk_widget_grab_focus (self->restore_weights_button);
+}
+
+static gboolean
+focus_suggest (gpointer row)
+{
+  sa_tuning_row_focus_suggest (row);
+  return G_SOURCE_REMOVE;
+}
+
+void
+sa_weights_panel_clear_suggestion (SaWeightsPanel *self)
+{
+  GtkRoot *root;
+  GtkWidget *focus;
+  gboolean had_focus;
+
+  g_return_if_fail (SA_IS_WEIGHTS_PANEL (self));
+
+  if (self->suggestion_state == SA_SUGGESTION_NONE)
+    return;
+  clear_marks (self);
+  self->suggestion_state = SA_SUGGESTION_NONE;
+  /* the keyboard focus was in the bar: to "Suggest Weights", where it came from */
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  focus = root ? gtk_root_get_focus (root) : NULL;
+  had_focus = focus && gtk_widget_is_ancestor (focus, self->suggestion_bar);
+  gtk_stack_set_visible_child (self->tuning_stack, GTK_WIDGET (self->tuning_row));
+  if (had_focus && !sa_tuning_row_focus_suggest (self->tuning_row))
+    g_idle_add_full (G_PRIORITY_DEFAULT, focus_suggest, g_object_ref (self->tuning_row),
+                     g_object_unref); /* once the row is shown */
 }
 
 SaTuningRow *
@@ -259,15 +431,23 @@ sa_weights_panel_class_init (SaWeightsPanelClass *klass)
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/soundalike/Soundalike/sa-weights-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, grid);
+  gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, rp_label);
   gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, rp_scale);
+  gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, ssd_label);
   gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, ssd_scale);
   gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, metric_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, results_spin);
   gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, exclude_switch);
   gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, extra_box);
   gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, tuning_row);
+  gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, tuning_stack);
+  gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, suggestion_bar);
+  gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, suggestion_label);
+  gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, apply_suggestion_button);
+  gtk_widget_class_bind_template_child (widget_class, SaWeightsPanel, restore_weights_button);
   g_type_ensure (SA_TYPE_TUNING_ROW);
   gtk_widget_class_bind_template_callback (widget_class, on_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_weight_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_metric_changed);
 }
 
@@ -279,6 +459,9 @@ sa_weights_panel_init (SaWeightsPanel *self)
       GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))), GTK_ORIENTATION_VERTICAL);
   self->rp_set = self->ssd_set = -1;
   self->extra = g_ptr_array_new ();
+  /* the label of each slider, that follows it when marks take room below it */
+  g_object_set_data (G_OBJECT (self->rp_scale), "label", self->rp_label);
+  g_object_set_data (G_OBJECT (self->ssd_scale), "label", self->ssd_label);
   gtk_scale_set_format_value_func (self->rp_scale, format_weight, NULL, NULL);
   gtk_scale_set_format_value_func (self->ssd_scale, format_weight, NULL, NULL);
   bind_settings (self);

@@ -66,10 +66,13 @@ struct _SaWindow
   SaMoments *moments;        /* computed for the collection, or NULL */
   GCancellable *moments_job; /* the moments being computed */
   SaMetric moments_job_metric;
+  SaMomentsProgress *moments_progress; /* how far the job is */
+  guint moments_tick;                  /* shows moments_progress on the tuning row */
   SaMarks *marks;
   char *marks_path; /* NULL: marks are not saved (the file there is damaged) */
   SaLabels *tags;   /* from a tag file the user opened, or NULL */
   char *tags_path;
+  gboolean restoring_labels; /* the label choice moves, but not by the user */
   gboolean have_undo_weights;
   double undo_weights[SA_MAX_SETS];
 };
@@ -89,6 +92,12 @@ GSettings *sa_window_open_settings (GtkWindow *window);
 /* The audio folder: @given (remembered), else the one remembered for the collection. */
 void sa_window_settle_audio_root (GSettings *settings, SaCollection *c, const char *given);
 void sa_window_remember_collection (GSettings *settings, SaCollection *c);
+/* A dictionary key (a{ss}) of the settings, by the collection's feature file: the value
+ * remembered (a new string) or NULL; remember NULL to forget.  Nothing when the schema
+ * installed has no such key. */
+char *sa_window_recall_for_collection (GSettings *settings, const char *key, SaCollection *c);
+void sa_window_remember_for_collection (GSettings *settings, const char *key, SaCollection *c,
+                                        const char *value);
 void sa_window_report_partial_match (SaWindow *self, SaCollection *c);
 void sa_window_load_css (GtkWidget *widget);
 
@@ -96,6 +105,8 @@ void sa_window_load_css (GtkWidget *widget);
 void sa_window_show_toast (SaWindow *self, const char *text, const char *button,
                            const char *action);
 void sa_window_show_error (SaWindow *self, const char *text);
+/* A message shown after the one shown now, which it does not replace. */
+void sa_window_show_message_after (SaWindow *self, const char *text);
 GCancellable *sa_window_begin_work (SaWindow *self, const char *text, double fraction,
                                     gboolean cancellable);
 void sa_window_end_work (SaWindow *self);
@@ -134,6 +145,8 @@ const float *sa_window_query_row (SaWindow *self);
 void sa_window_class_add_quality_actions (GtkWidgetClass *widget_class);
 void sa_window_init_quality (SaWindow *self);
 void sa_window_quality_set_collection (SaWindow *self);
+/* At the end of sa_window_set_collection: the tag file and label choice remembered for it. */
+void sa_window_quality_restore (SaWindow *self);
 /* After a metric change or a switch flip: MP on, off, or being computed. */
 void sa_window_update_mutual_proximity (SaWindow *self);
 /* The marks of the results shown (after each rerank). */

@@ -4,8 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Mutual proximity: when the switch is on and the metric has it (Euclidean, Manhattan), the
- * moments are read from their cache or computed in a thread (sa_moments_get_async); the
- * window stays usable and ranks by the plain distance until they are there.  A new
+ * moments are read from their cache or computed in a thread (sa_moments_get_async_with_progress,
+ * read every PROGRESS_TICK_MS for the tuning row's bar); the window stays usable and ranks by
+ * the plain distance until they are there.  A new
  * collection or metric cancels a computation that is no longer wanted.
  *
  * Marks: a result is a good or a bad match for the query (win.mark, win.mark-good,
@@ -13,8 +14,13 @@
  * shown on the rows.  A damaged marks file is left alone: marks are then kept only until
  * the window closes, and the user is told.
  *
- * Suggested weights (win.suggest-weights): applied to the sliders at once, with a toast
- * that undoes it (win.undo-weights).
+ * Tags: the tag file the user opened and the quality panel's label choice are remembered per
+ * collection (GSettings tag-files, label-columns) and restored when it opens again; a
+ * remembered file that is gone or damaged is said in a message, and nothing else changes.
+ *
+ * Suggested weights (win.suggest-weights): shown on the sliders first (sa-weights-panel.h),
+ * applied by win.apply-suggestion; win.undo-weights (the bar's "Restore Previous Weights",
+ * the toast's Undo) puts back the exact weights from before; win.dismiss-suggestion.
  */
 #include "config.h"
 
@@ -26,6 +32,8 @@
 #include "sa-suggest.h"
 #include "sa-window-private.h"
 
+#include <string.h>
+
 static SaTuningRow *
 tuning_row (SaWindow *self)
 {
@@ -34,12 +42,28 @@ tuning_row (SaWindow *self)
 
 /* ---- mutual proximity ---- */
 
+/* the job's threads stop at their next block of tracks */
 static void
 cancel_moments (SaWindow *self)
 {
   if (self->moments_job)
     g_cancellable_cancel (self->moments_job);
   g_clear_object (&self->moments_job);
+  g_clear_handle_id (&self->moments_tick, g_source_remove);
+  g_clear_pointer (&self->moments_progress, sa_moments_progress_unref);
+}
+
+#define PROGRESS_TICK_MS 100
+
+static gboolean
+on_moments_tick (gpointer user_data)
+{
+  SaWindow *self = user_data;
+
+  if (self->moments_progress)
+    sa_tuning_row_set_progress (tuning_row (self),
+                                sa_moments_progress_get_fraction (self->moments_progress));
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -53,6 +77,8 @@ on_moments_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   if (job == NULL || job != self->moments_job)
     return; /* cancelled: a new collection or metric, or the window closed */
   g_clear_object (&self->moments_job);
+  g_clear_handle_id (&self->moments_tick, g_source_remove);
+  g_clear_pointer (&self->moments_progress, sa_moments_progress_unref);
   if (moments == NULL)
     {
       g_autofree char *text
@@ -115,8 +141,12 @@ sa_window_update_mutual_proximity (SaWindow *self)
           self->moments_job = g_cancellable_new ();
           self->moments_job_metric = metric;
           standardize = sa_search_get_standardize (self->search);
-          sa_moments_get_async (self->collection, metric, standardize, 0, self->moments_job,
-                                on_moments_ready, g_object_ref (self));
+          self->moments_progress = sa_moments_progress_new ();
+          sa_tuning_row_set_progress (row, 0);
+          self->moments_tick = g_timeout_add (PROGRESS_TICK_MS, on_moments_tick, self);
+          sa_moments_get_async_with_progress (self->collection, metric, standardize, 0,
+                                              self->moments_progress, self->moments_job,
+                                              on_moments_ready, g_object_ref (self));
         }
     }
   if (self->search && was_on != (sa_search_get_mutual_proximity (self->search) != NULL))
@@ -205,7 +235,51 @@ sa_window_open_tags (SaWindow *self, const char *path, GError **error)
   sa_results_view_set_show_tags (self->similar_clips, TRUE);
   sa_quality_panel_set_tag_file (sa_tuning_row_get_quality_panel (tuning_row (self)), path);
   sa_window_show_query (self);
+  sa_window_remember_for_collection (self->settings, "tag-files", self->collection, path);
   return TRUE;
+}
+
+/* the label column the user chose, remembered for the collection */
+static void
+on_label_changed (SaWindow *self)
+{
+  g_autofree char *choice = NULL;
+
+  if (self->restoring_labels || self->collection == NULL)
+    return;
+  choice = sa_quality_panel_dup_label_choice (sa_tuning_row_get_quality_panel (tuning_row (self)));
+  sa_window_remember_for_collection (self->settings, "label-columns", self->collection, choice);
+}
+
+void
+sa_window_quality_restore (SaWindow *self)
+{
+  g_autofree char *tags = NULL, *choice = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (self->collection == NULL)
+    return;
+  self->restoring_labels = TRUE;
+  tags = sa_window_recall_for_collection (self->settings, "tag-files", self->collection);
+  if (tags && !g_file_test (tags, G_FILE_TEST_EXISTS))
+    {
+      /* said quietly, after what opening the collection said; the file stays remembered
+       * (it may be on a disk not mounted now) until the user opens another */
+      g_autofree char *name = g_filename_display_name (tags);
+      g_autofree char *text
+          = g_strdup_printf (_ ("The tag file of this collection is gone: %s"), name);
+      sa_window_show_message_after (self, text);
+    }
+  else if (tags && !sa_window_open_tags (self, tags, &error))
+    {
+      g_autofree char *text = g_strdup_printf (
+          _ ("The tag file of this collection could not be read: %s"), error->message);
+      sa_window_show_message_after (self, text);
+    }
+  choice = sa_window_recall_for_collection (self->settings, "label-columns", self->collection);
+  if (choice)
+    sa_quality_panel_set_label_choice (sa_tuning_row_get_quality_panel (tuning_row (self)), choice);
+  self->restoring_labels = FALSE;
 }
 
 static void
@@ -362,17 +436,41 @@ action_suggest_weights (GtkWidget *widget, const char *name, GVariant *param)
     }
   for (guint i = 0; i < SA_MAX_SETS; i++)
     suggestion.weights[i] = CLAMP (suggestion.weights[i], 0, 1); /* the sliders' range */
+  described = describe_weights (self, suggestion.weights);
+  /* Translators: "Suggested rp 0,32, ssd 0,90: 12 of 15 marked pairs in order, 9 now" */
+  text = g_strdup_printf (
+      g_dngettext (GETTEXT_PACKAGE, "Suggested %s: %u of %u marked pair in order, %u now",
+                   "Suggested %s: %u of %u marked pairs in order, %u now", suggestion.n_pairs),
+      described, suggestion.n_satisfied, suggestion.n_pairs, suggestion.n_satisfied_current);
+  /* shown on the sliders, which stay where they are until the user applies it */
+  sa_weights_panel_show_suggestion (self->weights_panel, suggestion.weights, text);
+}
+
+static void
+action_apply_suggestion (GtkWidget *widget, const char *name, GVariant *param)
+{
+  SaWindow *self = SA_WINDOW (widget);
+  double current[SA_MAX_SETS], suggested[SA_MAX_SETS];
+  g_autofree char *before = NULL, *after = NULL, *text = NULL;
+
+  if (self->collection == NULL || !sa_weights_panel_get_suggestion (self->weights_panel, suggested))
+    return;
+  sa_weights_panel_get_weights (self->weights_panel, current);
   memcpy (self->undo_weights, current, sizeof current);
   self->have_undo_weights = TRUE;
   gtk_widget_action_set_enabled (widget, "win.undo-weights", TRUE);
-  sa_weights_panel_set_weights (self->weights_panel, suggestion.weights);
-  described = describe_weights (self, suggestion.weights);
-  /* Translators: "Suggested rp 0,32, ssd 0,90: 12 of 15 marked pairs in order (9 before)" */
-  text = g_strdup_printf (
-      g_dngettext (GETTEXT_PACKAGE, "Suggested %s: %u of %u marked pair in order (%u before)",
-                   "Suggested %s: %u of %u marked pairs in order (%u before)", suggestion.n_pairs),
-      described, suggestion.n_satisfied, suggestion.n_pairs, suggestion.n_satisfied_current);
-  sa_window_show_toast (self, text, _ ("_Undo"), "win.undo-weights");
+  before = describe_weights (self, current);
+  after = describe_weights (self, suggested);
+  /* Translators: "Weights rp 0,32, ssd 0,90 (were rp 0,50, ssd 0,90)" */
+  text = g_strdup_printf (_ ("Weights %s (were %s)"), after, before);
+  sa_weights_panel_apply_suggestion (self->weights_panel, text);
+  sa_window_show_toast (self, _ ("Suggested weights applied"), _ ("_Undo"), "win.undo-weights");
+}
+
+static void
+action_dismiss_suggestion (GtkWidget *widget, const char *name, GVariant *param)
+{
+  sa_weights_panel_clear_suggestion (SA_WINDOW (widget)->weights_panel);
 }
 
 static void
@@ -383,8 +481,15 @@ action_undo_weights (GtkWidget *widget, const char *name, GVariant *param)
   if (!self->have_undo_weights || self->collection == NULL)
     return;
   self->have_undo_weights = FALSE;
+  sa_weights_panel_clear_suggestion (self->weights_panel); /* first: the focus leaves the bar */
   gtk_widget_action_set_enabled (widget, "win.undo-weights", FALSE);
   sa_weights_panel_set_weights (self->weights_panel, self->undo_weights);
+  {
+    g_autofree char *described = describe_weights (self, self->undo_weights);
+    /* Translators: "Previous weights restored: rp 0,50, ssd 0,90" */
+    g_autofree char *text = g_strdup_printf (_ ("Previous weights restored: %s"), described);
+    sa_window_show_message (self, text); /* in place of the toast that offered it */
+  }
 }
 
 /* ---- the window's life ---- */
@@ -403,8 +508,10 @@ sa_window_quality_set_collection (SaWindow *self)
   sa_results_view_set_show_tags (self->similar_clips, FALSE);
   self->have_undo_weights = FALSE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo-weights", FALSE);
+  self->restoring_labels = TRUE;
   sa_quality_panel_set_collection (sa_tuning_row_get_quality_panel (tuning_row (self)),
                                    self->collection);
+  self->restoring_labels = FALSE;
   if (self->collection == NULL)
     return;
   self->marks_path = sa_marks_default_path (self->collection);
@@ -437,6 +544,8 @@ sa_window_init_quality (SaWindow *self)
                            G_CALLBACK (on_mutual_proximity_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sa_tuning_row_get_quality_panel (tuning_row (self)), "open-track",
                            G_CALLBACK (on_open_hub), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (sa_tuning_row_get_quality_panel (tuning_row (self)), "label-changed",
+                           G_CALLBACK (on_label_changed), self, G_CONNECT_SWAPPED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo-weights", FALSE);
   sa_window_update_mutual_proximity (self);
 }
@@ -450,6 +559,10 @@ sa_window_class_add_quality_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.mark-bad", NULL, action_mark_selected);
   gtk_widget_class_install_action (widget_class, "win.suggest-weights", NULL,
                                    action_suggest_weights);
+  gtk_widget_class_install_action (widget_class, "win.apply-suggestion", NULL,
+                                   action_apply_suggestion);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-suggestion", NULL,
+                                   action_dismiss_suggestion);
   gtk_widget_class_install_action (widget_class, "win.undo-weights", NULL, action_undo_weights);
   gtk_widget_class_install_action (widget_class, "win.open-tags", NULL, action_open_tags);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "win.mark-good", NULL);

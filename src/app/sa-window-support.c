@@ -240,32 +240,58 @@ sa_window_open_settings (GtkWindow *window)
   return settings;
 }
 
-static void
-remember_audio_root (GSettings *settings, SaCollection *c)
+static gboolean
+has_key (GSettings *settings, const char *key)
+{
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  if (settings == NULL)
+    return FALSE;
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  return schema && g_settings_schema_has_key (schema, key);
+}
+
+char *
+sa_window_recall_for_collection (GSettings *settings, const char *key, SaCollection *c)
+{
+  g_autoptr (GVariant) map = NULL;
+  const char *value = NULL;
+
+  if (!has_key (settings, key))
+    return NULL;
+  map = g_settings_get_value (settings, key);
+  if (!g_variant_lookup (map, sa_collection_get_features_path (c), "&s", &value))
+    return NULL;
+  return g_strdup (value);
+}
+
+void
+sa_window_remember_for_collection (GSettings *settings, const char *key, SaCollection *c,
+                                   const char *value)
 {
   g_autoptr (GVariant) old = NULL;
   GVariantBuilder b;
   GVariantIter it;
   const char *k, *v;
   const char *features = sa_collection_get_features_path (c);
-  const char *root = sa_collection_get_audio_root (c);
 
-  old = g_settings_get_value (settings, "audio-folders");
+  if (!has_key (settings, key))
+    return;
+  old = g_settings_get_value (settings, key);
   g_variant_builder_init (&b, G_VARIANT_TYPE ("a{ss}"));
   g_variant_iter_init (&it, old);
   while (g_variant_iter_next (&it, "{&s&s}", &k, &v))
     if (!g_str_equal (k, features))
       g_variant_builder_add (&b, "{ss}", k, v);
-  if (root)
-    g_variant_builder_add (&b, "{ss}", features, root);
-  g_settings_set_value (settings, "audio-folders", g_variant_builder_end (&b));
+  if (value)
+    g_variant_builder_add (&b, "{ss}", features, value);
+  g_settings_set_value (settings, key, g_variant_builder_end (&b));
 }
 
 void
 sa_window_settle_audio_root (GSettings *settings, SaCollection *c, const char *given)
 {
-  g_autoptr (GVariant) folders = NULL;
-  const char *root = NULL;
+  g_autofree char *root = NULL;
 
   if (given)
     sa_collection_set_audio_root (c, given);
@@ -273,11 +299,12 @@ sa_window_settle_audio_root (GSettings *settings, SaCollection *c, const char *g
     return;
   if (given || sa_collection_get_audio_root (c))
     {
-      remember_audio_root (settings, c);
+      sa_window_remember_for_collection (settings, "audio-folders", c,
+                                         sa_collection_get_audio_root (c));
       return;
     }
-  folders = g_settings_get_value (settings, "audio-folders");
-  if (g_variant_lookup (folders, sa_collection_get_features_path (c), "&s", &root))
+  root = sa_window_recall_for_collection (settings, "audio-folders", c);
+  if (root)
     sa_collection_set_audio_root (c, root);
 }
 

@@ -57,6 +57,23 @@ on_toast_dismissed (AdwToast *toast, SaWindow *self)
     g_clear_object (&self->toast);
 }
 
+static void
+add_toast (SaWindow *self, AdwToast *toast)
+{
+  g_signal_connect (toast, "dismissed", G_CALLBACK (on_toast_dismissed), self);
+  g_set_object (&self->toast, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+sa_window_show_message_after (SaWindow *self, const char *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, MESSAGE_SECONDS);
+  add_toast (self, toast); /* the overlay shows it when the one before is gone */
+}
+
 void
 sa_window_show_toast (SaWindow *self, const char *text, const char *button, const char *action)
 {
@@ -70,9 +87,7 @@ sa_window_show_toast (SaWindow *self, const char *text, const char *button, cons
     }
   if (self->toast)
     adw_toast_dismiss (self->toast);
-  g_signal_connect (toast, "dismissed", G_CALLBACK (on_toast_dismissed), self);
-  self->toast = g_object_ref (toast);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  add_toast (self, toast);
 }
 
 void
@@ -325,6 +340,7 @@ sa_window_set_collection (SaWindow *self, SaCollection *collection)
   gtk_stack_set_visible_child_name (self->stack, "browser");
   sa_window_remember_collection (self->settings, collection);
   sa_window_report_partial_match (self, collection);
+  sa_window_quality_restore (self);
   sa_collection_pane_focus_list (self->collection_pane);
 }
 

@@ -50,6 +50,60 @@ sa_moments_unref (SaMoments *m)
   g_free (m);
 }
 
+/* in a GLib atomic reference-counted box */
+struct _SaMomentsProgress
+{
+  gint done;  /* tracks finished */
+  gint total; /* 0 until the work is known */
+};
+
+SaMomentsProgress *
+sa_moments_progress_new (void)
+{
+  return g_atomic_rc_box_new0 (SaMomentsProgress);
+}
+
+SaMomentsProgress *
+sa_moments_progress_ref (SaMomentsProgress *p)
+{
+  return g_atomic_rc_box_acquire (p);
+}
+
+void
+sa_moments_progress_unref (SaMomentsProgress *p)
+{
+  if (p)
+    g_atomic_rc_box_release (p);
+}
+
+double
+sa_moments_progress_get_fraction (SaMomentsProgress *p)
+{
+  gint total = g_atomic_int_get (&p->total);
+  gint done = g_atomic_int_get (&p->done);
+
+  return total > 0 ? CLAMP ((double) done / total, 0.0, 1.0) : 0.0;
+}
+
+/* a new start (the cache was not there), or the end */
+static void
+progress_start (SaMomentsProgress *p, guint total)
+{
+  if (p == NULL)
+    return;
+  g_atomic_int_set (&p->done, 0);
+  g_atomic_int_set (&p->total, (gint) MAX (total, 1));
+}
+
+static void
+progress_finish (SaMomentsProgress *p)
+{
+  if (p == NULL)
+    return;
+  g_atomic_int_set (&p->total, 1);
+  g_atomic_int_set (&p->done, 1);
+}
+
 static SaMoments *
 moments_new (SaMetric metric, gboolean standardize, guint n, guint ns, guint n_sample)
 {
@@ -207,6 +261,7 @@ typedef struct
   gint next_block;
   gboolean reference;
   GCancellable *cancellable;
+  SaMomentsProgress *progress; /* or NULL */
 } Job;
 
 static gpointer
@@ -252,13 +307,15 @@ worker (gpointer data)
       for (guint i = first; i < last; i++)
         summarise (a + (gsize) (i - first) * S * ns, count[i - first], ns,
                    m->values + (gsize) i * m->nv);
+      if (job->progress)
+        g_atomic_int_add (&job->progress->done, (gint) (last - first));
     }
   return NULL;
 }
 
 static SaMoments *
 compute (SaCollection *c, SaMetric metric, gboolean standardize, guint sample, guint n_threads,
-         gboolean reference, GCancellable *cancellable, GError **error)
+         gboolean reference, SaMomentsProgress *progress, GCancellable *cancellable, GError **error)
 {
   guint n = sa_collection_get_n_tracks (c), ns = sa_collection_get_n_sets (c);
   guint stride = sa_collection_get_stride (c);
@@ -300,6 +357,8 @@ compute (SaCollection *c, SaMetric metric, gboolean standardize, guint sample, g
   job.stride = stride;
   job.reference = reference;
   job.cancellable = cancellable;
+  job.progress = progress;
+  progress_start (progress, n);
   if (n_threads == 0)
     n_threads = g_get_num_processors ();
   n_threads = CLAMP (n_threads, 1, 64);
@@ -324,14 +383,14 @@ SaMoments *
 sa_moments_compute (SaCollection *c, SaMetric metric, gboolean standardize, guint sample,
                     guint n_threads, GCancellable *cancellable, GError **error)
 {
-  return compute (c, metric, standardize, sample, n_threads, FALSE, cancellable, error);
+  return compute (c, metric, standardize, sample, n_threads, FALSE, NULL, cancellable, error);
 }
 
 SaMoments *
 sa_moments_compute_reference (SaCollection *c, SaMetric metric, gboolean standardize, guint sample,
                               guint n_threads, GCancellable *cancellable, GError **error)
 {
-  return compute (c, metric, standardize, sample, n_threads, TRUE, cancellable, error);
+  return compute (c, metric, standardize, sample, n_threads, TRUE, NULL, cancellable, error);
 }
 
 /* ---- the cache ---- */
@@ -514,9 +573,9 @@ sa_moments_load (SaCollection *c, const char *path, GError **error)
   return m;
 }
 
-SaMoments *
-sa_moments_get (SaCollection *c, SaMetric metric, gboolean standardize, guint sample,
-                GCancellable *cancellable, GError **error)
+static SaMoments *
+get_with_progress (SaCollection *c, SaMetric metric, gboolean standardize, guint sample,
+                   SaMomentsProgress *progress, GCancellable *cancellable, GError **error)
 {
   g_autofree char *path = sa_moments_cache_path (c, metric, standardize, sample);
   g_autoptr (GError) local = NULL;
@@ -530,14 +589,26 @@ sa_moments_get (SaCollection *c, SaMetric metric, gboolean standardize, guint sa
               || m->n_sample != effective_sample (sample, m->n)))
         g_clear_pointer (&m, sa_moments_unref);
       if (m)
-        return m;
+        {
+          progress_finish (progress);
+          return m;
+        }
       g_debug ("moments cache: %s", local ? local->message : "other settings");
       g_clear_error (&local);
     }
-  m = sa_moments_compute (c, metric, standardize, sample, 0, cancellable, error);
+  m = compute (c, metric, standardize, sample, 0, FALSE, progress, cancellable, error);
   if (m && !sa_moments_save (m, c, path, &local))
     g_debug ("moments cache not written: %s", local->message);
+  if (m)
+    progress_finish (progress);
   return m;
+}
+
+SaMoments *
+sa_moments_get (SaCollection *c, SaMetric metric, gboolean standardize, guint sample,
+                GCancellable *cancellable, GError **error)
+{
+  return get_with_progress (c, metric, standardize, sample, NULL, cancellable, error);
 }
 
 typedef struct
@@ -546,6 +617,7 @@ typedef struct
   SaMetric metric;
   gboolean standardize;
   guint sample;
+  SaMomentsProgress *progress;
 } GetData;
 
 static void
@@ -553,6 +625,7 @@ get_data_free (gpointer p)
 {
   GetData *d = p;
   g_object_unref (d->c);
+  sa_moments_progress_unref (d->progress);
   g_free (d);
 }
 
@@ -561,7 +634,8 @@ get_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
 {
   GetData *d = task_data;
   GError *error = NULL;
-  SaMoments *m = sa_moments_get (d->c, d->metric, d->standardize, d->sample, cancellable, &error);
+  SaMoments *m = get_with_progress (d->c, d->metric, d->standardize, d->sample, d->progress,
+                                    cancellable, &error);
 
   if (m)
     g_task_return_pointer (task, m, (GDestroyNotify) sa_moments_unref);
@@ -573,6 +647,16 @@ void
 sa_moments_get_async (SaCollection *c, SaMetric metric, gboolean standardize, guint sample,
                       GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
+  sa_moments_get_async_with_progress (c, metric, standardize, sample, NULL, cancellable, callback,
+                                      user_data);
+}
+
+void
+sa_moments_get_async_with_progress (SaCollection *c, SaMetric metric, gboolean standardize,
+                                    guint sample, SaMomentsProgress *progress,
+                                    GCancellable *cancellable, GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   GetData *d = g_new0 (GetData, 1);
 
@@ -580,6 +664,7 @@ sa_moments_get_async (SaCollection *c, SaMetric metric, gboolean standardize, gu
   d->metric = metric;
   d->standardize = standardize;
   d->sample = sample;
+  d->progress = progress ? sa_moments_progress_ref (progress) : NULL;
   g_task_set_source_tag (task, sa_moments_get_async);
   g_task_set_check_cancellable (task, FALSE); /* SA_ERROR_CANCELLED, as the sync call */
   g_task_set_task_data (task, d, get_data_free);

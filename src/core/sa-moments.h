@@ -66,6 +66,22 @@ void sa_moments_get_async (SaCollection *collection, SaMetric metric, gboolean s
                            gpointer user_data);
 SaMoments *sa_moments_get_finish (GAsyncResult *result, GError **error);
 
+/* How far a computation is: the tracks whose moments are done, counted atomically by the
+ * threads that compute them (one addition per block of tracks: the kernels do not slow down,
+ * and the values do not change).  Read it from any thread; a moments file read from the
+ * cache is done at once. */
+typedef struct _SaMomentsProgress SaMomentsProgress;
+SaMomentsProgress *sa_moments_progress_new (void);
+SaMomentsProgress *sa_moments_progress_ref (SaMomentsProgress *progress);
+void sa_moments_progress_unref (SaMomentsProgress *progress);
+/* 0 before the work starts, 1 when it is done. */
+double sa_moments_progress_get_fraction (SaMomentsProgress *progress);
+/* As sa_moments_get_async, reporting to @progress (may be NULL). */
+void sa_moments_get_async_with_progress (SaCollection *collection, SaMetric metric,
+                                         gboolean standardize, guint sample,
+                                         SaMomentsProgress *progress, GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data);
+
 /* Where the cache lives: beside the feature file, or (when that folder cannot be
  * written) in the user's cache folder. */
 char *sa_moments_cache_path (SaCollection *collection, SaMetric metric, gboolean standardize,
@@ -136,5 +152,6 @@ sa_mp_value (double tq, double tx, double *key)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaMoments, sa_moments_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaMomentsProgress, sa_moments_progress_unref)
 
 G_END_DECLS
