@@ -1056,6 +1056,11 @@ test_quality (void)
     g_assert_true (g_str_has_prefix (gtk_label_get_text (summary), "Weights rp "));
     spin (300);
     save_png (window, "window-suggestion-applied.png");
+    /* suggested again where the pair is in order: no other weights are clearly better, so
+     * nothing is previewed (and the applied one keeps its Restore) */
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.suggest-weights", NULL);
+    g_assert_nonnull (strstr (sa_window_get_message (window), "do not clearly favour"));
+    g_assert_cmpint (sa_weights_panel_get_suggestion_state (panel), ==, SA_SUGGESTION_APPLIED);
     /* Restore Previous Weights: exactly the ones before */
     g_test_message ("suggested %.17g %.17g", w[0], w[1]);
     /* the button, as the keyboard does it (it clicks a moment later) */

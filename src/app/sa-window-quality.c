@@ -436,6 +436,25 @@ action_suggest_weights (GtkWidget *widget, const char *name, GVariant *param)
     }
   for (guint i = 0; i < SA_MAX_SETS; i++)
     suggestion.weights[i] = CLAMP (suggestion.weights[i], 0, 1); /* the sliders' range */
+  if (memcmp (suggestion.weights, current,
+              sa_collection_get_n_sets (self->collection) * sizeof (double))
+      == 0)
+    {
+      /* the marks do not clearly favour other weights (sa-suggest.h): nothing to preview */
+      text = g_strdup_printf (
+          g_dngettext (GETTEXT_PACKAGE,
+                       "Your marks do not clearly favour other weights: these put %u of %u "
+                       "marked pair in order",
+                       "Your marks do not clearly favour other weights: these put %u of %u "
+                       "marked pairs in order",
+                       suggestion.n_pairs),
+          suggestion.n_satisfied_current, suggestion.n_pairs);
+      /* a preview still shown is stale; an applied one keeps its Restore */
+      if (sa_weights_panel_get_suggestion_state (self->weights_panel) == SA_SUGGESTION_SHOWN)
+        sa_weights_panel_clear_suggestion (self->weights_panel);
+      sa_window_show_message (self, text);
+      return;
+    }
   described = describe_weights (self, suggestion.weights);
   /* Translators: "Suggested rp 0,32, ssd 0,90: 12 of 15 marked pairs in order, 9 now" */
   text = g_strdup_printf (
