@@ -940,8 +940,8 @@ finish_load (SaCollection *self)
   build_groups (self);
 }
 
-/* A collection from its store: the matrix is mapped, the statistics and the join are
- * read back; only the metadata CSV is parsed again.  Errors about the store (none, or
+/* A collection from its store: the matrix and the parsed metadata are mapped, the
+ * statistics and the join are read back.  Errors about the store (none, or
  * one made from other files) leave *error as SA_ERROR_NOT_FOUND or SA_ERROR_CORRUPT. */
 static SaCollection *
 open_store (const char *dir, const SaStoreSource *source, const char *features_path,
@@ -985,12 +985,21 @@ open_store (const char *dir, const SaStoreSource *source, const char *features_p
   if (metadata_path)
     {
       g_autoptr (GError) local = NULL;
-      self->metadata = sa_metadata_load (metadata_path, &local);
+      /* the parsed metadata from the store, mapped; else the CSV parsed again and kept */
+      self->metadata = sa_store_open_metadata (self->store, dir, source, &local);
       if (self->metadata == NULL)
         {
-          /* the same error an import would give */
-          g_propagate_error (error, g_steal_pointer (&local));
-          return NULL;
+          g_debug ("parsing %s again: %s", metadata_path, local->message);
+          g_clear_error (&local);
+          self->metadata = sa_metadata_load (metadata_path, &local);
+          if (self->metadata == NULL)
+            {
+              /* the same error an import would give */
+              g_propagate_error (error, g_steal_pointer (&local));
+              return NULL;
+            }
+          if (!sa_store_write_metadata (self->store, dir, source, self->metadata, &local))
+            g_debug ("not keeping the parsed metadata: %s", local->message);
         }
       for (guint t = 0; t < self->n_tracks; t++)
         if (self->meta_rows[t] >= sa_metadata_get_n_rows (self->metadata))
@@ -1056,6 +1065,11 @@ save_store (SaCollection *self, const char *dir, const SaStoreSource *source)
     {
       g_debug ("not keeping a store of %s: %s", self->features_path, error->message);
       return;
+    }
+  if (self->metadata && !sa_store_write_metadata (store, dir, source, self->metadata, &error))
+    {
+      g_debug ("not keeping the parsed metadata of %s: %s", self->metadata_path, error->message);
+      g_clear_error (&error);
     }
   g_free (self->matrix);
   self->matrix = (float *) sa_store_get_contents (store)->matrix;
