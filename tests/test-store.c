@@ -88,6 +88,10 @@ assert_same (SaCollection *a, SaCollection *b)
                        sa_collection_get_field (b, t, SA_FIELD_TITLE));
       g_assert_cmpuint (sa_collection_get_group (a, t, SA_FIELD_ARTIST), ==,
                         sa_collection_get_group (b, t, SA_FIELD_ARTIST));
+      g_assert_cmpuint (sa_collection_get_group (a, t, SA_FIELD_ALBUM), ==,
+                        sa_collection_get_group (b, t, SA_FIELD_ALBUM));
+      g_assert_cmpuint (sa_collection_get_group (a, t, SA_FIELD_PATH), ==,
+                        sa_collection_get_group (b, t, SA_FIELD_PATH));
     }
   for (guint q = 0; q < n; q += n / 7 + 1)
     {

@@ -598,15 +598,22 @@ compute_statistics (SaCollection *self)
     }
 }
 
+/* The fields whose groups are built, in the store's order (SaStoreContents.groups). */
+static const SaField grouped_fields[SA_STORE_N_GROUPS]
+    = { SA_FIELD_ARTIST, SA_FIELD_ALBUM, SA_FIELD_PATH };
+
+/* Groups of equal values, unless the store has given them already. */
 static void
 build_groups (SaCollection *self)
 {
-  static const SaField grouped[] = { SA_FIELD_ARTIST, SA_FIELD_ALBUM, SA_FIELD_PATH };
-
-  for (guint g = 0; g < G_N_ELEMENTS (grouped); g++)
+  for (guint g = 0; g < SA_STORE_N_GROUPS; g++)
     {
-      SaField f = grouped[g];
-      g_autoptr (GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+      SaField f = grouped_fields[g];
+      g_autoptr (GHashTable) ids = NULL;
+
+      if (self->groups[f])
+        continue;
+      ids = g_hash_table_new (g_str_hash, g_str_equal);
 
       self->groups[f] = g_new (guint, MAX (self->n_tracks, 1));
       for (guint t = 0; t < self->n_tracks; t++)
@@ -1009,6 +1016,10 @@ open_store (const char *dir, const SaStoreSource *source, const char *features_p
             return NULL;
           }
     }
+  if (c->groups[0] && c->groups[1] && c->groups[2])
+    for (guint g = 0; g < SA_STORE_N_GROUPS; g++)
+      self->groups[grouped_fields[g]]
+          = g_memdup2 (c->groups[g], (gsize) c->n_tracks * sizeof (guint));
   finish_load (self);
   return g_steal_pointer (&self);
 }
@@ -1060,6 +1071,8 @@ save_store (SaCollection *self, const char *dir, const SaStoreSource *source)
   c.n_notes = self->notes->len - 1;
   c.clip_ids = self->clip_ids;
   c.meta_rows = (const guint32 *) self->meta_rows;
+  for (guint g = 0; g < SA_STORE_N_GROUPS; g++)
+    c.groups[g] = self->groups[grouped_fields[g]];
   c.report = self->report;
   if (!sa_store_write (dir, source, &c, &error) || !(store = sa_store_open (dir, source, &error)))
     {

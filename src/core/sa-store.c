@@ -84,6 +84,9 @@ typedef struct
   double default_weight;
 } DiskSet;
 
+static const char *const group_names[SA_STORE_N_GROUPS]
+    = { "group_artist", "group_album", "group_path" };
+
 struct _SaStore
 {
   SaStoreContents contents;
@@ -365,6 +368,9 @@ sa_store_write (const char *dir, const SaStoreSource *source, const SaStoreConte
   }
   add_section (body, table, "clip_id", c->clip_ids, c->n_tracks * sizeof (gint64));
   add_section (body, table, "meta_row", c->meta_rows, c->n_tracks * sizeof (guint32));
+  for (guint g = 0; g < SA_STORE_N_GROUPS; g++)
+    if (c->groups[g])
+      add_section (body, table, group_names[g], c->groups[g], c->n_tracks * sizeof (guint32));
   ih.n_sections = table->len;
   table_size = table->len * sizeof (Section);
   head_size = (sizeof ih + table_size + 63) / 64 * 64;
@@ -600,6 +606,12 @@ sa_store_open (const char *dir, const SaStoreSource *source, GError **error)
     for (gsize i = 0; i < len; i++)
       c->n_notes += notes[i] == '\0';
   }
+  for (guint g = 0; g < SA_STORE_N_GROUPS; g++)
+    {
+      gsize len = 0;
+      const guint32 *groups = sa_store_get_section (store, group_names[g], &len);
+      c->groups[g] = len == (gsize) c->n_tracks * sizeof (guint32) ? groups : NULL;
+    }
   c->report.n_feature_rows = ih->report[0];
   c->report.n_metadata_rows = ih->report[1];
   c->report.n_joined = ih->report[2];

@@ -48,6 +48,8 @@ typedef struct
   SaStoreFingerprint metadata;
 } SaStoreSource;
 
+#define SA_STORE_N_GROUPS 3
+
 typedef struct
 {
   guint n_tracks;
@@ -64,6 +66,8 @@ typedef struct
   guint n_notes;
   const gint64 *clip_ids;   /* n_tracks */
   const guint32 *meta_rows; /* n_tracks; G_MAXUINT32: none */
+  /* the artist, album and path group of every track (sa_collection_get_group), or NULL */
+  const guint32 *groups[SA_STORE_N_GROUPS];
   SaCollectionReport report;
   /* the compact copy for the scan (sa-compact.h), or NULL: n_tracks x stride codes and
    * n_tracks x n_sets error bounds */
