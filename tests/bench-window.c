@@ -7,7 +7,7 @@
  *
  * Prints the time to open the collection (load off the main thread until the list is shown),
  * to scroll the list (ten pages down, then to the end), to sort it by clicking the Title header
- * (twice: ascending, then descending) and the Artist header, to select a track (a query pass,
+ * (twice: ascending, then descending) and the Artist header (descending), to select a track (a query pass,
  * the results, the histogram, the list drawn), the mean of 50 moves of the RP slider
  * (re-weighting and redrawing), and a filter typed into the search (FILTER, "artist 4" by default).  For the open, the scroll,
  * the sorts and the filter it also prints the longest the main loop stalled meanwhile: a
@@ -18,6 +18,8 @@
 
 #include <adwaita.h>
 #include <gst/gst.h>
+
+#include <string.h>
 
 #include "sa-window.h"
 
@@ -108,8 +110,8 @@ changed (GListModel *model, guint position, guint removed, guint added, gboolean
   *done = TRUE;
 }
 
-/* Runs the main loop until @model has changed (the rows of a sort or a search have arrived),
- * then until that is drawn. */
+/* Runs the main loop until @model has changed (the rows of a search have arrived), then until
+ * that is drawn. */
 static void
 until_changed (GtkWidget *window, GListModel *model, gboolean *done)
 {
@@ -125,6 +127,26 @@ until_changed (GtkWidget *window, GListModel *model, gboolean *done)
   drawn (window, FALSE);
 }
 
+/* Runs the main loop while the count under the list says it is still sorting or searching
+ * ("Sorting… 40 %"; a list sorted on the main thread never says so), then until drawn. */
+static void
+until_sorted (GtkWidget *window)
+{
+  GtkLabel *count = GTK_LABEL (find_id (window, "count_label"));
+  gint64 end = g_get_monotonic_time () + 300 * G_USEC_PER_SEC;
+  guint wake = g_timeout_add (5, tick, NULL);
+
+  while (strstr (gtk_label_get_label (count), "\u2026") && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+  if (g_get_monotonic_time () >= end)
+    {
+      g_printerr ("the list was not sorted in 300 s\n");
+      exit (1);
+    }
+  drawn (window, FALSE);
+}
+
 /* Clicks a column's header (sorts by it, or turns its direction) and waits for the rows. */
 static double
 sort_by (GtkWidget *window, guint column, GtkSortType order, double *stall)
@@ -132,16 +154,12 @@ sort_by (GtkWidget *window, guint column, GtkSortType order, double *stall)
   GtkColumnView *view = GTK_COLUMN_VIEW (find_id (window, "collection_view"));
   g_autoptr (GtkColumnViewColumn) c
       = g_list_model_get_item (gtk_column_view_get_columns (view), column);
-  GListModel *shown = G_LIST_MODEL (gtk_column_view_get_model (view));
-  gboolean done = FALSE;
-  gulong id = g_signal_connect (shown, "items-changed", G_CALLBACK (changed), &done);
   gint64 t0;
 
   stall_reset ();
   t0 = g_get_monotonic_time ();
   gtk_column_view_sort_by_column (view, c, order);
-  until_changed (window, shown, &done);
-  g_signal_handler_disconnect (shown, id);
+  until_sorted (window);
   *stall = stall_ms ();
   return (g_get_monotonic_time () - t0) / 1e3;
 }
@@ -212,10 +230,11 @@ main (int argc, char **argv)
              gtk_adjustment_get_value (adj), gtk_adjustment_get_upper (adj));
   }
 
-  /* sorting: the Title header clicked twice, then the Artist header (columns 1 and 0) */
+  /* sorting: the Title header clicked twice, then the Artist header (columns 1 and 0); the
+   * first click computes the titles' natural order, the second only turns it around */
   sort_ms[0] = sort_by (GTK_WIDGET (window), 1, GTK_SORT_ASCENDING, &sort_stall[0]);
   sort_ms[1] = sort_by (GTK_WIDGET (window), 1, GTK_SORT_DESCENDING, &sort_stall[1]);
-  sort_ms[2] = sort_by (GTK_WIDGET (window), 0, GTK_SORT_ASCENDING, &sort_stall[2]);
+  sort_ms[2] = sort_by (GTK_WIDGET (window), 0, GTK_SORT_DESCENDING, &sort_stall[2]);
 
   t0 = g_get_monotonic_time ();
   sa_window_select_track (window, 4242);
@@ -263,7 +282,7 @@ main (int argc, char **argv)
            "scroll to the end %.1f ms (longest stall %.0f ms)\n"
            "sort by title %.0f ms (longest stall %.0f ms)\n"
            "sort by title, descending %.0f ms (longest stall %.0f ms)\n"
-           "sort by artist %.0f ms (longest stall %.0f ms)\n"
+           "sort by artist, descending %.0f ms (longest stall %.0f ms)\n"
            "select %.1f ms\nslider move %.1f ms (mean of 50), of "
            "which the re-ranking %.1f ms\nthe whole window redrawn %.1f ms (mean of 10)\n"
            "filter %.0f ms (longest stall %.0f ms)\n",

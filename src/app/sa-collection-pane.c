@@ -411,7 +411,7 @@ recompute_rows (SaCollectionPane *self)
   RowsJob *job;
 
   cancel_job (self);
-  if (self->collection == NULL)
+  if (self->collection == NULL || self->rows == NULL)
     return;
   job = g_new0 (RowsJob, 1);
   job->collection = g_object_ref (self->collection);
@@ -634,6 +634,8 @@ sa_collection_pane_set_collection (SaCollectionPane *self, SaCollection *collect
 {
   g_return_if_fail (SA_IS_COLLECTION_PANE (self));
 
+  if (self->rows == NULL)
+    return; /* disposed (the window lets go of its collection) */
   g_set_object (&self->collection, collection);
   self->shown_track = -1;
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
