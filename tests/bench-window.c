@@ -12,7 +12,9 @@
  * (re-weighting and redrawing), and a filter typed into the search (FILTER, "artist 4" by default).  For the open, the scroll,
  * the sorts and the filter it also prints the longest the main loop stalled meanwhile: a
  * 10 ms timeout runs throughout, and the largest gap between two of its ticks is the freeze
- * a user would see.  A benchmark for docs/performance.md, not a test: nothing here is asserted.
+ * a user would see.  With SOUNDALIKE_BENCH_PNG=DIR it saves the window while the first sort
+ * runs (DIR/sorting.png, when it takes more than 0.2 s) and after the sorts (DIR/sorted.png).
+ * A benchmark for docs/performance.md, not a test: nothing here is asserted.
  */
 #include "config.h"
 
@@ -127,6 +129,30 @@ until_changed (GtkWidget *window, GListModel *model, gboolean *done)
   drawn (window, FALSE);
 }
 
+/* With SOUNDALIKE_BENCH_PNG=DIR, the window as drawn now, in DIR/NAME. */
+static void
+snapshot_png (GtkWidget *window, const char *name)
+{
+  const char *dir = g_getenv ("SOUNDALIKE_BENCH_PNG");
+  g_autofree char *path = dir ? g_build_filename (dir, name, NULL) : NULL;
+  g_autoptr (GdkPaintable) paintable = NULL;
+  g_autoptr (GtkSnapshot) snapshot = NULL;
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  int w = gtk_widget_get_width (window), h = gtk_widget_get_height (window);
+
+  if (path == NULL)
+    return;
+  paintable = gtk_widget_paintable_new (window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+  if (!gdk_texture_save_to_png (texture, path))
+    g_printerr ("cannot write %s\n", path);
+}
+
 /* Runs the main loop while the count under the list says it is still sorting or searching
  * ("Sorting… 40 %"; a list sorted on the main thread never says so), then until drawn. */
 static void
@@ -135,9 +161,19 @@ until_sorted (GtkWidget *window)
   GtkLabel *count = GTK_LABEL (find_id (window, "count_label"));
   gint64 end = g_get_monotonic_time () + 300 * G_USEC_PER_SEC;
   guint wake = g_timeout_add (5, tick, NULL);
+  static gboolean shot;
 
   while (strstr (gtk_label_get_label (count), "\u2026") && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
+    {
+      if (!shot && g_get_monotonic_time () > end - 300 * G_USEC_PER_SEC + 200000)
+        {
+          /* the progress, once (the first sort's, 0.2 s in) */
+          drawn (window, FALSE);
+          snapshot_png (window, "sorting.png");
+          shot = TRUE;
+        }
+      g_main_context_iteration (NULL, TRUE);
+    }
   g_source_remove (wake);
   if (g_get_monotonic_time () >= end)
     {
@@ -235,6 +271,7 @@ main (int argc, char **argv)
   sort_ms[0] = sort_by (GTK_WIDGET (window), 1, GTK_SORT_ASCENDING, &sort_stall[0]);
   sort_ms[1] = sort_by (GTK_WIDGET (window), 1, GTK_SORT_DESCENDING, &sort_stall[1]);
   sort_ms[2] = sort_by (GTK_WIDGET (window), 0, GTK_SORT_DESCENDING, &sort_stall[2]);
+  snapshot_png (GTK_WIDGET (window), "sorted.png");
 
   t0 = g_get_monotonic_time ();
   sa_window_select_track (window, 4242);
