@@ -156,6 +156,21 @@ assert_same_metadata (SaMetadata *a, SaMetadata *b)
     }
 }
 
+/* @parsed written as a cache block and read back from it */
+static SaMetadata *
+through_cache (SaMetadata *parsed)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) cache = cache_of (parsed);
+  SaMetadata *cached = sa_metadata_new_from_cache (cache, &error);
+
+  g_assert_no_error (error);
+  g_assert_false (sa_metadata_is_cached (parsed));
+  g_assert_true (sa_metadata_is_cached (cached));
+  assert_same_metadata (parsed, cached);
+  return cached;
+}
+
 static const char hard_csv[] = ",clip_id,title,artist,album,\"odd, \"\"header\"\"\"\r\n"
                                "0,1,\"Bethena, a \"\"concert\"\" waltz\",Professor Armchair,,x\n"
                                "1,2,\"Two\nlines\r\nand three\",,\"\",\"\"\n"
@@ -176,28 +191,17 @@ test_cache_round_trip (void)
       g_autofree char *path
           = g_test_build_filename (G_TEST_DIST, files[i][0], files[i][1], files[i][2], NULL);
       g_autoptr (SaMetadata) parsed = sa_metadata_load (path, &error);
-      g_autoptr (GBytes) cache = NULL;
-      g_autoptr (SaMetadata) cached = NULL;
 
       g_assert_no_error (error);
-      cache = cache_of (parsed);
-      cached = sa_metadata_new_from_cache (cache, &error);
-      g_assert_no_error (error);
-      g_assert_false (sa_metadata_is_cached (parsed));
-      g_assert_true (sa_metadata_is_cached (cached));
-      assert_same_metadata (parsed, cached);
+      sa_metadata_free (through_cache (parsed));
     }
   {
     g_autoptr (SaMetadata) parsed
         = sa_metadata_parse (hard_csv, sizeof hard_csv - 1, "hard.csv", &error);
-    g_autoptr (GBytes) cache = NULL;
     g_autoptr (SaMetadata) cached = NULL;
 
     g_assert_no_error (error);
-    cache = cache_of (parsed);
-    cached = sa_metadata_new_from_cache (cache, &error);
-    g_assert_no_error (error);
-    assert_same_metadata (parsed, cached);
+    cached = through_cache (parsed);
     /* and what the cells are, not only that they agree */
     g_assert_cmpuint (sa_metadata_get_n_rows (cached), ==, 4);
     g_assert_cmpstr (sa_metadata_get_column_name (cached, 5), ==, "odd, \"header\"");

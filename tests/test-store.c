@@ -108,17 +108,29 @@ assert_same (SaCollection *a, SaCollection *b)
     }
 }
 
-/* The first load imports and writes the store, the second maps it: the same collection. */
+/* The tutorial's two files, copied below the build folder as PREFIX-features.npz and
+ * PREFIX-metadata.csv (a test may change them). */
 static void
-test_round_trip (void)
+copy_tutorial (const char *prefix, char **features, char **metadata)
 {
   g_autofree char *src_f
       = g_test_build_filename (G_TEST_DIST, "data", "tutorial", "features.npz", NULL);
   g_autofree char *src_m
       = g_test_build_filename (G_TEST_DIST, "data", "tutorial", "metadata.csv", NULL);
-  g_autofree char *features = copy_to_build (src_f, "store-features.npz");
-  g_autofree char *metadata = copy_to_build (src_m, "store-metadata.csv");
-  g_autofree char *dir = sa_store_dir_for (features, metadata);
+  g_autofree char *name_f = g_strconcat (prefix, "-features.npz", NULL);
+  g_autofree char *name_m = g_strconcat (prefix, "-metadata.csv", NULL);
+
+  *features = copy_to_build (src_f, name_f);
+  *metadata = copy_to_build (src_m, name_m);
+}
+
+/* The first load imports and writes the store, the second maps it: the same collection. */
+static void
+test_round_trip (void)
+{
+  g_autofree char *features = NULL, *metadata = NULL;
+  g_autofree char *dir
+      = (copy_tutorial ("store", &features, &metadata), sa_store_dir_for (features, metadata));
   g_autoptr (SaCollection) plain = load_plain (features, metadata);
   g_autoptr (SaCollection) first = NULL, second = NULL;
   g_autoptr (GError) error = NULL;
@@ -263,18 +275,28 @@ damage_file (const char *path, gsize at, guint8 xor_with)
   g_assert_true (g_file_set_contents (path, data, (gssize) len, NULL));
 }
 
+/* The next open parses the CSV again (the cache is not used) and writes the cache again, which
+ * the open after it reads: both equal to @plain, column by column. */
+static void
+assert_parsed_again (const char *features, const char *metadata, SaCollection *plain)
+{
+  SaCollection *c = load_checked (features, metadata);
+
+  assert_same_metadata (plain, c, FALSE);
+  g_object_unref (c);
+  c = load_checked (features, metadata);
+  assert_same_metadata (plain, c, TRUE);
+  g_object_unref (c);
+}
+
 /* The parsed metadata is kept in the store (metadata.bin) and read back without parsing;
  * a damaged, foreign or stale one is never used, and the CSV is parsed again. */
 static void
 test_metadata_cache (void)
 {
-  g_autofree char *src_f
-      = g_test_build_filename (G_TEST_DIST, "data", "tutorial", "features.npz", NULL);
-  g_autofree char *src_m
-      = g_test_build_filename (G_TEST_DIST, "data", "tutorial", "metadata.csv", NULL);
-  g_autofree char *features = copy_to_build (src_f, "store-md-features.npz");
-  g_autofree char *metadata = copy_to_build (src_m, "store-md-metadata.csv");
-  g_autofree char *dir = sa_store_dir_for (features, metadata);
+  g_autofree char *features = NULL, *metadata = NULL;
+  g_autofree char *dir
+      = (copy_tutorial ("store-md", &features, &metadata), sa_store_dir_for (features, metadata));
   g_autofree char *cache = g_build_filename (dir, "metadata.bin", NULL);
   g_autoptr (SaCollection) plain = load_plain (features, metadata);
   SaCollection *c;
@@ -294,16 +316,9 @@ test_metadata_cache (void)
   /* truncated: parsed again, and written again */
   g_assert_cmpint (g_stat (cache, &st), ==, 0);
   g_assert_cmpint (truncate (cache, st.st_size - 1), ==, 0);
-  c = load_checked (features, metadata);
-  assert_same_metadata (plain, c, FALSE);
-  g_object_unref (c);
-  c = load_checked (features, metadata);
-  assert_same_metadata (plain, c, TRUE);
-  g_object_unref (c);
+  assert_parsed_again (features, metadata, plain);
   g_assert_cmpint (truncate (cache, 100), ==, 0);
-  c = load_checked (features, metadata);
-  assert_same_metadata (plain, c, FALSE);
-  g_object_unref (c);
+  assert_parsed_again (features, metadata, plain);
 
   /* a flipped byte in the strings (near the end), the clip ids, the offsets, the header
    * (the block starts at 128 with a 48-byte header, then 8 bytes per clip id) */
@@ -315,19 +330,12 @@ test_metadata_cache (void)
       g_assert_cmpint (g_stat (cache, &st), ==, 0);
       at[0] = st.st_size - 20;
       damage_file (cache, at[k], 0x20);
-      c = load_checked (features, metadata);
-      assert_same_metadata (plain, c, FALSE);
-      g_object_unref (c);
+      assert_parsed_again (features, metadata, plain);
     }
 
   /* another version of the store's header (its third 32-bit word) */
   damage_file (cache, 12, 0x01);
-  c = load_checked (features, metadata);
-  assert_same_metadata (plain, c, FALSE);
-  g_object_unref (c);
-  c = load_checked (features, metadata);
-  assert_same_metadata (plain, c, TRUE);
-  g_object_unref (c);
+  assert_parsed_again (features, metadata, plain);
 
   /* the CSV changed after the import (a letter of the first row's path, same size): imported
    * again, with the new path */
@@ -348,11 +356,8 @@ test_metadata_cache (void)
     hit[1] = hit[1] == 'Q' ? 'R' : 'Q';
     g_assert_true (g_file_set_contents (metadata, data, (gssize) len, NULL));
     changed_plain = load_plain (features, metadata);
+    assert_parsed_again (features, metadata, changed_plain);
     c = load_checked (features, metadata);
-    assert_same_metadata (changed_plain, c, FALSE);
-    g_object_unref (c);
-    c = load_checked (features, metadata);
-    assert_same_metadata (changed_plain, c, TRUE);
     path = sa_metadata_find_column (sa_collection_get_metadata (c), "mp3_path");
     g_assert_cmpint (path, >=, 0);
     g_assert_cmpint (sa_metadata_get (sa_collection_get_metadata (c), 0, path)[0], ==, hit[1]);

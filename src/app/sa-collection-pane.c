@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sa-collection-pane.h"
@@ -37,10 +38,13 @@ struct _SaRows
   guint n;
 };
 
-static GType
-rows_get_item_type (GListModel *list)
+static gpointer
+rows_get_item (GListModel *list, guint position)
 {
-  return SA_TYPE_TRACK;
+  SaRows *self = SA_ROWS (list);
+  guint track = self->tracks && position < self->n ? self->tracks[position] : position;
+
+  return position < self->n ? sa_track_new (self->collection, track) : NULL;
 }
 
 static guint
@@ -49,15 +53,10 @@ rows_get_n_items (GListModel *list)
   return SA_ROWS (list)->n;
 }
 
-static gpointer
-rows_get_item (GListModel *list, guint position)
+static GType
+rows_get_item_type (GListModel *list)
 {
-  SaRows *self = SA_ROWS (list);
-
-  if (position >= self->n)
-    return NULL;
-  return g_list_model_get_item (G_LIST_MODEL (self->collection),
-                                self->tracks ? self->tracks[position] : position);
+  return SA_TYPE_TRACK;
 }
 
 static void
@@ -193,8 +192,8 @@ struct _RowsJob
   gboolean descending;
   char *needle;   /* casefolded; NULL or "": no search */
   gint per_mille; /* progress, atomic */
-  gboolean sorting;
-  guint *tracks; /* the result: n rows, and the row of every track */
+  gint sorting;   /* atomic: TRUE until the order is known */
+  guint *tracks;  /* the result: n rows, and the row of every track */
   guint n;
   guint *row_of_track;
 };
@@ -212,65 +211,53 @@ rows_job_free (RowsJob *job)
 
 typedef struct
 {
-  const double *keys;
-  char **strings;
-} SortKeys;
+  double seconds;
+  guint track;
+} ByLength;
 
 static int
-compare_keys (gconstpointer a, gconstpointer b, gpointer data)
+compare_length (gconstpointer a, gconstpointer b)
 {
-  const SortKeys *k = data;
-  guint i = *(const guint *) a, j = *(const guint *) b;
-  int c = k->strings ? strcmp (k->strings[i], k->strings[j])
-                     : (k->keys[i] > k->keys[j]) - (k->keys[i] < k->keys[j]);
-  return c ? c : (i > j) - (i < j);
+  const ByLength *x = a, *y = b;
+
+  if (x->seconds != y->seconds)
+    return x->seconds < y->seconds ? -1 : 1;
+  return (x->track > y->track) - (x->track < y->track);
 }
 
 /* The tracks in the order of @job's column (ascending, ties in collection order). */
 static guint *
-sorted_tracks (RowsJob *job, GCancellable *cancellable)
+sorted_tracks (RowsJob *job)
 {
-  SaCollection *c = job->collection;
-  guint n = sa_collection_get_n_tracks (c);
-  guint *tracks = g_new (guint, MAX (n, 1));
   static const SaField natural[] = {
     [SORT_ARTIST] = SA_FIELD_ARTIST, [SORT_TITLE] = SA_FIELD_TITLE, [SORT_ALBUM] = SA_FIELD_ALBUM
   };
-  SortKeys k = { NULL, NULL };
+  SaCollection *c = job->collection;
+  guint n = sa_collection_get_n_tracks (c);
+  guint *tracks;
+  ByLength *by_length;
 
-  if (job->column <= SORT_ALBUM)
+  if (job->column == SORT_FOLDER)
+    return sa_collection_sort_naturally (c, sa_collection_dup_folder);
+  tracks = g_new (guint, MAX (n, 1));
+  if (job->column != SORT_LENGTH)
     {
       /* the natural order is computed once per collection (the first call), then read */
       for (guint t = 0; t < n; t++)
         tracks[sa_collection_get_natural_order (c, t, natural[job->column])] = t;
       return tracks;
     }
-  if (job->column == SORT_LENGTH)
-    {
-      double *d = g_new (double, MAX (n, 1));
-      for (guint t = 0; t < n; t++)
-        d[t] = sa_collection_get_duration (c, t);
-      k.keys = d;
-    }
-  else
-    {
-      k.strings = g_new (char *, MAX (n, 1));
-      for (guint t = 0; t < n; t++)
-        {
-          g_autofree char *folder = sa_collection_dup_folder (c, t);
-          k.strings[t] = sa_natural_sort_key (folder);
-          if ((t & 4095) == 0)
-            g_atomic_int_set (&job->per_mille, (int) ((guint64) t * 400 / MAX (n, 1)));
-        }
-    }
+  by_length = g_new (ByLength, MAX (n, 1));
   for (guint t = 0; t < n; t++)
-    tracks[t] = t;
-  if (!g_cancellable_is_cancelled (cancellable))
-    g_qsort_with_data (tracks, (gint) n, sizeof (guint), compare_keys, &k);
-  g_free ((double *) k.keys);
-  for (guint t = 0; k.strings && t < n; t++)
-    g_free (k.strings[t]);
-  g_free (k.strings);
+    {
+      double d = sa_collection_get_duration (c, t);
+      by_length[t].seconds = d > 0 ? d : 0; /* unknown (NaN) first, with the zeros */
+      by_length[t].track = t;
+    }
+  qsort (by_length, n, sizeof *by_length, compare_length);
+  for (guint r = 0; r < n; r++)
+    tracks[r] = by_length[r].track;
+  g_free (by_length);
   return tracks;
 }
 
@@ -284,8 +271,8 @@ compute_rows (RowsJob *job, GCancellable *cancellable)
   guint kept = 0;
 
   if (job->column != SORT_NONE)
-    order = sorted_tracks (job, cancellable);
-  job->sorting = FALSE;
+    order = sorted_tracks (job);
+  g_atomic_int_set (&job->sorting, FALSE);
   job->tracks = g_new (guint, MAX (n, 1));
   for (guint i = 0; i < n; i++)
     {
@@ -325,7 +312,7 @@ update_count (SaCollectionPane *self)
   if (self->job)
     {
       int percent = g_atomic_int_get (&self->job->per_mille) / 10;
-      if (self->job->sorting && percent == 0)
+      if (g_atomic_int_get (&self->job->sorting) && percent == 0)
         text = g_strdup (_ ("Sorting…"));
       else
         /* Translators: progress of sorting or searching the list; %d is a percentage */
