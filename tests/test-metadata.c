@@ -118,6 +118,156 @@ test_write_roundtrip (void)
   g_assert_cmpstr (sa_metadata_get (md, 1, 2), ==, row2[1]);
 }
 
+/* ---- the cache block the store keeps (sa_metadata_write_cache) ---- */
+
+static gboolean
+append_to (gconstpointer data, gsize len, gpointer user_data)
+{
+  g_byte_array_append (user_data, data, (guint) len);
+  return TRUE;
+}
+
+static GBytes *
+cache_of (SaMetadata *md)
+{
+  GByteArray *out = g_byte_array_new ();
+
+  g_assert_true (sa_metadata_write_cache (md, append_to, out));
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* Every column name, clip id and cell equal. */
+static void
+assert_same_metadata (SaMetadata *a, SaMetadata *b)
+{
+  guint nr = sa_metadata_get_n_rows (a), nc = sa_metadata_get_n_columns (a);
+
+  g_assert_cmpuint (nr, ==, sa_metadata_get_n_rows (b));
+  g_assert_cmpuint (nc, ==, sa_metadata_get_n_columns (b));
+  g_assert_cmpint (sa_metadata_find_column (a, "clip_id"), ==,
+                   sa_metadata_find_column (b, "clip_id"));
+  for (guint c = 0; c < nc; c++)
+    g_assert_cmpstr (sa_metadata_get_column_name (a, c), ==, sa_metadata_get_column_name (b, c));
+  for (guint r = 0; r < nr; r++)
+    {
+      g_assert_cmpint (sa_metadata_get_clip_id (a, r), ==, sa_metadata_get_clip_id (b, r));
+      for (guint c = 0; c < nc; c++)
+        g_assert_cmpstr (sa_metadata_get (a, r, (int) c), ==, sa_metadata_get (b, r, (int) c));
+    }
+}
+
+/* @parsed written as a cache block and read back from it */
+static SaMetadata *
+through_cache (SaMetadata *parsed)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) cache = cache_of (parsed);
+  SaMetadata *cached = sa_metadata_new_from_cache (cache, &error);
+
+  g_assert_no_error (error);
+  g_assert_false (sa_metadata_is_cached (parsed));
+  g_assert_true (sa_metadata_is_cached (cached));
+  assert_same_metadata (parsed, cached);
+  return cached;
+}
+
+static const char hard_csv[] = ",clip_id,title,artist,album,\"odd, \"\"header\"\"\"\r\n"
+                               "0,1,\"Bethena, a \"\"concert\"\" waltz\",Professor Armchair,,x\n"
+                               "1,2,\"Two\nlines\r\nand three\",,\"\",\"\"\n"
+                               "2,3.0,Étude Op. 10 Nº 3,Фредерик Шопен,東京 🎹,\"\"\"\"\n"
+                               "3,4,,,,\n";
+
+static void
+test_cache_round_trip (void)
+{
+  const char *files[][3] = {
+    { "data", "ismir2018_tut_part_1_genres_metadata_subset.csv", NULL },
+    { "data", "tutorial", "metadata.csv" },
+  };
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path
+          = g_test_build_filename (G_TEST_DIST, files[i][0], files[i][1], files[i][2], NULL);
+      g_autoptr (SaMetadata) parsed = sa_metadata_load (path, &error);
+
+      g_assert_no_error (error);
+      sa_metadata_free (through_cache (parsed));
+    }
+  {
+    g_autoptr (SaMetadata) parsed
+        = sa_metadata_parse (hard_csv, sizeof hard_csv - 1, "hard.csv", &error);
+    g_autoptr (SaMetadata) cached = NULL;
+
+    g_assert_no_error (error);
+    cached = through_cache (parsed);
+    /* and what the cells are, not only that they agree */
+    g_assert_cmpuint (sa_metadata_get_n_rows (cached), ==, 4);
+    g_assert_cmpstr (sa_metadata_get_column_name (cached, 5), ==, "odd, \"header\"");
+    g_assert_cmpstr (sa_metadata_get (cached, 1, 2), ==, "Two\nlines\r\nand three");
+    g_assert_cmpstr (sa_metadata_get (cached, 2, 4), ==, "東京 🎹");
+    g_assert_cmpstr (sa_metadata_get (cached, 2, 5), ==, "\"");
+    g_assert_cmpstr (sa_metadata_get (cached, 3, 2), ==, "");
+    g_assert_cmpint (sa_metadata_get_clip_id (cached, 2), ==, 3);
+    g_assert_cmpstr (sa_metadata_get (cached, 0, -1), ==, "");
+    g_assert_cmpstr (sa_metadata_get (cached, 9, 1), ==, "");
+  }
+}
+
+/* Every flipped byte, every truncation and another version is refused. */
+static void
+test_cache_damage (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SaMetadata) parsed
+      = sa_metadata_parse (hard_csv, sizeof hard_csv - 1, "hard.csv", &error);
+  g_autoptr (GBytes) cache = cache_of (parsed);
+  gsize size = 0;
+  const guint8 *good = g_bytes_get_data (cache, &size);
+  g_autofree guint8 *bad = g_malloc (size + 8);
+
+  for (gsize i = 0; i < size; i++)
+    for (guint bit = 0; bit < 8; bit += 3)
+      {
+        g_autoptr (GBytes) b = NULL;
+        memcpy (bad, good, size);
+        bad[i] ^= (guint8) (1u << bit);
+        b = g_bytes_new_static (bad, size);
+        g_assert_null (sa_metadata_new_from_cache (b, &error));
+        g_assert_nonnull (error);
+        g_clear_error (&error);
+      }
+  for (gsize n = 0; n < size; n++)
+    {
+      g_autoptr (GBytes) b = NULL;
+      memcpy (bad, good, n);
+      b = g_bytes_new_static (bad, n);
+      g_assert_null (sa_metadata_new_from_cache (b, &error));
+      g_assert_nonnull (error);
+      g_clear_error (&error);
+    }
+  {
+    /* the version is the third 32-bit word */
+    g_autoptr (GBytes) b = NULL;
+    guint32 version;
+    memcpy (bad, good, size);
+    memcpy (&version, bad + 12, 4);
+    version++;
+    memcpy (bad + 12, &version, 4);
+    b = g_bytes_new_static (bad, size);
+    g_assert_null (sa_metadata_new_from_cache (b, &error));
+    g_assert_error (error, SA_ERROR, SA_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
+  {
+    /* the untouched block still reads */
+    g_autoptr (SaMetadata) md = sa_metadata_new_from_cache (cache, &error);
+    g_assert_no_error (error);
+    assert_same_metadata (parsed, md);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -127,5 +277,7 @@ main (int argc, char **argv)
   g_test_add_func ("/soundalike/metadata/errors", test_errors);
   g_test_add_func ("/soundalike/metadata/clip-id", test_clip_id_parsing);
   g_test_add_func ("/soundalike/metadata/write-roundtrip", test_write_roundtrip);
+  g_test_add_func ("/soundalike/metadata/cache-round-trip", test_cache_round_trip);
+  g_test_add_func ("/soundalike/metadata/cache-damage", test_cache_damage);
   return g_test_run ();
 }

@@ -789,15 +789,22 @@ compute_statistics (SaCollection *self, const SaFeatureSet *set)
     }
 }
 
+/* The fields whose groups are built, in the store's order (SaStoreContents.groups). */
+static const SaField grouped_fields[SA_STORE_N_GROUPS]
+    = { SA_FIELD_ARTIST, SA_FIELD_ALBUM, SA_FIELD_PATH };
+
+/* Groups of equal values, unless the store has given them already. */
 static void
 build_groups (SaCollection *self)
 {
-  static const SaField grouped[] = { SA_FIELD_ARTIST, SA_FIELD_ALBUM, SA_FIELD_PATH };
-
-  for (guint g = 0; g < G_N_ELEMENTS (grouped); g++)
+  for (guint g = 0; g < SA_STORE_N_GROUPS; g++)
     {
-      SaField f = grouped[g];
-      g_autoptr (GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+      SaField f = grouped_fields[g];
+      g_autoptr (GHashTable) ids = NULL;
+
+      if (self->groups[f])
+        continue;
+      ids = g_hash_table_new (g_str_hash, g_str_equal);
 
       self->groups[f] = g_new (guint, MAX (self->n_tracks, 1));
       for (guint t = 0; t < self->n_tracks; t++)
@@ -1164,8 +1171,8 @@ finish_load (SaCollection *self)
   build_groups (self);
 }
 
-/* A collection from its store: the matrix is mapped, the statistics and the join are
- * read back; only the metadata CSV is parsed again.  Errors about the store (none, or
+/* A collection from its store: the matrix and the parsed metadata are mapped, the
+ * statistics and the join are read back.  Errors about the store (none, or
  * one made from other files) leave *error as SA_ERROR_NOT_FOUND or SA_ERROR_CORRUPT. */
 static SaCollection *
 open_store (const char *dir, const SaStoreSource *source, const char *features_path,
@@ -1209,12 +1216,21 @@ open_store (const char *dir, const SaStoreSource *source, const char *features_p
   if (metadata_path)
     {
       g_autoptr (GError) local = NULL;
-      self->metadata = sa_metadata_load (metadata_path, &local);
+      /* the parsed metadata from the store, mapped; else the CSV parsed again and kept */
+      self->metadata = sa_store_open_metadata (self->store, dir, source, &local);
       if (self->metadata == NULL)
         {
-          /* the same error an import would give */
-          g_propagate_error (error, g_steal_pointer (&local));
-          return NULL;
+          g_debug ("parsing %s again: %s", metadata_path, local->message);
+          g_clear_error (&local);
+          self->metadata = sa_metadata_load (metadata_path, &local);
+          if (self->metadata == NULL)
+            {
+              /* the same error an import would give */
+              g_propagate_error (error, g_steal_pointer (&local));
+              return NULL;
+            }
+          if (!sa_store_write_metadata (self->store, dir, source, self->metadata, &local))
+            g_debug ("not keeping the parsed metadata: %s", local->message);
         }
       for (guint t = 0; t < self->n_tracks; t++)
         if (self->meta_rows[t] >= sa_metadata_get_n_rows (self->metadata))
@@ -1224,6 +1240,10 @@ open_store (const char *dir, const SaStoreSource *source, const char *features_p
             return NULL;
           }
     }
+  if (c->groups[0] && c->groups[1] && c->groups[2])
+    for (guint g = 0; g < SA_STORE_N_GROUPS; g++)
+      self->groups[grouped_fields[g]]
+          = g_memdup2 (c->groups[g], (gsize) c->n_tracks * sizeof (guint));
   finish_load (self);
   return g_steal_pointer (&self);
 }
@@ -1275,11 +1295,18 @@ save_store (SaCollection *self, const char *dir, const SaStoreSource *source)
   c.n_notes = self->notes->len - 1;
   c.clip_ids = self->clip_ids;
   c.meta_rows = (const guint32 *) self->meta_rows;
+  for (guint g = 0; g < SA_STORE_N_GROUPS; g++)
+    c.groups[g] = self->groups[grouped_fields[g]];
   c.report = self->report;
   if (!sa_store_write (dir, source, &c, &error) || !(store = sa_store_open (dir, source, &error)))
     {
       g_debug ("not keeping a store of %s: %s", self->features_path, error->message);
       return;
+    }
+  if (self->metadata && !sa_store_write_metadata (store, dir, source, self->metadata, &error))
+    {
+      g_debug ("not keeping the parsed metadata of %s: %s", self->metadata_path, error->message);
+      g_clear_error (&error);
     }
   g_free (self->matrix);
   self->matrix = (float *) sa_store_get_contents (store)->matrix;

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <libdeflate.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -20,12 +21,36 @@
 struct _SaMetadata
 {
   GPtrArray *columns; /* char* */
-  GPtrArray *cells;   /* const char*, row-major, into @chunk */
+  GPtrArray *cells;   /* const char*, row-major, into @chunk (parsed) */
   GStringChunk *chunk;
-  GArray *clip_ids; /* gint64 */
+  GArray *clip_ids; /* gint64 (parsed) */
   int clip_id_column;
   guint n_columns;
+  guint n_rows;
+  const gint64 *ids; /* n_rows: clip_ids->data, or in @blob */
+  /* read from a cache (sa_metadata_new_from_cache): the cells are offsets into its arena */
+  GBytes *blob;
+  const guint32 *offsets; /* n_rows x n_columns */
+  const char *arena;
 };
+
+/* The cache layout (sa_metadata_write_cache), native byte order:
+ *   CacheHeader, then gint64 clip_ids[n_rows], then guint32 offsets[n_columns + n_rows *
+ *   n_columns] (the column names, then the cells row by row) into the arena, then the arena:
+ *   every string with its NUL. */
+#define CACHE_MAGIC   "SAMDCSV1"
+#define CACHE_VERSION 1
+
+typedef struct
+{
+  char magic[8];
+  guint32 byte_order, version;
+  guint32 n_rows, n_columns;
+  gint32 clip_id_column;
+  guint32 pad;
+  guint64 arena_size;
+  guint32 crc, pad2; /* CRC-32 of the header up to @crc, then of everything after the header */
+} CacheHeader;
 
 typedef struct
 {
@@ -45,6 +70,7 @@ sa_metadata_free (SaMetadata *md)
   g_clear_pointer (&md->columns, g_ptr_array_unref);
   g_clear_pointer (&md->cells, g_ptr_array_unref);
   g_clear_pointer (&md->clip_ids, g_array_unref);
+  g_clear_pointer (&md->blob, g_bytes_unref);
   if (md->chunk)
     g_string_chunk_free (md->chunk);
   g_free (md);
@@ -222,6 +248,8 @@ sa_metadata_parse (const char *data, gsize len, const char *where, GError **erro
       g_set_error (error, SA_ERROR, SA_ERROR_EMPTY, _ ("%s: the file is empty"), where);
       return NULL;
     }
+  md->n_rows = md->clip_ids->len;
+  md->ids = (const gint64 *) md->clip_ids->data;
   return g_steal_pointer (&md);
 }
 
@@ -292,7 +320,7 @@ sa_metadata_get_n_rows (SaMetadata *md)
 {
   g_return_val_if_fail (md != NULL, 0);
 
-  return md->clip_ids->len;
+  return md->n_rows;
 }
 
 guint
@@ -327,8 +355,10 @@ sa_metadata_get (SaMetadata *md, guint row, int column)
 {
   g_return_val_if_fail (md != NULL, "");
 
-  if (column < 0 || (guint) column >= md->n_columns || row >= md->clip_ids->len)
+  if (column < 0 || (guint) column >= md->n_columns || row >= md->n_rows)
     return "";
+  if (md->offsets)
+    return md->arena + md->offsets[(gsize) row * md->n_columns + column];
   return g_ptr_array_index (md->cells, (gsize) row * md->n_columns + column);
 }
 
@@ -336,9 +366,147 @@ gint64
 sa_metadata_get_clip_id (SaMetadata *md, guint row)
 {
   g_return_val_if_fail (md != NULL, 0);
-  g_return_val_if_fail (row < md->clip_ids->len, 0);
+  g_return_val_if_fail (row < md->n_rows, 0);
 
-  return g_array_index (md->clip_ids, gint64, row);
+  return md->ids[row];
+}
+
+/* ---- the cache: the parsed file as one block, read back without parsing or copying ---- */
+
+gboolean
+sa_metadata_is_cached (SaMetadata *md)
+{
+  g_return_val_if_fail (md != NULL, FALSE);
+  return md->blob != NULL;
+}
+
+static const char *
+cell_at (SaMetadata *md, gsize i)
+{
+  /* the column names first, then the cells */
+  if (i < md->n_columns)
+    return g_ptr_array_index (md->columns, i);
+  return sa_metadata_get (md, (guint) ((i - md->n_columns) / md->n_columns),
+                          (int) ((i - md->n_columns) % md->n_columns));
+}
+
+gboolean
+sa_metadata_write_cache (SaMetadata *md, SaWriteFunc write, gpointer user_data)
+{
+  gsize n_strings, at = 0, fill = 0;
+  g_autofree guint32 *offsets = NULL;
+  g_autofree char *buf = NULL;
+  CacheHeader h = { { 0 } };
+  const gsize buf_size = 1 << 20;
+  guint32 crc;
+  gboolean ok;
+
+  g_return_val_if_fail (md != NULL, FALSE);
+  g_return_val_if_fail (write != NULL, FALSE);
+
+  n_strings = md->n_columns + (gsize) md->n_rows * md->n_columns;
+  offsets = g_new (guint32, MAX (n_strings, 1));
+  for (gsize i = 0; i < n_strings; i++)
+    {
+      gsize len = strlen (cell_at (md, i)) + 1;
+      if (at + len > G_MAXUINT32)
+        return FALSE; /* more than 4 GiB of text: not cached */
+      offsets[i] = (guint32) at;
+      at += len;
+    }
+  memcpy (h.magic, CACHE_MAGIC, 8);
+  h.byte_order = 0x01020304u;
+  h.version = CACHE_VERSION;
+  h.n_rows = md->n_rows;
+  h.n_columns = md->n_columns;
+  h.clip_id_column = md->clip_id_column;
+  h.arena_size = at;
+  crc = libdeflate_crc32 (0, &h, G_STRUCT_OFFSET (CacheHeader, crc));
+  crc = libdeflate_crc32 (crc, md->ids, (gsize) md->n_rows * sizeof (gint64));
+  crc = libdeflate_crc32 (crc, offsets, n_strings * sizeof (guint32));
+  for (gsize i = 0; i < n_strings; i++)
+    {
+      const char *text = cell_at (md, i);
+      crc = libdeflate_crc32 (crc, text, strlen (text) + 1);
+    }
+  h.crc = crc;
+  ok = write (&h, sizeof h, user_data)
+       && write (md->ids, (gsize) md->n_rows * sizeof (gint64), user_data)
+       && write (offsets, n_strings * sizeof (guint32), user_data);
+  /* the strings, gathered a MiB at a time */
+  buf = g_malloc (buf_size);
+  for (gsize i = 0; ok && i < n_strings; i++)
+    {
+      const char *text = cell_at (md, i);
+      gsize len = strlen (text) + 1;
+      if (fill + len > buf_size)
+        {
+          ok = write (buf, fill, user_data);
+          fill = 0;
+        }
+      if (len > buf_size)
+        ok = ok && write (text, len, user_data);
+      else
+        {
+          memcpy (buf + fill, text, len);
+          fill += len;
+        }
+    }
+  return ok && (fill == 0 || write (buf, fill, user_data));
+}
+
+SaMetadata *
+sa_metadata_new_from_cache (GBytes *cache, GError **error)
+{
+  g_autoptr (SaMetadata) md = NULL;
+  gsize size = 0, n_strings, need;
+  const guint8 *data = g_bytes_get_data (cache, &size);
+  const CacheHeader *h = (const CacheHeader *) data;
+  const guint32 *offsets;
+
+  g_return_val_if_fail (cache != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* the messages are for the debug log (a bad cache is only a reason to parse the CSV) */
+  if (size < sizeof *h || ((guintptr) data) % 8 != 0 || memcmp (h->magic, CACHE_MAGIC, 8) != 0
+      || h->byte_order != 0x01020304u || h->version != CACHE_VERSION || h->pad2 != 0)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_NOT_FOUND, "not a metadata cache of this version");
+      return NULL;
+    }
+  n_strings = h->n_columns + (gsize) h->n_rows * h->n_columns;
+  need = sizeof *h + (gsize) h->n_rows * sizeof (gint64) + n_strings * sizeof (guint32);
+  if (h->n_columns == 0 || h->n_columns > (1u << 20) || h->n_rows > SA_METADATA_MAX_SIZE
+      || h->clip_id_column < 0 || (guint32) h->clip_id_column >= h->n_columns || h->arena_size == 0
+      || h->arena_size > G_MAXUINT32 || size != need + h->arena_size
+      || libdeflate_crc32 (libdeflate_crc32 (0, h, G_STRUCT_OFFSET (CacheHeader, crc)),
+                           data + sizeof *h, size - sizeof *h)
+             != h->crc
+      || data[size - 1] != '\0')
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_CORRUPT, "the metadata cache is damaged");
+      return NULL;
+    }
+  offsets = (const guint32 *) (data + sizeof *h + (gsize) h->n_rows * sizeof (gint64));
+  /* a CRC only finds accidents: every string must still lie inside the arena */
+  for (gsize i = 0; i < n_strings; i++)
+    if (offsets[i] >= h->arena_size)
+      {
+        g_set_error (error, SA_ERROR, SA_ERROR_CORRUPT, "the metadata cache is damaged");
+        return NULL;
+      }
+  md = g_new0 (SaMetadata, 1);
+  md->blob = g_bytes_ref (cache);
+  md->n_rows = h->n_rows;
+  md->n_columns = h->n_columns;
+  md->clip_id_column = h->clip_id_column;
+  md->ids = (const gint64 *) (data + sizeof *h);
+  md->arena = (const char *) data + need;
+  md->columns = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < md->n_columns; i++)
+    g_ptr_array_add (md->columns, g_strdup (md->arena + offsets[i]));
+  md->offsets = offsets + md->n_columns;
+  return g_steal_pointer (&md);
 }
 
 /* ---- writing ---- */

@@ -35,6 +35,18 @@ int sa_metadata_find_column (SaMetadata *md, const char *name);
 const char *sa_metadata_get (SaMetadata *md, guint row, int column);
 gint64 sa_metadata_get_clip_id (SaMetadata *md, guint row);
 
+/* The parsed file as one block, for Soundalike's store (sa-store.h): the column names, the
+ * clip ids and every cell, with a CRC-32 of the whole.  @write is called with the block's
+ * pieces in order; FALSE when it fails (or the text exceeds 4 GiB). */
+typedef gboolean (*SaWriteFunc) (gconstpointer data, gsize len, gpointer user_data);
+gboolean sa_metadata_write_cache (SaMetadata *md, SaWriteFunc write, gpointer user_data);
+/* The metadata in such a block, without parsing or copying: the strings point into @cache
+ * (8-byte aligned), which is kept.  SA_ERROR_NOT_FOUND for another layout or version,
+ * SA_ERROR_CORRUPT when it is damaged (wrong size, CRC, a string outside the block). */
+SaMetadata *sa_metadata_new_from_cache (GBytes *cache, GError **error);
+/* TRUE when @md was read from a cache */
+gboolean sa_metadata_is_cached (SaMetadata *md);
+
 /* Parses "42150", "42150.0" or "4.215e4" as an integer id. */
 gboolean sa_parse_clip_id (const char *text, gint64 *value);
 

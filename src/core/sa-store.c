@@ -19,11 +19,13 @@
 
 #include "sa-compact.h"
 #include "sa-error.h"
+#include "sa-metadata.h"
 #include "sa-store.h"
 
 #define MATRIX_MAGIC    "SAMATRX1"
 #define INDEX_MAGIC     "SAINDEX1"
 #define COMPACT_MAGIC   "SACODES1"
+#define METADATA_MAGIC  "SAMETAD1"
 #define BYTE_ORDER_MARK 0x01020304u
 /* Raise it whenever what an import computes changes: older stores are imported again. */
 #define STORE_VERSION      2
@@ -63,12 +65,27 @@ typedef struct
   guint64 offset, size;
 } Section;
 
+/* metadata.bin: this header, then sa_metadata_write_cache's block at METADATA_DATA_OFFSET */
+typedef struct
+{
+  char magic[8];
+  guint32 byte_order, version;
+  guint8 token[16];
+  DiskFingerprint metadata;
+} MetadataHeader;
+
+#define METADATA_DATA_OFFSET 128
+G_STATIC_ASSERT (sizeof (MetadataHeader) <= METADATA_DATA_OFFSET);
+
 typedef struct
 {
   char name[64];
   guint32 offset, length, padded, pad;
   double default_weight;
 } DiskSet;
+
+static const char *const group_names[SA_STORE_N_GROUPS]
+    = { "group_artist", "group_album", "group_path" };
 
 struct _SaStore
 {
@@ -351,6 +368,9 @@ sa_store_write (const char *dir, const SaStoreSource *source, const SaStoreConte
   }
   add_section (body, table, "clip_id", c->clip_ids, c->n_tracks * sizeof (gint64));
   add_section (body, table, "meta_row", c->meta_rows, c->n_tracks * sizeof (guint32));
+  for (guint g = 0; g < SA_STORE_N_GROUPS; g++)
+    if (c->groups[g])
+      add_section (body, table, group_names[g], c->groups[g], c->n_tracks * sizeof (guint32));
   ih.n_sections = table->len;
   table_size = table->len * sizeof (Section);
   head_size = (sizeof ih + table_size + 63) / 64 * 64;
@@ -586,6 +606,12 @@ sa_store_open (const char *dir, const SaStoreSource *source, GError **error)
     for (gsize i = 0; i < len; i++)
       c->n_notes += notes[i] == '\0';
   }
+  for (guint g = 0; g < SA_STORE_N_GROUPS; g++)
+    {
+      gsize len = 0;
+      const guint32 *groups = sa_store_get_section (store, group_names[g], &len);
+      c->groups[g] = len == (gsize) c->n_tracks * sizeof (guint32) ? groups : NULL;
+    }
   c->report.n_feature_rows = ih->report[0];
   c->report.n_metadata_rows = ih->report[1];
   c->report.n_joined = ih->report[2];
@@ -630,6 +656,96 @@ sa_store_open (const char *dir, const SaStoreSource *source, GError **error)
 corrupt:
   g_set_error (error, SA_ERROR, SA_ERROR_CORRUPT, ("%s: the store's index is damaged"), index_path);
   return NULL;
+}
+
+static gboolean
+write_to_fd (gconstpointer data, gsize len, gpointer user_data)
+{
+  return write_all (*(int *) user_data, data, len);
+}
+
+gboolean
+sa_store_write_metadata (SaStore *store, const char *dir, const SaStoreSource *source,
+                         SaMetadata *md, GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, "metadata.bin", NULL);
+  guint8 page[METADATA_DATA_OFFSET] = { 0 };
+  MetadataHeader *h = (MetadataHeader *) page;
+  AtomicFile f = { NULL, NULL, -1 };
+  gboolean ok;
+
+  memcpy (h->magic, METADATA_MAGIC, 8);
+  h->byte_order = BYTE_ORDER_MARK;
+  h->version = STORE_VERSION;
+  memcpy (h->token, store->token, sizeof h->token);
+  to_disk (&source->metadata, &h->metadata);
+  if (!atomic_open (&f, path, error))
+    return FALSE;
+  ok = write_all (f.fd, page, sizeof page) && sa_metadata_write_cache (md, write_to_fd, &f.fd);
+  return atomic_commit (&f, ok, error);
+}
+
+typedef struct
+{
+  void *map;
+  gsize size;
+} Mapping;
+
+static void
+unmap (gpointer data)
+{
+  Mapping *m = data;
+  munmap (m->map, m->size);
+  g_free (m);
+}
+
+SaMetadata *
+sa_store_open_metadata (SaStore *store, const char *dir, const SaStoreSource *source,
+                        GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, "metadata.bin", NULL);
+  g_autoptr (GBytes) whole = NULL, block = NULL;
+  const MetadataHeader *h;
+  struct stat st;
+  Mapping *m;
+  void *map;
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_NOT_FOUND, "%s: cannot open the file: %s", path,
+                   g_strerror (errno));
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0 || st.st_size <= METADATA_DATA_OFFSET)
+    {
+      close (fd);
+      g_set_error (error, SA_ERROR, SA_ERROR_CORRUPT, "%s: too short", path);
+      return NULL;
+    }
+  map = mmap (NULL, (gsize) st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+  close (fd);
+  if (map == MAP_FAILED)
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_IO, "%s: cannot map the file: %s", path,
+                   g_strerror (errno));
+      return NULL;
+    }
+  m = g_new (Mapping, 1);
+  m->map = map;
+  m->size = (gsize) st.st_size;
+  whole = g_bytes_new_with_free_func (map, m->size, unmap, m);
+  h = map;
+  if (memcmp (h->magic, METADATA_MAGIC, 8) != 0 || h->byte_order != BYTE_ORDER_MARK
+      || h->version != STORE_VERSION || memcmp (h->token, store->token, sizeof h->token) != 0
+      || !same_fingerprint (&h->metadata, &source->metadata))
+    {
+      g_set_error (error, SA_ERROR, SA_ERROR_NOT_FOUND,
+                   "%s: made for another store, version or file", path);
+      return NULL;
+    }
+  block = g_bytes_new_from_bytes (whole, METADATA_DATA_OFFSET, m->size - METADATA_DATA_OFFSET);
+  return sa_metadata_new_from_cache (block, error);
 }
 
 const SaStoreContents *

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A store lives in its own folder, <user data dir>/soundalike/collections/store-<hash>/,
- * one per pair of source files (features, metadata).  It holds two files, each written
+ * one per pair of source files (features, metadata).  It holds these files, each written
  * to a temporary file and put in place by rename (so a mapping of the old one is never
  * truncated under a reader):
  *
@@ -18,6 +18,11 @@
  *                 it was made from (size, mtime and a content hash of each): a store whose
  *                 sources changed, or whose two files do not belong together, is not used.
  *
+ *   metadata.bin  the parsed metadata CSV (sa_metadata_write_cache's block: clip ids, string
+ *                 offsets, one string arena, a CRC-32), so that an open does not parse it
+ *                 again; it names its index (the token) and the CSV (its fingerprint), and is
+ *                 mapped read-only.  A missing, stale or damaged one is made again from the CSV.
+ *
  * Only these files are ever mapped; a user's .npz or CSV is read and imported.
  */
 #pragma once
@@ -25,6 +30,7 @@
 #include <glib.h>
 
 #include "sa-collection.h"
+#include "sa-metadata.h"
 
 G_BEGIN_DECLS
 
@@ -42,6 +48,8 @@ typedef struct
   SaStoreFingerprint metadata;
 } SaStoreSource;
 
+#define SA_STORE_N_GROUPS 3
+
 typedef struct
 {
   guint n_tracks;
@@ -58,6 +66,8 @@ typedef struct
   guint n_notes;
   const gint64 *clip_ids;   /* n_tracks */
   const guint32 *meta_rows; /* n_tracks; G_MAXUINT32: none */
+  /* the artist, album and path group of every track (sa_collection_get_group), or NULL */
+  const guint32 *groups[SA_STORE_N_GROUPS];
   SaCollectionReport report;
   /* the compact copy for the scan (sa-compact.h), or NULL: n_tracks x stride codes and
    * n_tracks x n_sets error bounds */
@@ -86,6 +96,14 @@ gconstpointer sa_store_get_section (SaStore *store, const char *name, gsize *siz
 /* Writes the compact copy (compact.i8) of an opened store from its matrix, a block of
  * rows at a time (the matrix is not kept resident), and maps it. */
 gboolean sa_store_write_compact (SaStore *store, const char *dir, GError **error);
+/* Writes metadata.bin: @md (the parsed metadata of @source) for this store. */
+gboolean sa_store_write_metadata (SaStore *store, const char *dir, const SaStoreSource *source,
+                                  SaMetadata *md, GError **error);
+/* The metadata from metadata.bin, mapped (the strings point into the mapping, which the
+ * result keeps): SA_ERROR_NOT_FOUND when there is none or it belongs to another store or CSV,
+ * SA_ERROR_CORRUPT when it is damaged. */
+SaMetadata *sa_store_open_metadata (SaStore *store, const char *dir, const SaStoreSource *source,
+                                    GError **error);
 /* Drops the mapped matrix's pages from the resident set (they stay in the page cache). */
 void sa_store_release_matrix (SaStore *store);
 void sa_store_free (SaStore *store);

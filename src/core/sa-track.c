@@ -397,29 +397,50 @@ compare_by_key (gconstpointer a, gconstpointer b, gpointer data)
   return c ? c : (i > j) - (i < j);
 }
 
-static guint *
-natural_order_new (SaCollection *collection, SaField field)
+guint *
+sa_collection_sort_naturally (SaCollection *collection, SaTextFunc dup_text)
 {
   guint n = sa_collection_get_n_tracks (collection);
-  g_autofree guint *by_key = g_new (guint, MAX (n, 1));
-  guint *order = g_new (guint, MAX (n, 1));
+  guint *by_key = g_new (guint, MAX (n, 1));
   OrderSort o = { g_new (char *, MAX (n, 1)) };
 
   for (guint t = 0; t < n; t++)
     {
-      g_autofree char *title = NULL;
-      const char *text = field == SA_FIELD_TITLE
-                             ? (title = sa_collection_dup_display_title (collection, t))
-                             : sa_collection_get_field (collection, t, field);
+      g_autofree char *text = dup_text (collection, t);
       o.keys[t] = sa_natural_sort_key (text);
       by_key[t] = t;
     }
   g_qsort_with_data (by_key, (gint) n, sizeof (guint), compare_by_key, &o);
-  for (guint r = 0; r < n; r++)
-    order[by_key[r]] = r;
   for (guint t = 0; t < n; t++)
     g_free (o.keys[t]);
   g_free (o.keys);
+  return by_key;
+}
+
+static char *
+dup_artist (SaCollection *collection, guint track)
+{
+  return g_strdup (sa_collection_get_field (collection, track, SA_FIELD_ARTIST));
+}
+
+static char *
+dup_album (SaCollection *collection, guint track)
+{
+  return g_strdup (sa_collection_get_field (collection, track, SA_FIELD_ALBUM));
+}
+
+static guint *
+natural_order_new (SaCollection *collection, SaField field)
+{
+  guint n = sa_collection_get_n_tracks (collection);
+  g_autofree guint *by_key = sa_collection_sort_naturally (
+      collection, field == SA_FIELD_TITLE    ? sa_collection_dup_display_title
+                  : field == SA_FIELD_ARTIST ? dup_artist
+                                             : dup_album);
+  guint *order = g_new (guint, MAX (n, 1));
+
+  for (guint r = 0; r < n; r++)
+    order[by_key[r]] = r;
   return order;
 }
 

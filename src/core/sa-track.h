@@ -59,6 +59,11 @@ char *sa_collection_dup_display_title (SaCollection *collection, guint track);
 /* @field: SA_FIELD_TITLE (the display title), SA_FIELD_ARTIST or SA_FIELD_ALBUM */
 guint sa_collection_get_natural_order (SaCollection *collection, guint track, SaField field);
 
+/* The tracks sorted naturally by a text of each (newly allocated by @dup_text, e.g.
+ * sa_collection_dup_folder), ties in collection order: element r is the track at place r. */
+typedef char *(*SaTextFunc) (SaCollection *collection, guint track);
+guint *sa_collection_sort_naturally (SaCollection *collection, SaTextFunc dup_text);
+
 /* A key that sorts @text naturally: case-folded, then g_utf8_collate_key_for_filename (digit
  * runs by value, the rest as the locale collates).  Compare keys with strcmp. */
 char *sa_natural_sort_key (const char *text);
