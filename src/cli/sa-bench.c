@@ -14,8 +14,9 @@
  *             scan on both cores, alternately with them: the reference the compact scan
  *             must equal
  *   stream    one plain pass summing the whole matrix: the memory-bandwidth floor
- * and peak_rss_mb, the peak resident memory of the process (the synthetic collection is
- * written by a child process, so it is not counted).
+ * and peak_rss_mb, the peak resident memory of the process through the import, the opens and
+ * the queries, before the references query_float and stream read every page of the matrix
+ * (the synthetic collection is written by a child process, so it is not counted).
  *   moments      the mutual-proximity moments on all cores (sa-moments.h; up to 3 runs)
  *   moments_ref  the same by the pair-by-pair path they replaced, alternately with moments;
  *                moments_cpu, moments_ref_cpu: their processor time (all threads);
@@ -319,6 +320,10 @@ sa_cli_bench (int argc, char **argv)
 
   for (int r = 0; r < MAX (runs, 21); r++)
     sink += time_query (s, (guint) ((r * 7919u) % n), weights, hits, t_query);
+  /* the peak so far: import, open and the queries; the references that follow
+   * (query_float, stream) read every page of the mapped matrix, which no search of a
+   * collection with a compact copy does */
+  getrusage (RUSAGE_SELF, &usage);
   if (sa_search_uses_compact (s))
     {
       SaSearch *f = sa_search_new (c);
@@ -343,8 +348,6 @@ sa_cli_bench (int argc, char **argv)
       g_array_append_val (t_reweight, (double){ t1 - t0 });
       sink += hits[1].distance;
     }
-  /* before the stream figure, which reads every page of the matrix */
-  getrusage (RUSAGE_SELF, &usage);
   for (int r = 0; r < MAX (runs, 21); r++)
     {
       double t0 = NOW_MS ();
