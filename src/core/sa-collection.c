@@ -1550,6 +1550,14 @@ sa_collection_get_codes (SaCollection *self, const float **errors)
   return c ? c->codes : NULL;
 }
 
+const float *
+sa_collection_read_row (SaCollection *self, guint track, float *buf)
+{
+  if (self->store && sa_store_read_rows (self->store, track, 1, buf))
+    return buf;
+  return self->matrix + (gsize) track * self->stride;
+}
+
 void
 sa_collection_release_pages (SaCollection *self)
 {

@@ -89,6 +89,9 @@ const gint8 *sa_collection_get_codes (SaCollection *self, const float **errors);
 /* A mapped matrix: lets go of the pages read so far (the compact scan reads only a few
  * rows per query; without this they would add up to the whole matrix). */
 void sa_collection_release_pages (SaCollection *self);
+/* Row @track for a one-off read: from the store into @buf (stride floats, 64-byte aligned)
+ * with pread, so that its page is not mapped; the row in memory when there is no store. */
+const float *sa_collection_read_row (SaCollection *self, guint track, float *buf);
 const float *sa_collection_get_row (SaCollection *self, guint track);
 /* The matrix holds *stored* values: a column whose raw magnitude is outside
  * [2^-20, 2^20) (values near 1e-30, denormals, near 3e38, float64 beyond float range)

@@ -68,15 +68,22 @@ context_init (MpContext *x, SaSearch *s, const double *weights, gboolean bounds)
 }
 
 static inline double
-track_d (const MpContext *x, guint i)
+track_d (const MpContext *x, guint i, float *scratch)
 {
-  const double *p
-      = x->partial ? x->partial + (gsize) i * x->ns : sa_search_get_exact_partials (x->s, i);
+  const double *p = x->partial ? x->partial + (gsize) i * x->ns
+                               : sa_search_get_exact_partials (x->s, i, scratch);
   double acc = 0;
 
   for (guint si = 0; si < x->ns; si++)
     acc += x->coef[si] * p[si];
   return acc;
+}
+
+/* a row's room for sa_search_get_exact_partials() */
+static float *
+new_scratch (const MpContext *x)
+{
+  return g_aligned_alloc (sa_collection_get_stride (x->c), sizeof (float), 64);
 }
 
 /* MP of track i at D = d; *key its ranking key */
@@ -93,9 +100,15 @@ double
 sa_search_mp_distance (SaSearch *s, const double *weights, guint track)
 {
   MpContext x;
+  float *scratch = NULL;
+  double d;
 
   context_init (&x, s, weights, TRUE);
-  return track_mp (&x, track, track_d (&x, track), NULL);
+  if (x.partial == NULL)
+    scratch = new_scratch (&x);
+  d = track_d (&x, track, scratch);
+  g_aligned_free (scratch);
+  return track_mp (&x, track, d, NULL);
 }
 
 void
@@ -106,7 +119,7 @@ sa_search_mp_all (SaSearch *s, const double *weights, double *out, gboolean as_d
   context_init (&x, s, weights, FALSE);
   for (guint i = 0; i < x.n; i++)
     {
-      double key, mp = track_mp (&x, i, track_d (&x, i), &key);
+      double key, mp = track_mp (&x, i, track_d (&x, i, NULL), &key);
       out[i] = as_distance ? mp : key;
     }
 }
@@ -192,6 +205,7 @@ typedef struct
   SaHit *heap;
   guint k, n_heap, since_cut;
   double t_cut;
+  float *scratch; /* a row read from the store, or NULL with every track's sums known */
 } MpTop;
 
 /* Offers track @i: skipped when its query factor (at its lower bound, then at its exact
@@ -204,7 +218,7 @@ offer (const MpContext *x, MpTop *t, guint i)
   if (x->partial == NULL
       && sa_mp_arg (sa_search_lower_key (x->s, x->coef, i), x->mu_q, x->sd_q) > t->t_cut)
     return;
-  d = track_d (x, i);
+  d = track_d (x, i, t->scratch);
   if (sa_mp_arg (d, x->mu_q, x->sd_q) > t->t_cut)
     return;
   track_mp (x, i, d, &key);
@@ -330,8 +344,12 @@ sa_search_mp_rank (SaSearch *s, const double *weights, guint k, SaHit *hits)
   g_autofree SaHit *heaps = NULL;
   guint split, n_heap;
   GThread *t = NULL;
+  float *scratch[2] = { NULL, NULL };
 
   context_init (&x, s, weights, TRUE);
+  if (x.partial == NULL)
+    for (guint h = 0; h < 2; h++)
+      scratch[h] = new_scratch (&x);
   k = MIN (k, x.n - (inside ? 1 : 0));
   e.ea = inside && (exclude & SA_EXCLUDE_SAME_ARTIST) != 0;
   e.eb = inside && (exclude & SA_EXCLUDE_SAME_ALBUM) != 0;
@@ -344,15 +362,19 @@ sa_search_mp_rank (SaSearch *s, const double *weights, guint k, SaHit *hits)
     e.gf = sa_collection_get_group (x.c, e.q, SA_FIELD_PATH);
 
   hits[0].track = e.q;
-  hits[0].distance = inside ? track_mp (&x, e.q, track_d (&x, e.q), NULL) : 0.0;
+  hits[0].distance = inside ? track_mp (&x, e.q, track_d (&x, e.q, scratch[0]), NULL) : 0.0;
   if (k == 0)
-    return 1;
+    {
+      for (guint h = 0; h < 2; h++)
+        g_aligned_free (scratch[h]);
+      return 1;
+    }
   /* each half its own k best (every track's exact sums are its own: no two threads make the
    * same track's), then the k best of both */
   split = x.n >= MP_PARALLEL_MIN_ROWS && g_get_num_processors () > 1 ? x.n / 2 : x.n;
   heaps = g_new (SaHit, 2 * k);
-  half[0] = (MpRange){ &x, &e, 0, split, { heaps, k, 0, 0, INFINITY } };
-  half[1] = (MpRange){ &x, &e, split, x.n, { heaps + k, k, 0, 0, INFINITY } };
+  half[0] = (MpRange){ &x, &e, 0, split, { heaps, k, 0, 0, INFINITY, scratch[0] } };
+  half[1] = (MpRange){ &x, &e, split, x.n, { heaps + k, k, 0, 0, INFINITY, scratch[1] } };
   if (split < x.n)
     t = g_thread_try_new ("sa-search-mp", rank_range, &half[1], NULL);
   rank_range (&half[0]);
@@ -368,7 +390,10 @@ sa_search_mp_rank (SaSearch *s, const double *weights, guint k, SaHit *hits)
   for (guint i = 0; i < n_heap; i++)
     {
       hits[1 + i].track = heaps[i].track;
-      hits[1 + i].distance = track_mp (&x, heaps[i].track, track_d (&x, heaps[i].track), NULL);
+      hits[1 + i].distance
+          = track_mp (&x, heaps[i].track, track_d (&x, heaps[i].track, scratch[0]), NULL);
     }
+  for (guint h = 0; h < 2; h++)
+    g_aligned_free (scratch[h]);
   return n_heap + 1;
 }

@@ -402,26 +402,27 @@ ensure_norms (SaSearch *s)
   s->norms_ready = TRUE;
 }
 
+/* The per-set sums of one row @x against the query, into @p. */
+static inline void
+row_sums (SaSearch *s, const float *x, double *p)
+{
+  const float *q = s->qbuf;
+
+  for (guint si = 0; si < s->ns; si++)
+    {
+      const SaFeatureSet *set = sa_collection_get_set (s->c, si);
+      p[si] = kernel_sq (x + set->offset, q + set->offset, s->inv_var + set->offset, set->padded)
+              * s->var_factor[si];
+    }
+}
+
 static void
 euclidean_rows (SaSearch *s, guint begin, guint end)
 {
   const float *m = sa_collection_get_matrix (s->c);
-  const float *q = s->qbuf;
-  guint off[SA_MAX_SETS], len[SA_MAX_SETS];
 
-  for (guint si = 0; si < s->ns; si++)
-    {
-      off[si] = sa_collection_get_set (s->c, si)->offset;
-      len[si] = sa_collection_get_set (s->c, si)->padded;
-    }
   for (guint i = begin; i < end; i++)
-    {
-      const float *x = m + (gsize) i * s->stride;
-      double *p = s->partial + (gsize) i * s->ns;
-      for (guint si = 0; si < s->ns; si++)
-        p[si] = kernel_sq (x + off[si], q + off[si], s->inv_var + off[si], len[si])
-                * s->var_factor[si];
-    }
+    row_sums (s, m + (gsize) i * s->stride, s->partial + (gsize) i * s->ns);
 }
 
 /* The exact per-set sums of one track, as the plain pass computes them. */
@@ -431,6 +432,17 @@ ensure_exact (SaSearch *s, guint i)
   if (!s->bounded || s->stamp[i] == s->generation)
     return;
   euclidean_rows (s, i, i + 1);
+  s->stamp[i] = s->generation;
+}
+
+/* The same for a track among a few (the candidates of a bounded ranking): its row read
+ * into @buf (stride floats, 64-byte aligned) with pread, so that its page is not mapped. */
+static inline void
+ensure_exact_read (SaSearch *s, guint i, float *buf)
+{
+  if (!s->bounded || s->stamp[i] == s->generation)
+    return;
+  row_sums (s, sa_collection_read_row (s->c, i, buf), s->partial + (gsize) i * s->ns);
   s->stamp[i] = s->generation;
 }
 
@@ -841,8 +853,10 @@ static gpointer
 exact_list (gpointer data)
 {
   ExactList *e = data;
+  float *buf = g_aligned_alloc (e->s->stride, sizeof (float), 64);
   for (guint i = 0; i < e->n; i++)
-    ensure_exact (e->s, e->tracks[i]);
+    ensure_exact_read (e->s, e->tracks[i], buf);
+  g_aligned_free (buf);
   return NULL;
 }
 
@@ -1301,11 +1315,11 @@ sa_search_upper_key (SaSearch *s, const double *coef, guint track)
 }
 
 const double *
-sa_search_get_exact_partials (SaSearch *s, guint track)
+sa_search_get_exact_partials (SaSearch *s, guint track, float *scratch)
 {
   g_return_val_if_fail (track < s->n, NULL);
   ensure_fresh (s);
-  ensure_exact (s, track);
+  ensure_exact_read (s, track, scratch);
   return s->partial + (gsize) track * s->ns;
 }
 

@@ -125,12 +125,13 @@ void sa_search_pair_partials_n (SaSearch *search, const float *x, const float *c
 const double *sa_search_get_partials (SaSearch *search);
 /* After a compact pass (large collections): TRUE, and for every track bounds of its key
  * under @coef (nonnegative coefficients), sum coef_s A_s, from the compact copy; the exact
- * sums of one track are made on request.  Without a compact pass (FALSE) use
+ * sums of one track are made on request (its row read, not mapped).  Without a compact pass (FALSE) use
  * get_partials(). */
 gboolean sa_search_is_bounded (SaSearch *search);
 double sa_search_lower_key (SaSearch *search, const double *coef, guint track);
 double sa_search_upper_key (SaSearch *search, const double *coef, guint track);
-const double *sa_search_get_exact_partials (SaSearch *search, guint track);
+/* @scratch: stride floats, 64-byte aligned (the row is read into it) */
+const double *sa_search_get_exact_partials (SaSearch *search, guint track, float *scratch);
 const float *sa_search_get_query_row (SaSearch *search);
 void sa_search_get_coefficients (SaSearch *search, const double *weights, double *coef);
 SaExclude sa_search_get_exclude (SaSearch *search);

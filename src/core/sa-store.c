@@ -92,6 +92,7 @@ struct _SaStore
   SaStoreContents contents;
   void *map;
   gsize map_size;
+  int matrix_fd; /* kept open for sa_store_read_rows(), -1 when none */
   void *compact_map;
   gsize compact_size;
   guint8 token[16];
@@ -519,6 +520,8 @@ sa_store_open (const char *dir, const SaStoreSource *source, GError **error)
   g_autofree char *matrix_path = g_build_filename (dir, "features.f32", NULL);
   g_autofree char *index_path = g_build_filename (dir, "index.bin", NULL);
   g_autoptr (SaStore) store = g_new0 (SaStore, 1);
+
+  store->matrix_fd = -1;
   g_autoptr (GError) local = NULL;
   const IndexHeader *ih;
   const DiskSet *sets;
@@ -640,14 +643,15 @@ sa_store_open (const char *dir, const SaStoreSource *source, GError **error)
     }
   store->map_size = ih->matrix_size;
   store->map = mmap (NULL, store->map_size, PROT_READ, MAP_SHARED, fd, 0);
-  close (fd);
   if (store->map == MAP_FAILED)
     {
+      close (fd);
       store->map = NULL;
       g_set_error (error, SA_ERROR, SA_ERROR_IO, ("%s: cannot map the file: %s"), matrix_path,
                    g_strerror (errno));
       return NULL;
     }
+  store->matrix_fd = fd;
   c->matrix = (const float *) ((const guint8 *) store->map + MATRIX_DATA_OFFSET);
   memcpy (store->token, ih->token, sizeof store->token);
   open_compact (store, dir);
@@ -754,6 +758,28 @@ sa_store_get_contents (SaStore *store)
   return &store->contents;
 }
 
+gboolean
+sa_store_read_rows (SaStore *store, guint first, guint count, float *dst)
+{
+  const SaStoreContents *c = &store->contents;
+  gsize row_bytes = (gsize) c->stride * sizeof (float);
+  gsize len = (gsize) count * row_bytes, done = 0;
+  off_t at = (off_t) MATRIX_DATA_OFFSET + (off_t) first * (off_t) row_bytes;
+
+  if (store->matrix_fd < 0 || (guint64) first + count > c->n_tracks)
+    return FALSE;
+  while (done < len)
+    {
+      ssize_t r = pread (store->matrix_fd, (guint8 *) dst + done, len - done, at + (off_t) done);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0)
+        return FALSE;
+      done += (gsize) r;
+    }
+  return TRUE;
+}
+
 void
 sa_store_release_matrix (SaStore *store)
 {
@@ -768,6 +794,8 @@ sa_store_free (SaStore *store)
     return;
   if (store->map)
     munmap (store->map, store->map_size);
+  if (store->matrix_fd >= 0)
+    close (store->matrix_fd);
   if (store->compact_map)
     munmap (store->compact_map, store->compact_size);
   g_free (store->index);

@@ -105,6 +105,11 @@ gboolean sa_store_write_metadata (SaStore *store, const char *dir, const SaStore
 SaMetadata *sa_store_open_metadata (SaStore *store, const char *dir, const SaStoreSource *source,
                                     GError **error);
 /* Drops the mapped matrix's pages from the resident set (they stay in the page cache). */
+/* Reads @count rows from @first of the stored matrix into @dst with pread() (no page of
+ * the mapping becomes resident: a kernel that maps whole large folios on a fault would
+ * otherwise make most of the matrix resident for a few thousand scattered rows).  FALSE
+ * when the rows cannot be read. */
+gboolean sa_store_read_rows (SaStore *store, guint first, guint count, float *dst);
 void sa_store_release_matrix (SaStore *store);
 void sa_store_free (SaStore *store);
 /* Removes a store folder and its files (no error when there is none). */
