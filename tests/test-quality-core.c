@@ -19,6 +19,7 @@
 #include "sa-moments.h"
 #include "sa-quality.h"
 #include "sa-search.h"
+#include "sa-suggest.h"
 
 static char *tmpdir;
 
@@ -265,6 +266,38 @@ test_marks (void)
   g_assert_cmpuint (sa_marks_get_n (back), ==, 0);
 }
 
+/* Marks the current weights already order as well as any: the suggestion is the current
+ * weights, exactly (the window then says so instead of previewing a copy of them). */
+static void
+test_suggest_keeps_weights (void)
+{
+  g_autoptr (SaCollection) c = load_tutorial ();
+  const double settings[][2] = { { 0.2, 0.4 }, { 0.05, 0.05 }, { 0.1, 0.1 }, { 0.4, 0.4 } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+    {
+      g_autoptr (SaSearch) s = sa_search_new (c);
+      g_autoptr (SaMarks) marks = sa_marks_new ();
+      g_autoptr (GError) error = NULL;
+      SaSuggestion out;
+      SaHit hits[4];
+
+      sa_search_set_query (s, 7);
+      g_assert_cmpuint (sa_search_rank (s, settings[i], 3, hits), ==, 4);
+      /* the nearer one good, the farther one bad: in order already, and no weights do better */
+      sa_marks_set (marks, sa_collection_get_clip_id (c, 7),
+                    sa_collection_get_clip_id (c, hits[1].track), SA_MARK_GOOD);
+      sa_marks_set (marks, sa_collection_get_clip_id (c, 7),
+                    sa_collection_get_clip_id (c, hits[3].track), SA_MARK_BAD);
+      g_assert_true (sa_suggest_weights (c, marks, SA_METRIC_EUCLIDEAN, TRUE, TRUE, settings[i],
+                                         &out, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (out.n_pairs, ==, 1);
+      g_assert_cmpuint (out.n_satisfied, ==, 1);
+      g_assert_cmpmem (out.weights, 2 * sizeof (double), settings[i], 2 * sizeof (double));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -277,6 +310,7 @@ main (int argc, char **argv)
   g_test_add_func ("/quality/mp-live-weights", test_live_weights);
   g_test_add_func ("/quality/tags", test_tags);
   g_test_add_func ("/quality/marks", test_marks);
+  g_test_add_func ("/quality/suggest-keeps-weights", test_suggest_keeps_weights);
   status = g_test_run ();
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);

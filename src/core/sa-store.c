@@ -244,6 +244,7 @@ atomic_open (AtomicFile *f, const char *path, GError **error)
       g_set_error (error, SA_ERROR, SA_ERROR_IO, ("%s: cannot create the file: %s"), path,
                    g_strerror (errno));
       g_clear_pointer (&f->tmp, g_free);
+      g_clear_pointer (&f->path, g_free);
       return FALSE;
     }
   return TRUE;

@@ -289,11 +289,14 @@ sa_suggest_weights (SaCollection *c, SaMarks *marks, SaMetric metric, gboolean s
     out->weights[0] = current[0];
   else
     search_many ((const double *) delta->data, out->n_pairs, ns, current, out->weights);
-  {
-    double sc = scale_of (out->weights, ns);
-    for (guint si = 0; si < ns; si++)
-      out->weights[si] = sc > 0 ? out->weights[si] * cur_scale / sc : current[si];
-  }
+  /* a suggestion scaled so that its largest weight is the current largest; the current
+   * weights, when kept, stay exactly as they are ((w c) / c need not be w) */
+  if (memcmp (out->weights, current, ns * sizeof (double)) != 0)
+    {
+      double sc = scale_of (out->weights, ns);
+      for (guint si = 0; si < ns; si++)
+        out->weights[si] = sc > 0 ? out->weights[si] * cur_scale / sc : current[si];
+    }
   out->n_satisfied = count_satisfied ((const double *) delta->data, out->n_pairs, ns, out->weights);
   if (out->n_satisfied < out->n_satisfied_current)
     {
