@@ -331,6 +331,13 @@ wait_for (gboolean (*cond) (SaWindow *), SaWindow *window, guint seconds)
 }
 
 static gboolean
+suggestion_left_applied (SaWindow *w)
+{
+  SaWeightsPanel *panel = SA_WEIGHTS_PANEL (child (w, "weights_panel"));
+  return sa_weights_panel_get_suggestion_state (panel) != SA_SUGGESTION_APPLIED;
+}
+
+static gboolean
 showing_browser (SaWindow *w)
 {
   return !sa_window_is_busy (w)
@@ -1067,7 +1074,10 @@ test_quality (void)
     g_assert_true (gtk_window_get_focus (GTK_WINDOW (window))
                    == child (window, "restore_weights_button"));
     g_assert_true (gtk_widget_activate (child (window, "restore_weights_button")));
-    spin (400);
+    /* the click comes after the button's press animation: wait for it (a sanitizer build
+     * under Xvfb can take longer than any fixed pause) */
+    g_assert_true (wait_for (suggestion_left_applied, window, 60));
+    spin (100);
     g_assert_cmpfloat (gtk_range_get_value (rp), ==, r0);
     g_assert_cmpfloat (gtk_range_get_value (ssd), ==, s0);
     g_assert_true (gtk_stack_get_visible_child (stack) != bar);
