@@ -882,6 +882,7 @@ test_quality (void)
   g_clear_pointer (&contents, g_free);
   g_assert_true (g_file_get_contents (src_csv, &contents, &length, NULL));
   g_assert_true (g_file_set_contents (csv, contents, length, NULL));
+  g_clear_pointer (&contents, g_free);
   c = sa_collection_load (npz, csv, NULL, &error);
   g_assert_no_error (error);
   marks_path = sa_marks_default_path (c);
