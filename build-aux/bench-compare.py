@@ -13,9 +13,10 @@ the medians in milliseconds and the ratio numpy / Soundalike.
 
 --import F.npz compares importing a feature file alone: `np.load` of rp, ssd and clip_id,
 concatenation and z-score (population std) against `soundalike-cli bench --features F`'s
-'load' (the store removed first: inflate, convert, statistics, store written). The two
-run interleaved R times (the machine may be shared) and the min and median of the
-per-round ratios are printed.
+'load' (the store removed first: inflate, convert, statistics, store written), and against
+the same with `--inflate-parts 1` (each member inflated on one thread). The three run
+interleaved R times (the machine may be shared) and the min and median of the per-round
+ratios are printed.
 """
 import os
 import statistics
@@ -83,20 +84,29 @@ def numpy_import(features):
 
 
 def compare_import(cli, features, runs):
+    def ours(*extra):
+        out = subprocess.run([cli, "bench", "--features", features, "--runs", "1", "--no-mp"]
+                             + list(extra), check=True, capture_output=True, text=True).stdout
+        return [float(l.split("\t")[1]) for l in out.splitlines() if l.startswith("load\t")][0]
+
     rows = []
     for r in range(runs):
-        out = subprocess.run([cli, "bench", "--features", features, "--runs", "1", "--no-mp"],
-                             check=True, capture_output=True, text=True).stdout
-        ours = [float(l.split("\t")[1]) for l in out.splitlines() if l.startswith("load\t")][0]
+        split = ours()
+        serial = ours("--inflate-parts", "1")
         theirs = timed(lambda: numpy_import(features), 1)
-        rows.append((ours, theirs))
-        print("round %d: soundalike load %.1f ms, numpy np.load + z-score %.1f ms, ratio %.2fx"
-              % (r + 1, ours, theirs, theirs / ours), flush=True)
-    ratios = [t / o for o, t in rows]
+        rows.append((split, serial, theirs))
+        print("round %d: soundalike load %.1f ms (inflating on one thread: %.1f ms), "
+              "numpy np.load + z-score %.1f ms, ratio %.2fx (%.2fx)"
+              % (r + 1, split, serial, theirs, theirs / split, theirs / serial), flush=True)
+    ratios = [t / o for o, _, t in rows]
+    serial_ratios = [t / s for _, s, t in rows]
     print("| figure | Soundalike median (ms) | numpy median (ms) | ratio min | ratio median |")
     print("|---|---:|---:|---:|---:|")
+    print("| import, one thread per member | %.1f | %.1f | %.2fx | %.2fx |"
+          % (statistics.median(s for _, s, _ in rows), statistics.median(t for _, _, t in rows),
+             min(serial_ratios), statistics.median(serial_ratios)))
     print("| import | %.1f | %.1f | %.2fx | %.2fx |"
-          % (statistics.median(o for o, _ in rows), statistics.median(t for _, t in rows),
+          % (statistics.median(o for o, _, _ in rows), statistics.median(t for _, _, t in rows),
              min(ratios), statistics.median(ratios)))
 
 

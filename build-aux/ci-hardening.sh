@@ -29,7 +29,7 @@ rm -rf "$music"
 
 echo "== fuzzing (libFuzzer, ASan, UBSan), 45 s per target"
 [ -d _fuzz ] || CC=clang meson setup _fuzz -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false
-targets="npy npz csv collection extract wav"
+targets="npy npz csv collection extract wav inflate"
 for t in $targets; do meson compile -C _fuzz "tests/fuzz/fuzz-$t"; done
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 for t in $targets; do

@@ -44,6 +44,7 @@
 #include "sa-cli-private.h"
 #include "sa-collection.h"
 #include "sa-error.h"
+#include "sa-inflate.h"
 #include "sa-kernel-pairs.h"
 #include "sa-metadata.h"
 #include "sa-moments.h"
@@ -208,7 +209,7 @@ int
 sa_cli_bench (int argc, char **argv)
 {
   g_autofree char *features = NULL, *metadata = NULL, *extract = NULL;
-  int synthetic = 0, runs = 0;
+  int synthetic = 0, runs = 0, inflate_parts = 0;
   gboolean no_mp = FALSE;
   GOptionEntry entries[] = {
     { "features", 0, 0, G_OPTION_ARG_FILENAME, &features, N_ ("Feature file (.npz)"), "F.npz" },
@@ -221,6 +222,9 @@ sa_cli_bench (int argc, char **argv)
     { "no-mp", 0, 0, G_OPTION_ARG_NONE, &no_mp,
       N_ ("Leave out the mutual-proximity figures (their moments cost n x 1,024 distances)"),
       NULL },
+    { "inflate-parts", 0, 0, G_OPTION_ARG_INT, &inflate_parts,
+      N_ ("Inflate a large compressed member in at most N parts (1: on one thread, to compare)"),
+      "N" },
     { NULL },
   };
   g_autofree char *tmpdir = NULL;
@@ -252,6 +256,9 @@ sa_cli_bench (int argc, char **argv)
   if (!sa_cli_parse ("bench", NULL, _ ("Measure loading and search speed."), entries, &argc, &argv,
                      &status))
     return status;
+  if (inflate_parts < 0)
+    return sa_cli_usage_error ("bench", _ ("--inflate-parts must be 1 or more"));
+  sa_inflate_set_max_parts ((guint) inflate_parts);
   if (extract)
     return bench_extract (extract, runs > 0 ? runs : 7);
   if ((features == NULL) == (synthetic <= 0))

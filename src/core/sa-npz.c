@@ -19,6 +19,7 @@
 
 #include "sa-error.h"
 #include "sa-file.h"
+#include "sa-inflate.h"
 #include "sa-npz.h"
 
 #define SIG_LOCAL   0x04034b50u
@@ -565,9 +566,18 @@ try_whole (SaNpzStream *s)
   if (m->size > SA_NPZ_WHOLE_MAX || m->comp_size > SA_NPZ_WHOLE_MAX || m->size == 0
       || (gsize) m->size != m->size)
     return;
-  in = sa_try_malloc_large (m->comp_size);
   out = sa_try_malloc_large (m->size);
-  if (in == NULL || out == NULL)
+  if (out == NULL)
+    return;
+  /* a large member on several threads, when its blocks allow it */
+  if (sa_inflate_split (s->npz->fd, s->comp_offset, m->comp_size, out, m->size, m->crc, 0, NULL))
+    {
+      s->whole = g_steal_pointer (&out);
+      s->whole_pos = done;
+      return;
+    }
+  in = sa_try_malloc_large (m->comp_size);
+  if (in == NULL)
     return;
   /* the compressed data not yet consumed is still in the file: read it all from the start */
   if (!sa_file_read_at (s->npz->fd, s->npz->path, s->comp_offset, in, m->comp_size, NULL))
