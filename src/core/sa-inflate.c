@@ -46,15 +46,29 @@ typedef enum
   STRETCH_STUCK, /* the history never clears: give up on splitting this stream */
 } StretchResult;
 
+typedef struct _Part Part;
+
+/* What the parts' threads share: a part waits for the next one's start before it ends its
+ * stream, and any failure stops them all. */
 typedef struct
 {
+  GMutex lock;
+  GCond changed;
+  gboolean failed;
+} Shared;
+
+struct _Part
+{
+  Shared *shared;
+  Part *next; /* NULL for the last part */
   int fd;
   guint64 offset; /* of the stream in the file */
   gsize in_len;
-  gboolean first, last;
-  guint64 p;     /* the bit where the part starts */
-  guint64 start; /* the bit where libdeflate starts: p for the first part, q for the others */
-  guint64 stop;  /* the bit where the next part starts; the stream's end for the last */
+  gsize at;       /* the byte near which the part starts (0 for the first) */
+  gsize next_at;  /* the next part's, or in_len */
+  gboolean found; /* p and the stretch are known (under shared->lock) */
+  guint64 p;      /* the bit where the part starts */
+  guint64 start;  /* the bit where libdeflate starts: p for the first part, q for the others */
   /* the stretch [p, q), decoded with the three stand-in histories */
   guint8 *stretch[3];
   gsize n_stretch;
@@ -64,7 +78,7 @@ typedef struct
   gsize n_rest;
   guint32 crc_rest;
   gboolean ok;
-} Part;
+};
 
 /* At least 57 bits of @in from bit @bit on; bytes past @len read as zero. */
 static inline guint64
@@ -417,53 +431,140 @@ sa_inflate_set_max_parts (guint n)
   g_atomic_int_set (&max_parts, n);
 }
 
+/* Says that @t's start is known (or that it cannot be), and wakes the part before. */
+static void
+publish (Part *t, gboolean found)
+{
+  g_mutex_lock (&t->shared->lock);
+  t->found = found;
+  if (!found)
+    t->shared->failed = TRUE;
+  g_cond_broadcast (&t->shared->changed);
+  g_mutex_unlock (&t->shared->lock);
+}
+
+/* The bit where the next part starts (0 when some part failed). */
+static guint64
+wait_for_next (Part *t)
+{
+  guint64 p = 0;
+
+  g_mutex_lock (&t->shared->lock);
+  while (!t->next->found && !t->shared->failed)
+    g_cond_wait (&t->shared->changed, &t->shared->lock);
+  if (!t->shared->failed)
+    p = t->next->p;
+  g_mutex_unlock (&t->shared->lock);
+  return p;
+}
+
+static gboolean
+read_at (const Part *t, gsize from, gsize to, guint8 *dst)
+{
+  return to <= from || sa_file_read_at (t->fd, "", t->offset + from, dst, to - from, NULL);
+}
+
+/* One part, on its own thread: its compressed bytes are read into buf from byte t->at on,
+ * after HEAD bytes of room for the history block (none for the first part).  A later part
+ * first finds its start and decodes its stretch; every part but the last then waits for the
+ * next one's start, where its stream is made to end. */
 static gpointer
 run_part (gpointer data)
 {
   Part *t = data;
-  struct libdeflate_decompressor *d = libdeflate_alloc_decompressor ();
-  g_autofree guint8 *buf = NULL;
+  gboolean first = t->at == 0;
+  gsize head = first ? 0 : HEAD;
+  gsize span = first ? 0 : MIN (SPAN, t->in_len - t->at);
+  /* the next part's start is in the first half of its span */
+  gsize extent = t->next ? t->next_at + SPAN / 2 + 1 - t->at : t->in_len - t->at;
+  g_autofree guint8 *buf = sa_try_malloc_large (head + extent + 3);
+  guint8 *data0 = buf + head; /* the byte t->at */
+  struct libdeflate_decompressor *d = NULL;
   guint8 *begin, *end;
   gsize got = 0, filler = 0;
-  gsize first = t->start >> 3;
-  gsize last_byte = t->last ? t->in_len : (t->stop >> 3) + 1;
-  gsize head = t->first ? 0 : HEAD;
 
-  if (d == NULL || last_byte <= first)
-    goto out;
-  buf = sa_try_malloc_large (head + (last_byte - first) + 3);
-  if (buf == NULL
-      || !sa_file_read_at (t->fd, "", t->offset + first, buf + head, last_byte - first, NULL))
-    goto out;
-  if (t->first)
-    begin = buf;
-  else
-    begin = write_history_block (buf + head, t->start & 7, t->stretch[0] + t->n_stretch - WINDOW,
-                                 &filler);
-  if (t->last)
-    end = buf + head + (last_byte - first);
+  if (!first)
+    {
+      gboolean found = buf != NULL && read_at (t, t->at, t->at + span, data0);
+      for (guint i = 0; found && i < 3; i++)
+        found = (t->stretch[i] = g_try_malloc (STRETCH_MAX)) != NULL;
+      publish (t, found && find_start (data0, span, t->at, t));
+      if (!t->found)
+        return NULL;
+    }
+  if (buf == NULL || !read_at (t, t->at + span, t->next ? t->next_at : t->in_len, data0 + span))
+    goto fail;
+  if (t->next == NULL)
+    end = data0 + extent;
   else
     {
-      guint64 stop = t->stop - (guint64) first * 8;
-      end_stream_at (buf + head, stop);
-      end = buf + head + (stop >> 3) + 3;
+      guint64 stop = wait_for_next (t);
+      gsize stop_byte = (gsize) (stop >> 3);
+      if (stop == 0 || stop <= t->start + 8 * WINDOW || stop_byte + 1 > t->at + extent)
+        goto fail;
+      if (!read_at (t, MAX (t->at + span, t->next_at), stop_byte + 1,
+                    data0 + MAX (span, t->next_at - t->at)))
+        goto fail;
+      stop -= (guint64) t->at * 8;
+      end_stream_at (data0, stop);
+      end = data0 + (stop >> 3) + 3;
     }
-  if (libdeflate_deflate_decompress_ex (d, begin, (gsize) (end - begin), t->out, t->out_avail, NULL,
-                                        &got)
-      != LIBDEFLATE_SUCCESS)
-    goto out;
-  t->rest_at = t->first ? 0 : filler + WINDOW;
+  if (first)
+    begin = data0;
+  else
+    begin = write_history_block (data0 + (t->start / 8 - t->at), t->start & 7,
+                                 t->stretch[0] + t->n_stretch - WINDOW, &filler);
+  d = libdeflate_alloc_decompressor ();
+  if (d == NULL
+      || libdeflate_deflate_decompress_ex (d, begin, (gsize) (end - begin), t->out, t->out_avail,
+                                           NULL, &got)
+             != LIBDEFLATE_SUCCESS)
+    goto fail;
+  t->rest_at = first ? 0 : filler + WINDOW;
   if (got < t->rest_at
-      || (!t->first
-          && memcmp (t->out + filler, t->stretch[0] + t->n_stretch - WINDOW, WINDOW) != 0))
-    goto out;
+      || (!first && memcmp (t->out + filler, t->stretch[0] + t->n_stretch - WINDOW, WINDOW) != 0))
+    goto fail;
   t->n_rest = got - t->rest_at;
   t->crc_rest = libdeflate_crc32 (0, t->out + t->rest_at, t->n_rest);
   t->ok = TRUE;
-out:
+  libdeflate_free_decompressor (d);
+  return NULL;
+fail:
   if (d != NULL)
     libdeflate_free_decompressor (d);
+  g_mutex_lock (&t->shared->lock);
+  t->shared->failed = TRUE;
+  g_cond_broadcast (&t->shared->changed);
+  g_mutex_unlock (&t->shared->lock);
   return NULL;
+}
+
+typedef struct
+{
+  guint8 *dst;
+  const guint8 *src;
+  gsize len;
+} Copy;
+
+static gpointer
+run_copy (gpointer data)
+{
+  Copy *c = data;
+  memcpy (c->dst, c->src, c->len);
+  return NULL;
+}
+
+/* memcpy on two threads (a part's bytes moved into place are tens of megabytes). */
+static void
+copy_on_two (guint8 *dst, const guint8 *src, gsize len)
+{
+  Copy later = { dst + len / 2, src + len / 2, len - len / 2 };
+  GThread *thread
+      = len >= ((gsize) 4 << 20) ? g_thread_try_new ("sa-inflate", run_copy, &later, NULL) : NULL;
+
+  memcpy (dst, src, thread ? len / 2 : len);
+  if (thread)
+    g_thread_join (thread);
 }
 
 gboolean
@@ -471,8 +572,8 @@ sa_inflate_split (int fd, guint64 offset, gsize in_len, guint8 *out, gsize out_l
                   guint n_parts, SaInflateStats *stats)
 {
   g_autofree Part *parts = NULL;
-  g_autofree guint8 *span = NULL;
   g_autofree GThread **threads = NULL;
+  Shared shared;
   guint n = n_parts;
   gboolean ok = FALSE;
   gsize off;
@@ -488,37 +589,23 @@ sa_inflate_split (int fd, guint64 offset, gsize in_len, guint8 *out, gsize out_l
         n = MIN (n, limit);
     }
   n = MIN (n, 64);
-  if (n < 2 || out_len < 4 * WINDOW || in_len < 2 * n)
+  if (n < 2 || out_len < 4 * WINDOW || in_len < (gsize) n * 1024)
     return FALSE;
   parts = g_new0 (Part, n);
   threads = g_new0 (GThread *, n);
-  span = g_malloc (SPAN);
+  g_mutex_init (&shared.lock);
+  g_cond_init (&shared.changed);
+  shared.failed = FALSE;
   for (guint k = 0; k < n; k++)
     {
       Part *t = &parts[k];
+      t->shared = &shared;
+      t->next = k + 1 < n ? &parts[k + 1] : NULL;
       t->fd = fd;
       t->offset = offset;
       t->in_len = in_len;
-      t->first = k == 0;
-      t->last = k == n - 1;
-      t->stop = (guint64) in_len * 8;
-      if (k == 0)
-        continue;
-      {
-        gsize at = in_len / n * k;
-        gsize len = MIN (SPAN, in_len - at);
-
-        for (guint i = 0; i < 3; i++)
-          t->stretch[i] = g_malloc (STRETCH_MAX);
-        if (!sa_file_read_at (fd, "", offset + at, span, len, NULL)
-            || !find_start (span, len, at, t) || t->p <= parts[k - 1].start + 8 * WINDOW)
-          goto out;
-        parts[k - 1].stop = t->p;
-      }
-    }
-  for (guint k = 0; k < n; k++)
-    {
-      Part *t = &parts[k];
+      t->at = in_len / n * k;
+      t->next_at = k + 1 < n ? in_len / n * (k + 1) : in_len;
       t->out_avail = k == 0 ? out_len : out_len + HEAD * 2;
       t->out = k == 0 ? out : sa_try_malloc_large (t->out_avail);
       if (t->out == NULL)
@@ -528,7 +615,10 @@ sa_inflate_split (int fd, guint64 offset, gsize in_len, guint8 *out, gsize out_l
     {
       threads[k] = g_thread_try_new ("sa-inflate", run_part, &parts[k], NULL);
       if (threads[k] == NULL)
-        run_part (&parts[k]);
+        {
+          publish (&parts[k], FALSE);
+          break;
+        }
     }
   run_part (&parts[0]);
   for (guint k = 1; k < n; k++)
@@ -556,7 +646,7 @@ sa_inflate_split (int fd, guint64 offset, gsize in_len, guint8 *out, gsize out_l
       sum = (guint32) crc32_combine (sum, libdeflate_crc32 (0, dst, t->n_stretch),
                                      (z_off_t) t->n_stretch);
       off += t->n_stretch;
-      memcpy (out + off, t->out + t->rest_at, t->n_rest);
+      copy_on_two (out + off, t->out + t->rest_at, t->n_rest);
       sum = (guint32) crc32_combine (sum, t->crc_rest, (z_off_t) t->n_rest);
       off += t->n_rest;
       if (stats != NULL)
@@ -573,6 +663,8 @@ out:
       if (k > 0)
         g_free (parts[k].out);
     }
+  g_mutex_clear (&shared.lock);
+  g_cond_clear (&shared.changed);
   if (!ok && stats != NULL)
     *stats = (SaInflateStats){ 1, 0 };
   return ok;
