@@ -752,28 +752,59 @@ load_set (SaCollection *self, SaNpz *npz, const SaFeatureSet *set, SaNpzStream *
   return sa_npz_stream_finish (s, error);
 }
 
-/* Mean and population standard deviation of the stored columns of @set (its padding
- * too), in double, two passes.  A column is constant when its raw values are all equal,
- * or its deviation is below what float rounding of its own magnitude can make. */
-static void
-compute_statistics (SaCollection *self, const SaFeatureSet *set)
+/* Columns [@b0, @b1) of @set (multiples of 8 from its first): their means, then the sums of
+ * squared deviations into @sum, each column's values added in row order. */
+typedef struct
 {
-  guint d = self->stride, j0 = set->offset, n = set->padded;
-  g_autofree double *sum = g_new0 (double, n);
-  double *mean = self->mean + j0;
+  SaCollection *self;
+  const SaFeatureSet *set;
+  guint b0, b1;
+  double *sum;
+} StatsJob;
 
-  /* every column's sums in row order, as before (n is a multiple of 16) */
+static gpointer
+run_stats_job (gpointer data)
+{
+  StatsJob *job = data;
+  SaCollection *self = job->self;
+  guint d = self->stride, j0 = job->set->offset;
+  double *mean = self->mean + j0, *sum = job->sum;
+
   for (guint i = 0; i < self->n_tracks; i++)
-    for (guint b = 0; b < n; b += 8)
+    for (guint b = job->b0; b < job->b1; b += 8)
       add_values8 (sum + b, self->matrix + (gsize) i * d + j0 + b);
-  for (guint j = 0; j < n; j++)
+  for (guint j = job->b0; j < job->b1; j++)
     {
       mean[j] = sum[j] / self->n_tracks;
       sum[j] = 0;
     }
   for (guint i = 0; i < self->n_tracks; i++)
-    for (guint b = 0; b < n; b += 8)
+    for (guint b = job->b0; b < job->b1; b += 8)
       add_squared_deviations8 (sum + b, self->matrix + (gsize) i * d + j0 + b, mean + b);
+  return NULL;
+}
+
+/* Mean and population standard deviation of the stored columns of @set (its padding
+ * too), in double, two passes; a large set's columns split between two threads (each
+ * column's sums are the same either way).  A column is constant when its raw values are all
+ * equal, or its deviation is below what float rounding of its own magnitude can make. */
+static void
+compute_statistics (SaCollection *self, const SaFeatureSet *set)
+{
+  guint j0 = set->offset, n = set->padded;
+  g_autofree double *sum = g_new0 (double, n);
+  guint half = n / 16 * 8; /* n is a multiple of 16 */
+  StatsJob later = { self, set, half, n, sum };
+  StatsJob earlier = { self, set, 0, half, sum };
+  GThread *thread = NULL;
+
+  if (self->n_tracks >= STORE_HALVES_MIN_ROWS && half > 0 && g_get_num_processors () > 1)
+    thread = g_thread_try_new ("sa-import", run_stats_job, &later, NULL);
+  if (thread == NULL)
+    earlier.b1 = n;
+  run_stats_job (&earlier);
+  if (thread)
+    g_thread_join (thread);
   for (guint k = 0; k < n; k++)
     {
       guint j = j0 + k;
