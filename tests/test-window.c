@@ -415,6 +415,22 @@ test_walk (void)
   g_assert_cmpfloat (gtk_range_get_value (GTK_RANGE (child (window, "rp_scale"))), ==, 1.0);
   gtk_range_set_value (GTK_RANGE (child (window, "rp_scale")), 0.5);
   gtk_range_set_value (GTK_RANGE (child (window, "ssd_scale")), 0.9);
+  /* win.show-tuning (Ctrl+T) hides the weights and options, remembered, and shows them again */
+  {
+    GtkRevealer *revealer = GTK_REVEALER (child (window, "tuning_revealer"));
+    GtkToggleButton *button = GTK_TOGGLE_BUTTON (child (window, "tuning_button"));
+    g_autoptr (GSettings) settings = g_settings_new ("io.github.soundalike.Soundalike");
+
+    g_assert_true (gtk_revealer_get_reveal_child (revealer));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-tuning", NULL));
+    g_assert_false (gtk_revealer_get_reveal_child (revealer));
+    g_assert_false (gtk_toggle_button_get_active (button));
+    g_assert_false (g_settings_get_boolean (settings, "show-tuning"));
+    g_signal_emit_by_name (button, "clicked"); /* a click on Tuning */
+    g_assert_true (gtk_revealer_get_reveal_child (revealer));
+    g_assert_true (gtk_toggle_button_get_active (button));
+    g_assert_true (g_settings_get_boolean (settings, "show-tuning"));
+  }
   /* a query chosen before the window is shown: the list scrolls to it once it is laid out */
   sa_window_select_track (window, first);
   spin (100);

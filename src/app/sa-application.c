@@ -150,11 +150,13 @@ sa_application_startup (GApplication *app)
   };
   const char *quit[] = { "<Control>q", NULL };
   const char *help[] = { "<Control>question", NULL };
+  const char *tuning[] = { "<Control>t", NULL };
 
   G_APPLICATION_CLASS (sa_application_parent_class)->startup (app);
   g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay", help);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-tuning", tuning);
 }
 
 static void

@@ -41,6 +41,7 @@ struct _SaWindow
   SaLoadingPage *loading_page;
   SaCollectionPane *collection_pane;
   SaQueryHeader *query_header;
+  GtkRevealer *tuning_revealer;
   SaWeightsPanel *weights_panel;
   SaHistogram *histogram;
   GtkStack *results_stack;
@@ -89,6 +90,8 @@ void sa_window_update_histogram (SaHistogram *histogram, SaSearch *search, SaCol
                                  int query, const double *weights, const SaHit *hits, guint n);
 
 GSettings *sa_window_open_settings (GtkWindow *window);
+/* Whether @settings (may be NULL) has @key: an older installed schema may lack newer keys. */
+gboolean sa_window_settings_has_key (GSettings *settings, const char *key);
 /* The audio folder: @given (remembered), else the one remembered for the collection. */
 void sa_window_settle_audio_root (GSettings *settings, SaCollection *c, const char *given);
 void sa_window_remember_collection (GSettings *settings, SaCollection *c);

@@ -240,8 +240,8 @@ sa_window_open_settings (GtkWindow *window)
   return settings;
 }
 
-static gboolean
-has_key (GSettings *settings, const char *key)
+gboolean
+sa_window_settings_has_key (GSettings *settings, const char *key)
 {
   g_autoptr (GSettingsSchema) schema = NULL;
 
@@ -257,7 +257,7 @@ sa_window_recall_for_collection (GSettings *settings, const char *key, SaCollect
   g_autoptr (GVariant) map = NULL;
   const char *value = NULL;
 
-  if (!has_key (settings, key))
+  if (!sa_window_settings_has_key (settings, key))
     return NULL;
   map = g_settings_get_value (settings, key);
   if (!g_variant_lookup (map, sa_collection_get_features_path (c), "&s", &value))
@@ -275,7 +275,7 @@ sa_window_remember_for_collection (GSettings *settings, const char *key, SaColle
   const char *k, *v;
   const char *features = sa_collection_get_features_path (c);
 
-  if (!has_key (settings, key))
+  if (!sa_window_settings_has_key (settings, key))
     return;
   old = g_settings_get_value (settings, key);
   g_variant_builder_init (&b, G_VARIANT_TYPE ("a{ss}"));

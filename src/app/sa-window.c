@@ -497,6 +497,10 @@ sa_window_dispose (GObject *object)
   if (self->player)
     g_signal_handlers_disconnect_by_data (self->player, self);
   g_clear_object (&self->player);
+  /* the tuning action holds the revealer, which the settings are bound to */
+  if (self->tuning_revealer)
+    g_settings_unbind (self->tuning_revealer, "reveal-child");
+  g_action_map_remove_action (G_ACTION_MAP (self), "show-tuning");
   gtk_widget_dispose_template (GTK_WIDGET (self), SA_TYPE_WINDOW);
   g_clear_object (&self->results);
   g_clear_object (&self->walk);
@@ -553,6 +557,7 @@ sa_window_class_init (SaWindowClass *klass)
   BIND (loading_page);
   BIND (collection_pane);
   BIND (query_header);
+  BIND (tuning_revealer);
   BIND (weights_panel);
   BIND (histogram);
   BIND (results_stack);
@@ -599,6 +604,15 @@ sa_window_init (SaWindow *self)
   sa_window_init_quality (self);
   sa_window_add_drop_target (self);
   self->settings = sa_window_open_settings (GTK_WINDOW (self));
+  {
+    /* win.show-tuning (Ctrl+T): the weights and options shown or hidden, as last time */
+    g_autoptr (GPropertyAction) tuning
+        = g_property_action_new ("show-tuning", self->tuning_revealer, "reveal-child");
+    g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (tuning));
+    if (sa_window_settings_has_key (self->settings, "show-tuning"))
+      g_settings_bind (self->settings, "show-tuning", self->tuning_revealer, "reveal-child",
+                       G_SETTINGS_BIND_DEFAULT);
+  }
   gtk_stack_set_visible_child_name (self->stack, "welcome");
   on_page_changed (self);
   sa_window_show_query (self);
