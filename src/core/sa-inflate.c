@@ -481,7 +481,7 @@ run_part (gpointer data)
   guint8 *data0 = buf + head; /* the byte t->at */
   struct libdeflate_decompressor *d = NULL;
   guint8 *begin, *end;
-  gsize got = 0, filler = 0;
+  gsize got = 0, ends_at = 0, used_in = 0, filler = 0;
 
   if (!first)
     {
@@ -508,6 +508,9 @@ run_part (gpointer data)
       stop -= (guint64) t->at * 8;
       end_stream_at (data0, stop);
       end = data0 + (stop >> 3) + 3;
+      /* the stream must end at the block written there, not at a final block of its own before
+       * it (a stream followed by more data): the bytes up to that block's last bit */
+      ends_at = (gsize) ((stop + 10 + 7) >> 3);
     }
   if (first)
     begin = data0;
@@ -517,8 +520,9 @@ run_part (gpointer data)
   d = libdeflate_alloc_decompressor ();
   if (d == NULL
       || libdeflate_deflate_decompress_ex (d, begin, (gsize) (end - begin), t->out, t->out_avail,
-                                           NULL, &got)
-             != LIBDEFLATE_SUCCESS)
+                                           &used_in, &got)
+             != LIBDEFLATE_SUCCESS
+      || (t->next != NULL && begin + used_in != data0 + ends_at))
     goto fail;
   t->rest_at = first ? 0 : filler + WINDOW;
   if (got < t->rest_at
