@@ -224,6 +224,32 @@ test_stream_then_more (void)
   stream_free (&s);
 }
 
+/* Parts smaller than the bytes read around a split point (only when the number of parts is
+ * forced): the stream is read into buffers big enough, and up to 64 parts either succeed with
+ * the right bytes or refuse. */
+static void
+test_small_parts (void)
+{
+  Stream s = { 0 };
+  static const guint parts[] = { 4, 8, 16, 64 };
+
+  make_decimal (&s, 600000, 13); /* 4.8 MB, about 3.9 MB compressed */
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      SaInflateStats stats;
+      gboolean equal = FALSE;
+
+      if (inflate_parts (&s, s.z, s.z_len, s.len, s.crc, parts[i], &stats, &equal))
+        {
+          g_assert_true (equal);
+          g_assert_cmpuint (stats.n_parts, ==, parts[i]);
+        }
+      else
+        g_assert_cmpuint (stats.n_parts, ==, 1);
+    }
+  stream_free (&s);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -232,5 +258,6 @@ main (int argc, char **argv)
   g_test_add_func ("/inflate/not-split", test_not_split);
   g_test_add_func ("/inflate/damage", test_damage);
   g_test_add_func ("/inflate/stream-then-more", test_stream_then_more);
+  g_test_add_func ("/inflate/small-parts", test_small_parts);
   return g_test_run ();
 }

@@ -477,7 +477,8 @@ run_part (gpointer data)
   gsize span = first ? 0 : MIN (SPAN, t->in_len - t->at);
   /* the next part's start is in the first half of its span */
   gsize extent = t->next ? t->next_at + SPAN / 2 + 1 - t->at : t->in_len - t->at;
-  g_autofree guint8 *buf = sa_try_malloc_large (head + extent + 3);
+  /* parts forced smaller than SPAN / 2 read a span longer than their extent */
+  g_autofree guint8 *buf = sa_try_malloc_large (head + MAX (extent, span) + 3);
   guint8 *data0 = buf + head; /* the byte t->at */
   struct libdeflate_decompressor *d = NULL;
   guint8 *begin, *end;
