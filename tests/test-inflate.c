@@ -196,6 +196,60 @@ test_damage (void)
   stream_free (&s);
 }
 
+/* A whole stream followed by more of them (here itself): zlib stops at the first final block,
+ * so the split, whose later parts start in the streams after it, must not succeed with the
+ * size and CRC of all of them. */
+static void
+test_stream_then_more (void)
+{
+  Stream s = { 0 }, all = { 0 };
+
+  make_decimal (&s, 200000, 12);
+  for (guint copies = 2; copies <= 3; copies++)
+    {
+      g_autofree guint8 *z = g_malloc (s.z_len * copies);
+
+      all.len = s.len * copies;
+      all.data = g_malloc (all.len);
+      for (guint i = 0; i < copies; i++)
+        {
+          memcpy (all.data + s.len * i, s.data, s.len);
+          memcpy (z + s.z_len * i, s.z, s.z_len);
+        }
+      all.crc = (guint32) crc32 (0, all.data, (uInt) all.len);
+      g_assert_false (
+          inflate_parts (&all, z, s.z_len * copies, all.len, all.crc, copies, NULL, NULL));
+      g_free (all.data);
+    }
+  stream_free (&s);
+}
+
+/* Parts smaller than the bytes read around a split point (only when the number of parts is
+ * forced): the stream is read into buffers big enough, and up to 64 parts either succeed with
+ * the right bytes or refuse. */
+static void
+test_small_parts (void)
+{
+  Stream s = { 0 };
+  static const guint parts[] = { 4, 8, 16, 64 };
+
+  make_decimal (&s, 600000, 13); /* 4.8 MB, about 3.9 MB compressed */
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      SaInflateStats stats;
+      gboolean equal = FALSE;
+
+      if (inflate_parts (&s, s.z, s.z_len, s.len, s.crc, parts[i], &stats, &equal))
+        {
+          g_assert_true (equal);
+          g_assert_cmpuint (stats.n_parts, ==, parts[i]);
+        }
+      else
+        g_assert_cmpuint (stats.n_parts, ==, 1);
+    }
+  stream_free (&s);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -203,5 +257,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inflate/split", test_split);
   g_test_add_func ("/inflate/not-split", test_not_split);
   g_test_add_func ("/inflate/damage", test_damage);
+  g_test_add_func ("/inflate/stream-then-more", test_stream_then_more);
+  g_test_add_func ("/inflate/small-parts", test_small_parts);
   return g_test_run ();
 }

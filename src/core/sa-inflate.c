@@ -13,7 +13,8 @@
  * libdeflate only inflates a whole stream from its start, so each part is handed one: a
  * fixed-Huffman block that writes the known history and ends exactly at qk's bit within its
  * byte (a few filler literals of 9 bits adjust the length), the part's own bytes unchanged,
- * and in place of the next part's first block an empty final block.
+ * and in place of the next part's first block a stored block of random bytes and an empty final
+ * block (where the stream must be seen to end).
  */
 #include "config.h"
 
@@ -38,6 +39,11 @@
 /* room before a part's own bytes for the block that writes its history: 3 + 9 x (32768 + 7)
  * + 7 bits */
 #define HEAD 36880
+/* random bytes a part's stream ends with (see end_stream_at), and the room that takes after the
+ * byte where the next part starts: two bytes of stored block header, LEN and NLEN, the bytes, and
+ * an empty final block */
+#define MARKER      16
+#define MARKER_ROOM (2 + 4 + MARKER + 2)
 
 typedef enum
 {
@@ -317,7 +323,7 @@ find_start (const guint8 *in, gsize len, guint64 at, Part *part)
 
   for (guint64 b = 0; b < limit; b++)
     {
-      guint64 q;
+      guint64 q = 0;
       StretchResult r;
 
       if (!dynamic_header_ok (in, len, b))
@@ -335,18 +341,31 @@ find_start (const guint8 *in, gsize len, guint64 at, Part *part)
   return FALSE;
 }
 
-/* Ends the stream at @bit of @buf with an empty final fixed-Huffman block (BFINAL 1, BTYPE 1,
- * end-of-block: ten bits).  Writes up to 3 bytes from bit / 8 on. */
-static void
-end_stream_at (guint8 *buf, guint64 bit)
+/* Ends the stream at @bit of @buf: a non-final stored block of the MARKER random bytes @marker,
+ * then an empty final fixed-Huffman block.  A part's stream must end exactly there, with @marker
+ * last in its output: a final block of the stream's own that runs on over @bit (the stream ends
+ * there, or soon after) could take a block written there for codes of its own, but cannot know
+ * @marker.  Writes up to MARKER_ROOM bytes from bit / 8 on; returns the offset in @buf of the
+ * stream's end. */
+static gsize
+end_stream_at (guint8 *buf, guint64 bit, const guint8 *marker)
 {
   gsize b = bit >> 3;
   guint r = bit & 7;
-  guint32 v = (buf[b] & ((1u << r) - 1)) | (3u << r);
 
-  buf[b] = v & 0xff;
-  buf[b + 1] = (v >> 8) & 0xff;
-  buf[b + 2] = 0;
+  buf[b] &= (guint8) ((1u << r) - 1); /* BFINAL 0, BTYPE 0, then zeros up to a byte's end */
+  if (r > 5)
+    buf[++b] = 0;
+  b++;
+  buf[b++] = MARKER; /* LEN, NLEN */
+  buf[b++] = 0;
+  buf[b++] = (guint8) ~MARKER;
+  buf[b++] = 0xff;
+  memcpy (buf + b, marker, MARKER);
+  b += MARKER;
+  buf[b++] = 3; /* BFINAL 1, BTYPE 1, end-of-block (seven zero bits) */
+  buf[b++] = 0;
+  return b;
 }
 
 typedef struct
@@ -477,11 +496,13 @@ run_part (gpointer data)
   gsize span = first ? 0 : MIN (SPAN, t->in_len - t->at);
   /* the next part's start is in the first half of its span */
   gsize extent = t->next ? t->next_at + SPAN / 2 + 1 - t->at : t->in_len - t->at;
-  g_autofree guint8 *buf = sa_try_malloc_large (head + extent + 3);
+  /* parts forced smaller than SPAN / 2 read a span longer than their extent */
+  g_autofree guint8 *buf = sa_try_malloc_large (head + MAX (extent, span) + MARKER_ROOM);
   guint8 *data0 = buf + head; /* the byte t->at */
   struct libdeflate_decompressor *d = NULL;
   guint8 *begin, *end;
-  gsize got = 0, filler = 0;
+  gsize got = 0, used_in = 0, filler = 0;
+  guint8 marker[MARKER];
 
   if (!first)
     {
@@ -506,8 +527,12 @@ run_part (gpointer data)
                     data0 + MAX (span, t->next_at - t->at)))
         goto fail;
       stop -= (guint64) t->at * 8;
-      end_stream_at (data0, stop);
-      end = data0 + (stop >> 3) + 3;
+      for (guint i = 0; i < MARKER; i += 4)
+        {
+          guint32 x = g_random_int ();
+          memcpy (marker + i, &x, 4);
+        }
+      end = data0 + end_stream_at (data0, stop, marker);
     }
   if (first)
     begin = data0;
@@ -517,9 +542,16 @@ run_part (gpointer data)
   d = libdeflate_alloc_decompressor ();
   if (d == NULL
       || libdeflate_deflate_decompress_ex (d, begin, (gsize) (end - begin), t->out, t->out_avail,
-                                           NULL, &got)
-             != LIBDEFLATE_SUCCESS)
+                                           &used_in, &got)
+             != LIBDEFLATE_SUCCESS
+      /* the stream ended at the blocks written there, not at a final block of its own before
+       * (a stream followed by more data) or running on over them */
+      || (t->next != NULL
+          && (begin + used_in != end || got < MARKER
+              || memcmp (t->out + got - MARKER, marker, MARKER) != 0)))
     goto fail;
+  if (t->next != NULL)
+    got -= MARKER;
   t->rest_at = first ? 0 : filler + WINDOW;
   if (got < t->rest_at
       || (!first && memcmp (t->out + filler, t->stretch[0] + t->n_stretch - WINDOW, WINDOW) != 0))
