@@ -52,9 +52,14 @@ compress_into (Stream *s)
   deflateEnd (&z);
 }
 
-/* Doubles as text parsed back (six decimals): what a CSV of features gives. */
+typedef enum
+{
+  DECIMAL, /* doubles as text parsed back (six decimals): what a CSV of features gives */
+  ROUNDED, /* doubles rounded through float32 (features computed in float): matches chain on */
+} Values;
+
 static void
-make_decimal (Stream *s, guint n_values, guint32 seed)
+make_values (Stream *s, Values kind, guint n_values, guint32 seed)
 {
   g_autoptr (GRand) r = g_rand_new_with_seed (seed);
   double *v;
@@ -63,22 +68,10 @@ make_decimal (Stream *s, guint n_values, guint32 seed)
   s->data = g_malloc (s->len);
   v = (double *) s->data;
   for (guint i = 0; i < n_values; i++)
-    v[i] = round (exp (g_rand_double_range (r, -3, 3)) * 1e6) / 1e6;
-  compress_into (s);
-}
-
-/* Doubles rounded through float32 (computed features stored as float64): matches chain on. */
-static void
-make_rounded (Stream *s, guint n_values, guint32 seed)
-{
-  g_autoptr (GRand) r = g_rand_new_with_seed (seed);
-  double *v;
-
-  s->len = (gsize) n_values * sizeof (double);
-  s->data = g_malloc (s->len);
-  v = (double *) s->data;
-  for (guint i = 0; i < n_values; i++)
-    v[i] = (float) exp (g_rand_double_range (r, -3, 3));
+    {
+      double x = exp (g_rand_double_range (r, -3, 3));
+      v[i] = kind == DECIMAL ? round (x * 1e6) / 1e6 : (float) x;
+    }
   compress_into (s);
 }
 
@@ -118,7 +111,7 @@ test_split (void)
   Stream s = { 0 };
   static const guint parts[] = { 2, 3, 4, 7 };
 
-  make_decimal (&s, 3 << 20, 7); /* 24 MiB, about 19 MiB compressed */
+  make_values (&s, DECIMAL, 3 << 20, 7); /* 24 MiB, about 19 MiB compressed */
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
     {
       SaInflateStats stats;
@@ -142,12 +135,12 @@ test_not_split (void)
   Stream s = { 0 };
   SaInflateStats stats;
 
-  make_rounded (&s, 3 << 20, 8);
+  make_values (&s, ROUNDED, 3 << 20, 8);
   g_assert_false (inflate_parts (&s, s.z, s.z_len, s.len, s.crc, 2, &stats, NULL));
   g_assert_cmpuint (stats.n_parts, ==, 1);
   stream_free (&s);
 
-  make_decimal (&s, 2000, 9);
+  make_values (&s, DECIMAL, 2000, 9);
   g_assert_false (inflate_parts (&s, s.z, s.z_len, s.len, s.crc, 2, &stats, NULL));
   g_assert_false (inflate_parts (&s, s.z, s.z_len, s.len, s.crc, 0, &stats, NULL));
   stream_free (&s);
@@ -169,7 +162,7 @@ test_damage (void)
   g_autofree guint8 *z = NULL;
   guint refused = 0;
 
-  make_decimal (&s, 3 << 20, 10);
+  make_values (&s, DECIMAL, 3 << 20, 10);
   g_assert_false (inflate_parts (&s, s.z, s.z_len, s.len, s.crc ^ 1, 2, NULL, NULL));
   g_assert_false (inflate_parts (&s, s.z, s.z_len, s.len - 1, s.crc, 2, NULL, NULL));
   g_assert_false (inflate_parts (&s, s.z, s.z_len, s.len + 1, s.crc, 2, NULL, NULL));
@@ -204,7 +197,7 @@ test_stream_then_more (void)
 {
   Stream s = { 0 }, all = { 0 };
 
-  make_decimal (&s, 200000, 12);
+  make_values (&s, DECIMAL, 200000, 12);
   for (guint copies = 2; copies <= 3; copies++)
     {
       g_autofree guint8 *z = g_malloc (s.z_len * copies);
@@ -233,7 +226,7 @@ test_small_parts (void)
   Stream s = { 0 };
   static const guint parts[] = { 4, 8, 16, 64 };
 
-  make_decimal (&s, 600000, 13); /* 4.8 MB, about 3.9 MB compressed */
+  make_values (&s, DECIMAL, 600000, 13); /* 4.8 MB, about 3.9 MB compressed */
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
     {
       SaInflateStats stats;
