@@ -158,6 +158,26 @@ open(fd, "wb").write(bytes(damaged))
 rc, out, err = run("info", "--features", fd)
 check(rc == 1 and fd in err and "rp" in err and ("corrupt" in err or "CRC" in err),
       "a damaged byte late in a member inflated in parts is reported: %s" % err.strip()[:200])
+# the same member with a wrong CRC-32 in both of its headers (the data intact): the CRC, checked
+# in parts and on two threads, refuses it
+crc_bad = bytearray(open(f, "rb").read())
+with zipfile.ZipFile(f) as z:
+    info = z.getinfo("rp.npy")
+crc_at = [info.header_offset + 14]
+central = crc_bad.rfind(b"PK\x01\x02", 0, len(crc_bad))
+while central >= 0:
+    name_len = struct.unpack("<H", crc_bad[central + 28:central + 30])[0]
+    if crc_bad[central + 46:central + 46 + name_len] == b"rp.npy":
+        crc_at.append(central + 16)
+    central = crc_bad.rfind(b"PK\x01\x02", 0, central)
+check(len(crc_at) == 2, "the rp member's two CRC fields are found")
+for a in crc_at:
+    crc_bad[a] ^= 0x01
+fc = path("halves-crc.npz")
+open(fc, "wb").write(bytes(crc_bad))
+rc, out, err = run("info", "--features", fc)
+check(rc == 1 and fc in err and "rp" in err and "CRC-32 mismatch" in err,
+      "a wrong CRC-32 of a large member is reported: %s" % err.strip()[:200])
 for name, bad_rows in (("nan-both-halves", (100, 4000)), ("nan-later-half", (4000, 4500))):
     rp_n = rp_b.copy()
     for r in bad_rows:
