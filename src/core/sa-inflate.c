@@ -513,6 +513,10 @@ run_part (gpointer data)
       if (!t->found)
         return NULL;
     }
+  /* the first part reads its bytes once the next part has found its start: when no start is
+   * found (history that never clears is told within ~100 KB) nothing was read in vain */
+  if (first && t->next != NULL && wait_for_next (t) == 0)
+    return NULL;
   if (buf == NULL || !read_at (t, t->at + span, t->next ? t->next_at : t->in_len, data0 + span))
     goto fail;
   if (t->next == NULL)
