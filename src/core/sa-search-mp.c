@@ -246,8 +246,9 @@ set_cut (const MpContext *x, MpTop *t, double cut)
       return;
     }
   t->d_cut = x->mu_q + cut * scale + 1e-9 * (fabs (x->mu_q) + fabs (cut) * scale);
-  /* and far enough from mu_q that the argument cannot underflow to 0 */
-  t->d_cut = MAX (t->d_cut, x->mu_q + scale * 1e-200);
+  /* a cut at or just above 0: far enough from mu_q that the argument cannot underflow to 0 */
+  if (cut >= 0)
+    t->d_cut = MAX (t->d_cut, x->mu_q + scale * 1e-200);
 }
 
 static inline double
