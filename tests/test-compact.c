@@ -262,6 +262,35 @@ test_ties (void)
   check (DATA_TIES, 900, 30, 7);
 }
 
+static int
+compare_key_track (const void *a, const void *b)
+{
+  const SaHit *x = a, *y = b;
+  if (x->distance != y->distance)
+    return x->distance < y->distance ? -1 : 1;
+  return x->track < y->track ? -1 : x->track > y->track;
+}
+
+/* rank() of @s against every track's key sorted (the ranking without any cut) */
+static void
+assert_brute_force (SaSearch *s, guint q, const double *w, guint k)
+{
+  guint n = sa_collection_get_n_tracks (sa_search_get_collection (s)), m = 0;
+  g_autofree double *keys = g_new (double, n);
+  g_autofree SaHit *all = g_new (SaHit, n);
+  g_autofree SaHit *hits = g_new (SaHit, k + 1);
+  guint got = sa_search_rank (s, w, k, hits);
+
+  sa_search_all_keys (s, w, keys);
+  for (guint i = 0; i < n; i++)
+    if (i != q)
+      all[m++] = (SaHit){ .track = i, .distance = keys[i] };
+  qsort (all, m, sizeof (SaHit), compare_key_track);
+  g_assert_cmpuint (got, ==, k + 1);
+  for (guint i = 0; i < k; i++)
+    g_assert_cmpuint (hits[1 + i].track, ==, all[i].track);
+}
+
 /* Mutual proximity on the slider path: on one query, a sequence of slider moves (each
  * seeded by the last top k) and changes of k, each the ranking a fresh plain search gives.
  * 24,000 tracks: enough for the ranking's two halves (from 20,000). */
@@ -296,6 +325,7 @@ test_mp_slider_moves (void)
           sa_search_set_mutual_proximity (plain, m);
           sa_search_set_query (plain, q);
           assert_same_ranking (plain, compact, w, k);
+          assert_brute_force (plain, q, w, k);
         }
     }
   sa_store_remove (dir);

@@ -223,23 +223,34 @@ typedef struct
 {
   SaHit *heap;
   guint k, n_heap, since_cut;
-  double t_cut;
+  double worst;   /* the key the cuts are for: k tracks are at least this near */
+  double t_cut;   /* an erfc argument beyond which a factor alone is below their p */
   double d_cut;   /* a D beyond which the query factor's argument certainly exceeds t_cut */
+  double p_cut;   /* a p below theirs (by a relative 1e-6) */
   float *scratch; /* a row read from the store, or NULL with every track's sums known */
 } MpTop;
 
-/* Tightens the cut to @cut (a looser one is ignored), and the D that certainly passes it:
- * sa_mp_arg (D, mu_q, sd_q) > t_cut for every D > d_cut.  d_cut is the cut's D with a
- * margin (1e-9 of the magnitudes) far above the few roundings either side makes, so the
- * division-free test skips only tracks the exact test would skip. */
-static void
-set_cut (const MpContext *x, MpTop *t, double cut)
-{
-  double scale = x->sd_q * G_SQRT2;
+#define MP_TOP_INIT(heap, k, scratch)                                                              \
+  {                                                                                                \
+    heap, k, 0, 0, INFINITY, INFINITY, INFINITY, 0, scratch                                        \
+  }
 
-  if (!(cut < t->t_cut))
+/* Tightens the cuts to those of the key @worst (a looser one is ignored).  d_cut: the D that
+ * certainly passes t_cut, sa_mp_arg (D, mu_q, sd_q) > t_cut for every D > d_cut, with a
+ * margin (1e-9 of the magnitudes) far above the few roundings either side makes, so the
+ * division-free test skips only tracks the exact test would skip.  p_cut: the p of @worst
+ * (key = log ((1 - p) / p)) less a margin far above the roundings of the key and of
+ * erfc. */
+static void
+set_cut (const MpContext *x, MpTop *t, double worst)
+{
+  double scale = x->sd_q * G_SQRT2, cut;
+
+  if (!(worst < t->worst))
     return;
-  t->t_cut = cut;
+  t->worst = worst;
+  t->p_cut = (1.0 / (1.0 + exp (worst))) * (1.0 - 1e-6);
+  cut = t->t_cut = cut_for (worst);
   if (!(x->sd_q > 0) || !isfinite (cut) || !isfinite (scale))
     {
       t->d_cut = INFINITY;
@@ -258,25 +269,32 @@ lower_key (const MpContext *x, guint i)
 }
 
 /* Offers track @i: skipped when its query factor (at its lower bound, then at its exact
- * D) is already below the heap's worst p. */
+ * D) is already below the heap's worst p, or its own factor, or their product p (two erfc,
+ * where the key takes four and three logarithms). */
 static void
 offer (const MpContext *x, MpTop *t, guint i)
 {
-  double d, key;
+  double d, key, tq, tx, mu, sd;
 
   if (x->partial == NULL && sa_mp_arg (lower_key (x, i), x->mu_q, x->sd_q) > t->t_cut)
     return;
   d = track_d (x, i, t->scratch);
-  if (sa_mp_arg (d, x->mu_q, x->sd_q) > t->t_cut)
+  tq = sa_mp_arg (d, x->mu_q, x->sd_q);
+  if (tq > t->t_cut)
     return;
-  track_mp (x, i, d, &key);
+  sa_moments_combine (sa_moments_get_values (x->m, i), x->ns, x->coef, &mu, &sd);
+  tx = sa_mp_arg (d, mu, sd);
+  if (tx > t->t_cut || 0.25 * erfc (tq) * erfc (tx) < t->p_cut)
+    return;
+  /* what track_mp() computes */
+  sa_mp_value (tq, tx, &key);
   if (t->n_heap < t->k)
     {
       t->heap[t->n_heap].track = i;
       t->heap[t->n_heap].distance = key;
       sift_up (t->heap, t->n_heap++);
       if (t->n_heap == t->k)
-        set_cut (x, t, cut_for (t->heap[0].distance));
+        set_cut (x, t, t->heap[0].distance);
     }
   else if (less (key, i, t->heap[0].distance, t->heap[0].track))
     {
@@ -286,7 +304,7 @@ offer (const MpContext *x, MpTop *t, guint i)
       /* a cut from an older, weaker threshold stays valid: refresh it now and then */
       if (++t->since_cut >= MAX (t->k, 8u))
         {
-          set_cut (x, t, cut_for (t->heap[0].distance));
+          set_cut (x, t, t->heap[0].distance);
           t->since_cut = 0;
         }
     }
@@ -399,7 +417,7 @@ seed_from_last (const MpContext *x, const MpExclusion *e, MpRange *half, guint s
 {
   const guint32 *last;
   guint n_last = 0, n = 0;
-  MpTop all = { NULL, k, 0, 0, INFINITY, INFINITY, half[0].top.scratch };
+  MpTop all = MP_TOP_INIT (NULL, k, half[0].top.scratch);
 
   last = sa_search_recall_mp_top (x->s, &n_last);
   if (last == NULL)
@@ -423,7 +441,7 @@ seed_from_last (const MpContext *x, const MpExclusion *e, MpRange *half, guint s
       while (b < end && b->track < half[h].end)
         b++;
       half[h].n_seeds = (guint) (b - half[h].seeds);
-      set_cut (x, &half[h].top, all.t_cut);
+      set_cut (x, &half[h].top, all.worst);
     }
 }
 
@@ -469,8 +487,8 @@ sa_search_mp_rank (SaSearch *s, const double *weights, guint k, SaHit *hits)
    * same track's), then the k best of both */
   split = x.n >= MP_PARALLEL_MIN_ROWS && g_get_num_processors () > 1 ? x.n / 2 : x.n;
   heaps = g_new (SaHit, 2 * k);
-  half[0] = (MpRange){ &x, &e, 0, split, { heaps, k, 0, 0, INFINITY, INFINITY, scratch[0] } };
-  half[1] = (MpRange){ &x, &e, split, x.n, { heaps + k, k, 0, 0, INFINITY, INFINITY, scratch[1] } };
+  half[0] = (MpRange){ &x, &e, 0, split, MP_TOP_INIT (heaps, k, scratch[0]) };
+  half[1] = (MpRange){ &x, &e, split, x.n, MP_TOP_INIT (heaps + k, k, scratch[1]) };
   if (x.partial == NULL)
     seed_from_last (&x, &e, half, split, k, &seeds);
   if (split < x.n)
