@@ -1375,10 +1375,10 @@ test_screenshots (void)
 static void
 test_sampled_histogram (void)
 {
-  g_autofree char *npz
-      = g_test_build_filename (G_TEST_DIST, "data", "tutorial", "features.npz", NULL);
-  g_autofree char *csv
-      = g_test_build_filename (G_TEST_DIST, "data", "tutorial", "metadata.csv", NULL);
+  g_autofree char *tutorial
+      = g_build_filename (g_test_get_dir (G_TEST_DIST), "data", "tutorial", NULL);
+  g_autofree char *npz = g_build_filename (tutorial, "features.npz", NULL);
+  g_autofree char *csv = g_build_filename (tutorial, "metadata.csv", NULL);
   g_autofree char *tmp = g_dir_make_tmp ("soundalike-sampled-XXXXXX", NULL);
   g_autofree char *copy = g_build_filename (tmp, "features.npz", NULL);
   g_autofree char *contents = NULL, *store = NULL;

@@ -18,7 +18,11 @@
  * track is skipped when the query factor at its lower bound is already below tau (D is
  * no smaller, and the factor falls with D), and only the others get their exact sums from
  * the float matrix.  The k tracks with the smallest upper bounds are ranked first, so
- * that tau is tight from the start.  The result is the one the full pass gives.
+ * that tau is tight from the start; a new weighting of the same query (a slider move)
+ * starts from the last ranking's top k instead, whose sums are exact already.  The test on
+ * the lower bound is division-free (set_cut()), and a track past it is still skipped by
+ * its own factor or by p itself before its key is computed.  The result is the one the
+ * full pass gives.
  */
 #include "config.h"
 
