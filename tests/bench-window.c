@@ -8,7 +8,8 @@
  * Prints the time to open the collection (load off the main thread until the list is shown),
  * to scroll the list (ten pages down, then to the end), to sort it by clicking the Title header
  * (twice: ascending, then descending) and the Artist header (descending), to select a track (a query pass,
- * the results, the histogram, the list drawn), the mean of 50 moves of the RP slider
+ * the results, the histogram, the list drawn; then five more, and the resident memory before and
+ * after), the mean of 50 moves of the RP slider
  * (re-weighting and redrawing), and a filter typed into the search (FILTER, "artist 4" by default).  For the open, the scroll,
  * the sorts and the filter it also prints the longest the main loop stalled meanwhile: a
  * 10 ms timeout runs throughout, and the largest gap between two of its ticks is the freeze
@@ -21,7 +22,9 @@
 #include <adwaita.h>
 #include <gst/gst.h>
 
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "sa-window.h"
 
@@ -200,14 +203,34 @@ sort_by (GtkWidget *window, guint column, GtkSortType order, double *stall)
   return (g_get_monotonic_time () - t0) / 1e3;
 }
 
+/* The process's resident memory now (VmRSS), in MB. */
+static double
+resident_mb (void)
+{
+  g_autofree char *status = NULL;
+  const char *at;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL)
+      || (at = strstr (status, "VmRSS:")) == NULL)
+    return 0;
+  return g_ascii_strtod (at + 6, NULL) / 1024.0;
+}
+
+static int
+compare_doubles (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
 int
 main (int argc, char **argv)
 {
   SaWindow *window;
   gint64 t0;
-  double open_s, select_ms, move_ms = 0, rerank_ms = 0, filter_ms, full_ms = 0;
+  double open_s, select_ms = 0, move_ms = 0, rerank_ms = 0, filter_ms, full_ms = 0;
   double open_stall, page_ms, page_stall, end_ms, end_stall, filter_stall;
-  double sort_ms[3], sort_stall[3];
+  double sort_ms[3], sort_stall[3], select_more[5], rss_before, rss_after;
   GtkRange *rp;
 
   if (argc < 3)
@@ -273,10 +296,23 @@ main (int argc, char **argv)
   sort_ms[2] = sort_by (GTK_WIDGET (window), 0, GTK_SORT_DESCENDING, &sort_stall[2]);
   snapshot_png (GTK_WIDGET (window), "sorted.png");
 
-  t0 = g_get_monotonic_time ();
-  sa_window_select_track (window, 4242);
-  drawn (GTK_WIDGET (window), FALSE);
-  select_ms = (g_get_monotonic_time () - t0) / 1e3;
+  /* selecting tracks: the first, then five more (their median); resident memory before and
+   * after (the process's peak so far includes the import, when there was one) */
+  rss_before = resident_mb ();
+  for (guint i = 0; i < G_N_ELEMENTS (select_more) + 1; i++)
+    {
+      guint n = sa_collection_get_n_tracks (sa_window_get_collection (window));
+      t0 = g_get_monotonic_time ();
+      sa_window_select_track (window, i == 0 ? 4242 % n : (guint) ((i * 7919u + 4242) % n));
+      drawn (GTK_WIDGET (window), FALSE);
+      if (i == 0)
+        select_ms = (g_get_monotonic_time () - t0) / 1e3;
+      else
+        select_more[i - 1] = (g_get_monotonic_time () - t0) / 1e3;
+    }
+  qsort (select_more, G_N_ELEMENTS (select_more), sizeof (double), compare_doubles);
+  rss_after = resident_mb ();
+  snapshot_png (GTK_WIDGET (window), "selected.png");
 
   rp = GTK_RANGE (find_id (GTK_WIDGET (window), "rp_scale"));
   for (int i = 0; i < 50; i++)
@@ -320,13 +356,21 @@ main (int argc, char **argv)
            "sort by title %.0f ms (longest stall %.0f ms)\n"
            "sort by title, descending %.0f ms (longest stall %.0f ms)\n"
            "sort by artist, descending %.0f ms (longest stall %.0f ms)\n"
-           "select %.1f ms\nslider move %.1f ms (mean of 50), of "
+           "select %.1f ms, then %.1f ms (median of %u more); resident %.0f MB before, %.0f MB "
+           "after\nslider move %.1f ms (mean of 50), of "
            "which the re-ranking %.1f ms\nthe whole window redrawn %.1f ms (mean of 10)\n"
            "filter %.0f ms (longest stall %.0f ms)\n",
            G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))), open_s, open_stall,
            page_ms, page_stall, end_ms, end_stall, sort_ms[0], sort_stall[0], sort_ms[1],
-           sort_stall[1], sort_ms[2], sort_stall[2], select_ms, move_ms, rerank_ms, full_ms,
-           filter_ms, filter_stall);
+           sort_stall[1], sort_ms[2], sort_stall[2], select_ms,
+           select_more[G_N_ELEMENTS (select_more) / 2], (guint) G_N_ELEMENTS (select_more),
+           rss_before, rss_after, move_ms, rerank_ms, full_ms, filter_ms, filter_stall);
+  {
+    struct rusage usage;
+    getrusage (RUSAGE_SELF, &usage);
+    g_print ("resident at the end %.0f MB, peak %.0f MB\n", resident_mb (),
+             usage.ru_maxrss / 1024.0);
+  }
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
   return 0;

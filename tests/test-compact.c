@@ -136,6 +136,35 @@ same_for_every_weighting (SaSearch *plain, SaSearch *compact, guint q)
       assert_same_ranking (plain, compact, weights[wi], ks[ki]);
 }
 
+/* Query @q: a sample's distances (the histogram of a large collection) are every
+ * track's, for the sampled ones, evenly spread and without the query. */
+static void
+check_sample (SaSearch *plain, SaSearch *compact, guint q, const double *w)
+{
+  guint n = sa_collection_get_n_tracks (sa_search_get_collection (plain)), n_sample = n / 7;
+  g_autofree double *all = g_new (double, n);
+  g_autofree double *some = g_new (double, n_sample);
+  g_autofree guint32 *tracks = g_new (guint32, n_sample);
+  guint got;
+
+  sa_search_set_query (plain, q);
+  sa_search_set_query (compact, q);
+  g_assert_false (sa_search_samples_distances (plain));
+  g_assert_true (sa_search_samples_distances (compact));
+  got = sa_search_sample_distances (compact, w, n_sample, tracks, some);
+  g_assert_cmpuint (got, >=, n_sample - 1);
+  sa_search_all_distances (plain, w, all);
+  for (guint j = 0; j < got; j++)
+    {
+      g_assert_cmpuint (tracks[j], !=, q);
+      g_assert_true (j == 0 || tracks[j] > tracks[j - 1]);
+      g_assert_cmpuint (tracks[j], >=, j * (n / n_sample));
+      g_assert_cmpfloat (some[j], ==, all[tracks[j]]);
+    }
+  /* the ranking after it is still the plain one (the sample's rows made exact) */
+  assert_same_ranking (plain, compact, w, 10);
+}
+
 static void
 check (DataKind kind, guint n, guint n_rp, guint n_ssd)
 {
@@ -176,6 +205,8 @@ check (DataKind kind, guint n, guint n_rp, guint n_ssd)
     for (guint i = 0; i < n; i++)
       g_assert_cmpfloat (da[i], ==, db[i]);
   }
+  /* a large collection's histogram: the exact distances of a sample */
+  check_sample (plain, compact, n / 3, NULL);
   /* mutual proximity, set after a compact pass (ranked from the bounds, exact sums only
    * where they cannot rule a track out): the same ranking as with the plain pass, for
    * several queries, every weighting (the slider path) and k */
@@ -187,6 +218,7 @@ check (DataKind kind, guint n, guint n_rp, guint n_ssd)
     sa_search_set_mutual_proximity (compact, m);
     for (guint q = 5; q < n; q += n / 5 + 1)
       same_for_every_weighting (plain, compact, q);
+    check_sample (plain, compact, n / 2, (const double[]){ 0.2, 1.3 });
     sa_search_set_mutual_proximity (plain, NULL);
     sa_search_set_mutual_proximity (compact, NULL);
   }
@@ -228,6 +260,75 @@ static void
 test_ties (void)
 {
   check (DATA_TIES, 900, 30, 7);
+}
+
+static int
+compare_key_track (const void *a, const void *b)
+{
+  const SaHit *x = a, *y = b;
+  if (x->distance != y->distance)
+    return x->distance < y->distance ? -1 : 1;
+  return x->track < y->track ? -1 : x->track > y->track;
+}
+
+/* rank() of @s against every track's key sorted (the ranking without any cut) */
+static void
+assert_brute_force (SaSearch *s, guint q, const double *w, guint k)
+{
+  guint n = sa_collection_get_n_tracks (sa_search_get_collection (s)), m = 0;
+  g_autofree double *keys = g_new (double, n);
+  g_autofree SaHit *all = g_new (SaHit, n);
+  g_autofree SaHit *hits = g_new (SaHit, k + 1);
+  guint got = sa_search_rank (s, w, k, hits);
+
+  sa_search_all_keys (s, w, keys);
+  for (guint i = 0; i < n; i++)
+    if (i != q)
+      all[m++] = (SaHit){ .track = i, .distance = keys[i] };
+  qsort (all, m, sizeof (SaHit), compare_key_track);
+  g_assert_cmpuint (got, ==, k + 1);
+  for (guint i = 0; i < k; i++)
+    g_assert_cmpuint (hits[1 + i].track, ==, all[i].track);
+}
+
+/* Mutual proximity on the slider path: on one query, a sequence of slider moves (each
+ * seeded by the last top k) and changes of k, each the ranking a fresh plain search gives.
+ * 24,000 tracks: enough for the ranking's two halves (from 20,000). */
+static void
+test_mp_slider_moves (void)
+{
+  const guint n = 24000, ks[] = { 10, 10, 57, 1, 10 };
+  g_autofree char *dir = NULL;
+  g_autoptr (SaCollection) c = make_collection (DATA_CLUSTERS, n, 40, 9, &dir);
+  g_autoptr (SaSearch) compact = sa_search_new (c);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SaMoments) m = sa_moments_compute (c, SA_METRIC_EUCLIDEAN, TRUE, 0, 0, NULL, &error);
+
+  g_assert_no_error (error);
+  sa_search_set_mutual_proximity (compact, m);
+  for (guint q = 17; q < n; q += n / 3)
+    {
+      sa_search_set_query (compact, q);
+      for (guint move = 0; move < 40; move++)
+        {
+          /* rp's slider up in steps, then ssd's down, then both scaled together */
+          double w[2] = { 0.5, 0.9 };
+          guint k = ks[move % G_N_ELEMENTS (ks)];
+          g_autoptr (SaSearch) plain = sa_search_new (c);
+          if (move < 15)
+            w[0] = 0.1 * move;
+          else if (move < 30)
+            w[1] = 2.0 - 0.13 * (move - 15);
+          else
+            w[0] *= 0.3 * (move - 29), w[1] *= 0.3 * (move - 29);
+          sa_search_set_compact (plain, FALSE);
+          sa_search_set_mutual_proximity (plain, m);
+          sa_search_set_query (plain, q);
+          assert_same_ranking (plain, compact, w, k);
+          assert_brute_force (plain, q, w, k);
+        }
+    }
+  sa_store_remove (dir);
 }
 
 /* Every instruction set's kernel gives the portable kernel's integer, down to the
@@ -351,5 +452,6 @@ main (int argc, char **argv)
   g_test_add_func ("/compact/duplicates", test_duplicates);
   g_test_add_func ("/compact/small-variances", test_small_variances);
   g_test_add_func ("/compact/ties", test_ties);
+  g_test_add_func ("/compact/mp-slider-moves", test_mp_slider_moves);
   return g_test_run ();
 }

@@ -30,6 +30,7 @@
 #include "sa-tuning-row.h"
 #include "sa-result.h"
 #include "sa-search.h"
+#include "sa-store.h"
 #include "sa-track.h"
 #include "sa-window.h"
 #include "sa-weights-panel.h"
@@ -1383,6 +1384,64 @@ test_screenshots (void)
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 }
 
+/* A collection large enough for the compact scan (forced here, on a copy of the tutorial's
+ * features with a store of its own): the histogram shows the exact distances of an even
+ * sample (here every track but the query: the sample is larger than the collection), says
+ * so, and the results are still the core's. */
+static void
+test_sampled_histogram (void)
+{
+  g_autofree char *tutorial
+      = g_build_filename (g_test_get_dir (G_TEST_DIST), "data", "tutorial", NULL);
+  g_autofree char *npz = g_build_filename (tutorial, "features.npz", NULL);
+  g_autofree char *csv = g_build_filename (tutorial, "metadata.csv", NULL);
+  g_autofree char *tmp = g_dir_make_tmp ("soundalike-sampled-XXXXXX", NULL);
+  g_autofree char *copy = g_build_filename (tmp, "features.npz", NULL);
+  g_autofree char *contents = NULL, *store = NULL;
+  const char *tooltip;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SaCollection) c = NULL;
+  GtkWidget *histogram;
+  SaWindow *window;
+  gsize length;
+  guint n, from = 0;
+
+  g_assert_true (g_file_get_contents (npz, &contents, &length, &error));
+  g_assert_true (g_file_set_contents (copy, contents, (gssize) length, &error));
+  g_setenv ("SOUNDALIKE_COMPACT_MIN_TRACKS", "1", TRUE);
+  c = sa_collection_load (copy, csv, NULL, &error);
+  g_unsetenv ("SOUNDALIKE_COMPACT_MIN_TRACKS");
+  g_assert_no_error (error);
+  g_assert_nonnull (sa_collection_get_codes (c, NULL));
+  n = sa_collection_get_n_tracks (c);
+  window = g_object_ref_sink (sa_window_new (NULL));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (window));
+  sa_window_set_collection (window, c);
+  gtk_range_set_value (GTK_RANGE (child (window, "rp_scale")), 0.5);
+  gtk_range_set_value (GTK_RANGE (child (window, "ssd_scale")), 0.9);
+  sa_window_select_track (window, 404);
+  spin (200);
+  histogram = child (window, "histogram");
+  g_assert_cmpuint (sa_histogram_get_n_values (SA_HISTOGRAM (histogram)), ==, n - 1);
+  g_object_get (histogram, "sampled-from", &from, NULL);
+  g_assert_cmpuint (from, ==, n - 1);
+  tooltip = gtk_widget_get_tooltip_text (histogram);
+  g_assert_nonnull (strstr (tooltip, "spread evenly"));
+  assert_results_match_core (window, c, 0.5, 0.9);
+  /* a slider move keeps the sample (and the results the core's) */
+  gtk_range_set_value (GTK_RANGE (child (window, "rp_scale")), 0.2);
+  assert_results_match_core (window, c, 0.2, 0.9);
+  g_assert_cmpuint (sa_histogram_get_n_values (SA_HISTOGRAM (histogram)), ==, n - 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  store = sa_store_dir_for (copy, csv);
+  g_clear_pointer (&c, g_object_unref);
+  sa_store_remove (store);
+  g_remove (copy);
+  g_rmdir (tmp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1403,5 +1462,6 @@ main (int argc, char **argv)
   g_test_add_func ("/soundalike/window/analysis-and-example", test_analysis_and_example);
   g_test_add_func ("/soundalike/window/screenshots", test_screenshots);
   g_test_add_func ("/soundalike/window/quality", test_quality);
+  g_test_add_func ("/soundalike/window/sampled-histogram", test_sampled_histogram);
   return g_test_run ();
 }

@@ -21,10 +21,72 @@ struct _SaHistogram
   guint max_count;
   guint n;
   double lo, hi;
-  GArray *marks; /* double */
+  GArray *marks;      /* double */
+  guint sampled_from; /* the values are a sample of this many tracks' (0: every track's) */
 };
 
 G_DEFINE_FINAL_TYPE (SaHistogram, sa_histogram, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_SAMPLED_FROM,
+  N_PROPS
+};
+
+/* What the histogram shows, as its tooltip and its accessible description. */
+static void
+update_description (SaHistogram *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->sampled_from > 0)
+    {
+      g_autofree char *shown = sa_format_count (self->n);
+      g_autofree char *all = sa_format_count (self->sampled_from);
+      /* Translators: a large collection's histogram; the first number is the sample's size,
+       * the second the collection's (without the query), both with the locale's separators */
+      text = g_strdup_printf (_ ("The distances from the query of %s tracks spread evenly over "
+                                 "all %s (too many to compute at every change); the lines mark "
+                                 "the clips shown, at their exact distances"),
+                              shown, all);
+    }
+  else
+    text = g_strdup (_ ("The distances of every track from the query; the lines mark the clips "
+                        "shown"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
+                                  -1);
+}
+
+static void
+sa_histogram_set_property (GObject *object, guint id, const GValue *value, GParamSpec *pspec)
+{
+  SaHistogram *self = SA_HISTOGRAM (object);
+
+  switch (id)
+    {
+      case PROP_SAMPLED_FROM:
+        self->sampled_from = g_value_get_uint (value);
+        update_description (self);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+    }
+}
+
+static void
+sa_histogram_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+  switch (id)
+    {
+      case PROP_SAMPLED_FROM:
+        g_value_set_uint (value, SA_HISTOGRAM (object)->sampled_from);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+    }
+}
 
 static void
 sa_histogram_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
@@ -108,7 +170,17 @@ static void
 sa_histogram_class_init (SaHistogramClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  G_OBJECT_CLASS (klass)->finalize = sa_histogram_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = sa_histogram_finalize;
+  object_class->set_property = sa_histogram_set_property;
+  object_class->get_property = sa_histogram_get_property;
+  /* set before sa_histogram_set(): the values that follow are a sample of this many tracks'
+   * distances (0: every track's); the tooltip and the accessible description say which */
+  g_object_class_install_property (
+      object_class, PROP_SAMPLED_FROM,
+      g_param_spec_uint ("sampled-from", NULL, NULL, 0, G_MAXUINT, 0,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
   widget_class->snapshot = sa_histogram_snapshot;
   widget_class->measure = sa_histogram_measure;
   gtk_widget_class_set_css_name (widget_class, "histogram");
@@ -119,9 +191,7 @@ static void
 sa_histogram_init (SaHistogram *self)
 {
   self->marks = g_array_new (FALSE, FALSE, sizeof (double));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self),
-                               _ ("The distances of every track from the query; the lines mark "
-                                  "the clips shown"));
+  update_description (self);
 }
 
 GtkWidget *
@@ -145,6 +215,13 @@ sa_histogram_set (SaHistogram *self, const double *d, guint n, const double *mar
           self->lo = MIN (self->lo, d[i]);
           self->hi = MAX (self->hi, d[i]);
         }
+      /* a sample may hold no track as near as the shown ones (or as far): the axis reaches
+       * them (every track's values hold them already) */
+      for (guint i = 0; i < n_marks; i++)
+        {
+          self->lo = MIN (self->lo, marks[i]);
+          self->hi = MAX (self->hi, marks[i]);
+        }
       for (guint i = 0; i < n; i++)
         {
           guint b = self->hi > self->lo ? (guint) ((d[i] - self->lo) / (self->hi - self->lo) * BINS)
@@ -155,6 +232,8 @@ sa_histogram_set (SaHistogram *self, const double *d, guint n, const double *mar
         }
       g_array_append_vals (self->marks, marks, n_marks);
     }
+  if (self->sampled_from > 0)
+    update_description (self); /* the sample's size */
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -109,15 +109,33 @@ sa_window_fill_results (GListStore *results, SaSearch *search, SaCollection *c,
     g_list_store_splice (results, 0, old_n, items->pdata, items->len);
 }
 
-/* The histogram of every track's distance, with the shown ones marked. */
+/* How many tracks a large collection's histogram shows (sa_search_samples_distances()):
+ * enough for its 48 bins to keep their shape, few enough that their rows are read in a few
+ * milliseconds. */
+#define HISTOGRAM_SAMPLE 10000
+
+/* The histogram of every track's distance, with the shown ones marked; in a large collection
+ * the exact distances of a sample spread evenly over it (the histogram says so). */
 void
 sa_window_update_histogram (SaHistogram *histogram, SaSearch *search, SaCollection *c, int query,
                             const double *weights, const SaHit *hits, guint n)
 {
-  guint total = sa_collection_get_n_tracks (c), m = 0;
-  g_autofree double *all = g_new (double, total);
+  guint total = sa_collection_get_n_tracks (c), m = 0, shown;
+  g_autofree double *all = NULL;
   g_autofree double *marks = g_new (double, MAX (n, 1));
 
+  for (guint i = 1; i < n; i++)
+    marks[m++] = hits[i].distance;
+  if (sa_search_samples_distances (search))
+    {
+      g_autofree guint32 *tracks = g_new (guint32, HISTOGRAM_SAMPLE);
+      all = g_new (double, HISTOGRAM_SAMPLE);
+      shown = sa_search_sample_distances (search, weights, HISTOGRAM_SAMPLE, tracks, all);
+      g_object_set (histogram, "sampled-from", total - (query >= 0 ? 1 : 0), NULL);
+      sa_histogram_set (histogram, all, shown, marks, m);
+      return;
+    }
+  all = g_new (double, total);
   sa_search_all_distances (search, weights, all);
   if (query >= 0)
     {
@@ -125,8 +143,7 @@ sa_window_update_histogram (SaHistogram *histogram, SaSearch *search, SaCollecti
       all[query] = all[total - 1];
       total--;
     }
-  for (guint i = 1; i < n; i++)
-    marks[m++] = hits[i].distance;
+  g_object_set (histogram, "sampled-from", 0u, NULL);
   sa_histogram_set (histogram, all, total, marks, m);
 }
 

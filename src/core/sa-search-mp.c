@@ -18,7 +18,11 @@
  * track is skipped when the query factor at its lower bound is already below tau (D is
  * no smaller, and the factor falls with D), and only the others get their exact sums from
  * the float matrix.  The k tracks with the smallest upper bounds are ranked first, so
- * that tau is tight from the start.  The result is the one the full pass gives.
+ * that tau is tight from the start; a new weighting of the same query (a slider move)
+ * starts from the last ranking's top k instead, whose sums are exact already.  The test on
+ * the lower bound is division-free (set_cut()), and a track past it is still skipped by
+ * its own factor or by p itself before its key is computed.  The result is the one the
+ * full pass gives.
  */
 #include "config.h"
 
@@ -34,6 +38,8 @@ typedef struct
   SaCollection *c;
   SaSearch *s;
   const double *partial; /* every track's exact sums, or NULL: a compact pass's bounds */
+  const float *lo, *hi;  /* with bounds: theirs (sa_search_get_bounds()) */
+  const double *factors;
   guint n, ns;
   double coef[SA_MAX_SETS];
   double mu_q, sd_q;
@@ -57,6 +63,12 @@ context_init (MpContext *x, SaSearch *s, const double *weights, gboolean bounds)
   for (guint si = 0; si < x->ns; si++)
     bounded = bounded && x->coef[si] >= 0;
   x->partial = bounded ? NULL : sa_search_get_partials (s);
+  x->lo = x->hi = NULL;
+  if (bounded)
+    {
+      x->lo = sa_search_get_bounds (s, FALSE, &x->factors);
+      x->hi = sa_search_get_bounds (s, TRUE, &x->factors);
+    }
   if (q >= 0)
     sa_moments_combine (sa_moments_get_values (x->m, (guint) q), x->ns, x->coef, &x->mu_q,
                         &x->sd_q);
@@ -99,16 +111,11 @@ track_mp (const MpContext *x, guint i, double d, double *key)
 double
 sa_search_mp_distance (SaSearch *s, const double *weights, guint track)
 {
-  MpContext x;
-  float *scratch = NULL;
-  double d;
+  guint32 t = track;
+  double mp;
 
-  context_init (&x, s, weights, TRUE);
-  if (x.partial == NULL)
-    scratch = new_scratch (&x);
-  d = track_d (&x, track, scratch);
-  g_aligned_free (scratch);
-  return track_mp (&x, track, d, NULL);
+  sa_search_mp_of_tracks (s, weights, &t, 1, &mp);
+  return mp;
 }
 
 void
@@ -122,6 +129,21 @@ sa_search_mp_all (SaSearch *s, const double *weights, double *out, gboolean as_d
       double key, mp = track_mp (&x, i, track_d (&x, i, NULL), &key);
       out[i] = as_distance ? mp : key;
     }
+}
+
+void
+sa_search_mp_of_tracks (SaSearch *s, const double *weights, const guint32 *tracks, guint n,
+                        double *out)
+{
+  MpContext x;
+  float *scratch = NULL;
+
+  context_init (&x, s, weights, TRUE);
+  if (x.partial == NULL)
+    scratch = new_scratch (&x);
+  for (guint j = 0; j < n; j++)
+    out[j] = track_mp (&x, tracks[j], track_d (&x, tracks[j], scratch), NULL);
+  g_aligned_free (scratch);
 }
 
 /* ---- top k: a max-heap on (key, track), key = -p ---- */
@@ -199,36 +221,84 @@ cut_for (double key)
   return hi;
 }
 
-/* The heap of the k best so far, and the cut its worst key allows. */
+/* The heap of the k best so far, and the cut its worst key allows (or a tighter one: any
+ * k tracks' worst p is a valid threshold). */
 typedef struct
 {
   SaHit *heap;
   guint k, n_heap, since_cut;
-  double t_cut;
+  double worst;   /* the key the cuts are for: k tracks are at least this near */
+  double t_cut;   /* an erfc argument beyond which a factor alone is below their p */
+  double d_cut;   /* a D beyond which the query factor's argument certainly exceeds t_cut */
+  double p_cut;   /* a p below theirs (by a relative 1e-6) */
   float *scratch; /* a row read from the store, or NULL with every track's sums known */
 } MpTop;
 
+#define MP_TOP_INIT(heap, k, scratch)                                                              \
+  {                                                                                                \
+    heap, k, 0, 0, INFINITY, INFINITY, INFINITY, 0, scratch                                        \
+  }
+
+/* Tightens the cuts to those of the key @worst (a looser one is ignored).  d_cut: the D that
+ * certainly passes t_cut, sa_mp_arg (D, mu_q, sd_q) > t_cut for every D > d_cut, with a
+ * margin (1e-9 of the magnitudes) far above the few roundings either side makes, so the
+ * division-free test skips only tracks the exact test would skip.  p_cut: the p of @worst
+ * (key = log ((1 - p) / p)) less a margin far above the roundings of the key and of
+ * erfc. */
+static void
+set_cut (const MpContext *x, MpTop *t, double worst)
+{
+  double scale = x->sd_q * G_SQRT2, cut;
+
+  if (!(worst < t->worst))
+    return;
+  t->worst = worst;
+  t->p_cut = (1.0 / (1.0 + exp (worst))) * (1.0 - 1e-6);
+  cut = t->t_cut = cut_for (worst);
+  if (!(x->sd_q > 0) || !isfinite (cut) || !isfinite (scale))
+    {
+      t->d_cut = INFINITY;
+      return;
+    }
+  t->d_cut = x->mu_q + cut * scale + 1e-9 * (fabs (x->mu_q) + fabs (cut) * scale);
+  /* a cut at or just above 0: far enough from mu_q that the argument cannot underflow to 0 */
+  if (cut >= 0)
+    t->d_cut = MAX (t->d_cut, x->mu_q + scale * 1e-200);
+}
+
+static inline double
+lower_key (const MpContext *x, guint i)
+{
+  return sa_search_bound_key (x->lo, x->factors, x->ns, x->coef, i);
+}
+
 /* Offers track @i: skipped when its query factor (at its lower bound, then at its exact
- * D) is already below the heap's worst p. */
+ * D) is already below the heap's worst p, or its own factor, or their product p (two erfc,
+ * where the key takes four and three logarithms). */
 static void
 offer (const MpContext *x, MpTop *t, guint i)
 {
-  double d, key;
+  double d, key, tq, tx, mu, sd;
 
-  if (x->partial == NULL
-      && sa_mp_arg (sa_search_lower_key (x->s, x->coef, i), x->mu_q, x->sd_q) > t->t_cut)
+  if (x->partial == NULL && sa_mp_arg (lower_key (x, i), x->mu_q, x->sd_q) > t->t_cut)
     return;
   d = track_d (x, i, t->scratch);
-  if (sa_mp_arg (d, x->mu_q, x->sd_q) > t->t_cut)
+  tq = sa_mp_arg (d, x->mu_q, x->sd_q);
+  if (tq > t->t_cut)
     return;
-  track_mp (x, i, d, &key);
+  sa_moments_combine (sa_moments_get_values (x->m, i), x->ns, x->coef, &mu, &sd);
+  tx = sa_mp_arg (d, mu, sd);
+  if (tx > t->t_cut || 0.25 * erfc (tq) * erfc (tx) < t->p_cut)
+    return;
+  /* what track_mp() computes */
+  sa_mp_value (tq, tx, &key);
   if (t->n_heap < t->k)
     {
       t->heap[t->n_heap].track = i;
       t->heap[t->n_heap].distance = key;
       sift_up (t->heap, t->n_heap++);
       if (t->n_heap == t->k)
-        t->t_cut = cut_for (t->heap[0].distance);
+        set_cut (x, t, t->heap[0].distance);
     }
   else if (less (key, i, t->heap[0].distance, t->heap[0].track))
     {
@@ -238,7 +308,7 @@ offer (const MpContext *x, MpTop *t, guint i)
       /* a cut from an older, weaker threshold stays valid: refresh it now and then */
       if (++t->since_cut >= MAX (t->k, 8u))
         {
-          t->t_cut = cut_for (t->heap[0].distance);
+          set_cut (x, t, t->heap[0].distance);
           t->since_cut = 0;
         }
     }
@@ -278,7 +348,7 @@ find_seeds (const MpContext *x, const MpExclusion *e, guint begin, guint end, gu
       double hi;
       if (excluded (x, e, i))
         continue;
-      hi = sa_search_upper_key (x->s, x->coef, i);
+      hi = sa_search_bound_key (x->hi, x->factors, x->ns, x->coef, i);
       if (n < k)
         {
           seeds[n].track = i;
@@ -296,29 +366,36 @@ find_seeds (const MpContext *x, const MpExclusion *e, guint begin, guint end, gu
   return n;
 }
 
-/* The k best of tracks [begin, end), on a thread of its own for the second half. */
+/* The k best of tracks [begin, end), on a thread of its own for the second half.  @seeds
+ * (ascending by track, in the range) are offered first; without them, and with bounds,
+ * the range's own are found. */
 typedef struct
 {
   const MpContext *x;
   const MpExclusion *e;
   guint begin, end;
   MpTop top;
+  const SaHit *seeds;
+  guint n_seeds;
 } MpRange;
 
 static gpointer
 rank_range (gpointer data)
 {
   MpRange *r = data;
-  g_autofree SaHit *seeds = NULL;
-  guint n_seeds = 0;
+  const MpContext *x = r->x;
+  g_autofree SaHit *found = NULL;
+  const SaHit *seeds = r->seeds;
+  guint n_seeds = r->n_seeds;
 
-  if (r->x->partial == NULL)
+  if (x->partial == NULL && seeds == NULL)
     {
-      seeds = g_new (SaHit, r->top.k);
-      n_seeds = find_seeds (r->x, r->e, r->begin, r->end, r->top.k, seeds);
-      for (guint j = 0; j < n_seeds; j++)
-        offer (r->x, &r->top, seeds[j].track);
+      found = g_new (SaHit, r->top.k);
+      n_seeds = find_seeds (x, r->e, r->begin, r->end, r->top.k, found);
+      seeds = found;
     }
+  for (guint j = 0; j < n_seeds; j++)
+    offer (x, &r->top, seeds[j].track);
   for (guint i = r->begin, next = 0; i < r->end; i++)
     {
       if (next < n_seeds && seeds[next].track == i)
@@ -326,10 +403,50 @@ rank_range (gpointer data)
           next++;
           continue;
         }
-      if (!excluded (r->x, r->e, i))
-        offer (r->x, &r->top, i);
+      /* the division-free test first (set_cut()), then the exact one in offer() */
+      if (x->partial == NULL && lower_key (x, i) > r->top.d_cut)
+        continue;
+      if (!excluded (x, r->e, i))
+        offer (x, &r->top, i);
     }
   return NULL;
+}
+
+/* A new weighting of the same query (a slider move): the last top k of this pass are the
+ * seeds instead of a pass over the upper bounds (their exact sums are known already).  Both
+ * halves start from the cut of all of them, each offers the seeds in its range first. */
+static void
+seed_from_last (const MpContext *x, const MpExclusion *e, MpRange *half, guint split, guint k,
+                SaHit **seeds)
+{
+  const guint32 *last;
+  guint n_last = 0, n = 0;
+  MpTop all = MP_TOP_INIT (NULL, k, half[0].top.scratch);
+
+  last = sa_search_recall_mp_top (x->s, &n_last);
+  if (last == NULL)
+    return;
+  *seeds = g_new (SaHit, MAX (n_last, 1));
+  for (guint j = 0; j < n_last; j++)
+    if (last[j] < x->n && !excluded (x, e, last[j]))
+      (*seeds)[n++] = (SaHit){ .track = last[j], .distance = 0 };
+  qsort (*seeds, n, sizeof (SaHit), compare_tracks);
+  all.heap = g_new (SaHit, k);
+  for (guint j = 0; j < n; j++)
+    if (j == 0 || (*seeds)[j].track != (*seeds)[j - 1].track)
+      offer (x, &all, (*seeds)[j].track);
+  g_free (all.heap);
+  for (guint h = 0; h < 2; h++)
+    {
+      const SaHit *b = *seeds, *end = *seeds + n;
+      while (b < end && b->track < half[h].begin)
+        b++;
+      half[h].seeds = b;
+      while (b < end && b->track < half[h].end)
+        b++;
+      half[h].n_seeds = (guint) (b - half[h].seeds);
+      set_cut (x, &half[h].top, all.worst);
+    }
 }
 
 guint
@@ -342,6 +459,7 @@ sa_search_mp_rank (SaSearch *s, const double *weights, guint k, SaHit *hits)
   MpExclusion e = { inside ? (guint) query : G_MAXUINT };
   MpRange half[2];
   g_autofree SaHit *heaps = NULL;
+  g_autofree SaHit *seeds = NULL;
   guint split, n_heap;
   GThread *t = NULL;
   float *scratch[2] = { NULL, NULL };
@@ -373,8 +491,10 @@ sa_search_mp_rank (SaSearch *s, const double *weights, guint k, SaHit *hits)
    * same track's), then the k best of both */
   split = x.n >= MP_PARALLEL_MIN_ROWS && g_get_num_processors () > 1 ? x.n / 2 : x.n;
   heaps = g_new (SaHit, 2 * k);
-  half[0] = (MpRange){ &x, &e, 0, split, { heaps, k, 0, 0, INFINITY, scratch[0] } };
-  half[1] = (MpRange){ &x, &e, split, x.n, { heaps + k, k, 0, 0, INFINITY, scratch[1] } };
+  half[0] = (MpRange){ &x, &e, 0, split, MP_TOP_INIT (heaps, k, scratch[0]) };
+  half[1] = (MpRange){ &x, &e, split, x.n, MP_TOP_INIT (heaps + k, k, scratch[1]) };
+  if (x.partial == NULL)
+    seed_from_last (&x, &e, half, split, k, &seeds);
   if (split < x.n)
     t = g_thread_try_new ("sa-search-mp", rank_range, &half[1], NULL);
   rank_range (&half[0]);
@@ -386,6 +506,8 @@ sa_search_mp_rank (SaSearch *s, const double *weights, guint k, SaHit *hits)
   n_heap = half[0].top.n_heap + half[1].top.n_heap;
   qsort (heaps, n_heap, sizeof (SaHit), compare_hits);
   n_heap = MIN (n_heap, k);
+  if (x.partial == NULL)
+    sa_search_remember_mp_top (s, heaps, n_heap);
   /* back from the key log(MP / (1 - MP)) to MP */
   for (guint i = 0; i < n_heap; i++)
     {

@@ -162,7 +162,10 @@ struct _SaSearch
   guint32 *stamp;
   guint32 generation;
   guint32 *candidates; /* n: scratch of the bounded ranking */
-  SaMoments *mp;       /* mutual proximity, or NULL (sa-search-mp.c) */
+  guint32 *mp_top;     /* the last MP top k of pass mp_top_generation (sa-search-mp.c) */
+  guint n_mp_top;
+  guint32 mp_top_generation;
+  SaMoments *mp; /* mutual proximity, or NULL (sa-search-mp.c) */
 };
 
 /* Rows of the full pass are split between two threads (the results do not depend on
@@ -298,6 +301,7 @@ sa_search_free (SaSearch *s)
   g_free (s->hi);
   g_free (s->stamp);
   g_free (s->candidates);
+  g_free (s->mp_top);
   g_clear_pointer (&s->mp, sa_moments_unref);
   g_object_unref (s->c);
   g_free (s);
@@ -759,13 +763,7 @@ compare_hits (gconstpointer a, gconstpointer b)
 static inline double
 bound_key (const SaSearch *s, const float *b, const double *coef, guint i)
 {
-  const float *p = b + (gsize) i * s->ns;
-  double acc = 0;
-
-  /* the same operations as key_of(): rounding is monotone, so bounds stay bounds */
-  for (guint si = 0; si < s->ns; si++)
-    acc += coef[si] * ((double) p[si] * s->var_factor[si]);
-  return acc;
+  return sa_search_bound_key (b, s->var_factor, s->ns, coef, i);
 }
 
 /* What a ranking leaves out besides the query itself. */
@@ -860,6 +858,36 @@ exact_list (gpointer data)
   return NULL;
 }
 
+/* Exact sums for @tracks (those without them yet), their rows read, on two threads when
+ * there are many. */
+static void
+exact_tracks (SaSearch *s, const guint32 *tracks, guint n)
+{
+  guint n_new = 0;
+  g_autofree guint32 *fresh = NULL;
+  ExactList part[2];
+  GThread *et = NULL;
+
+  for (guint c = 0; c < n; c++)
+    n_new += s->stamp[tracks[c]] != s->generation;
+  if (n_new == 0)
+    return;
+  fresh = g_new (guint32, n_new);
+  n_new = 0;
+  for (guint c = 0; c < n; c++)
+    if (s->stamp[tracks[c]] != s->generation)
+      fresh[n_new++] = tracks[c];
+  part[0] = (ExactList){ s, fresh, n_new / 2 };
+  part[1] = (ExactList){ s, fresh + n_new / 2, n_new - n_new / 2 };
+  if (n_new >= 512)
+    et = g_thread_try_new ("sa-search", exact_list, &part[1], NULL);
+  exact_list (&part[0]);
+  if (et)
+    g_thread_join (et);
+  else
+    exact_list (&part[1]);
+}
+
 static int
 compare_keys (gconstpointer a, gconstpointer b)
 {
@@ -921,31 +949,7 @@ rank_bounded (SaSearch *s, const Exclusion *x, const double *coef, double qn, gu
       memmove (todo + n_todo, cand, kept * sizeof (guint32));
       n_todo += kept;
     }
-  {
-    guint n_new = 0;
-    g_autofree guint32 *fresh = NULL;
-    for (guint c = 0; c < n_todo; c++)
-      n_new += s->stamp[todo[c]] != s->generation;
-    if (n_new > 0)
-      {
-        ExactList part[2];
-        GThread *et = NULL;
-        fresh = g_new (guint32, n_new);
-        n_new = 0;
-        for (guint c = 0; c < n_todo; c++)
-          if (s->stamp[todo[c]] != s->generation)
-            fresh[n_new++] = todo[c];
-        part[0] = (ExactList){ s, fresh, n_new / 2 };
-        part[1] = (ExactList){ s, fresh + n_new / 2, n_new - n_new / 2 };
-        if (n_new >= 512)
-          et = g_thread_try_new ("sa-search", exact_list, &part[1], NULL);
-        exact_list (&part[0]);
-        if (et)
-          g_thread_join (et);
-        else
-          exact_list (&part[1]);
-      }
-  }
+  exact_tracks (s, todo, n_todo);
   for (guint c = 0; c < n_todo; c++)
     heap_push (heap, &n_heap, k, key_of (s, coef, todo[c], qn), todo[c]);
   return n_heap;
@@ -1345,4 +1349,71 @@ gboolean
 sa_search_get_standardize (SaSearch *s)
 {
   return s->standardize;
+}
+
+const float *
+sa_search_get_bounds (SaSearch *s, gboolean upper, const double **factors)
+{
+  g_return_val_if_fail (s->bounded, NULL);
+  *factors = s->var_factor;
+  return upper ? s->hi : s->lo;
+}
+
+void
+sa_search_remember_mp_top (SaSearch *s, const SaHit *hits, guint n)
+{
+  g_free (s->mp_top);
+  s->mp_top = g_new (guint32, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    s->mp_top[i] = hits[i].track;
+  s->n_mp_top = n;
+  s->mp_top_generation = s->generation;
+}
+
+const guint32 *
+sa_search_recall_mp_top (SaSearch *s, guint *n)
+{
+  if (s->mp_top == NULL || !s->bounded || s->mp_top_generation != s->generation)
+    return NULL;
+  *n = s->n_mp_top;
+  return s->mp_top;
+}
+
+gboolean
+sa_search_samples_distances (SaSearch *s)
+{
+  g_return_val_if_fail (s->has_query, FALSE);
+  ensure_fresh (s);
+  return s->bounded;
+}
+
+guint
+sa_search_sample_distances (SaSearch *s, const double *weights, guint n_sample, guint32 *tracks,
+                            double *out)
+{
+  double coef[SA_MAX_SETS], qn;
+  guint n = 0;
+
+  g_return_val_if_fail (s->has_query, 0);
+  ensure_fresh (s);
+  n_sample = MIN (n_sample, s->n);
+  /* track floor ((2j + 1) n / 2 S): S tracks at equal steps, from the middle of the first */
+  for (guint j = 0; j < n_sample; j++)
+    {
+      guint32 i = (guint32) (((guint64) 2 * j + 1) * s->n / (2 * (guint64) n_sample));
+      if ((int) i != s->query)
+        tracks[n++] = i;
+    }
+  if (s->bounded)
+    exact_tracks (s, tracks, n);
+  if (sa_search_get_mutual_proximity (s))
+    {
+      sa_search_mp_of_tracks (s, weights, tracks, n, out);
+      return n;
+    }
+  set_coefficients (s, weights, coef);
+  qn = query_norm_of (s, coef);
+  for (guint j = 0; j < n; j++)
+    out[j] = distance_of_key (s, key_of (s, coef, tracks[j], qn));
+  return n;
 }

@@ -87,6 +87,16 @@ void sa_search_contributions (SaSearch *search, const double *weights, guint tra
 /* All distances (n_tracks values), e.g. for a histogram. */
 void sa_search_all_distances (SaSearch *search, const double *weights, double *out);
 
+/* Whether all_distances() costs a full pass over the float matrix, which a large collection's
+ * query does not make (it scans the compact copy): then a histogram draws on
+ * sample_distances() instead. */
+gboolean sa_search_samples_distances (SaSearch *search);
+/* The exact distances (MP with moments set) of @n_sample tracks spread evenly over the
+ * collection, at equal steps in file order, but the query: their tracks into @tracks and
+ * distances into @out (n_sample each); how many.  Only their rows are read. */
+guint sa_search_sample_distances (SaSearch *search, const double *weights, guint n_sample,
+                                  guint32 *tracks, double *out);
+
 /* The largest weight of a set (larger ones are refused: distances stay finite). */
 #define SA_MAX_WEIGHT 1e6
 
@@ -130,6 +140,28 @@ const double *sa_search_get_partials (SaSearch *search);
 gboolean sa_search_is_bounded (SaSearch *search);
 double sa_search_lower_key (SaSearch *search, const double *coef, guint track);
 double sa_search_upper_key (SaSearch *search, const double *coef, guint track);
+/* The bounds themselves (n_tracks x n_sets floats, of the sums before each set's factor,
+ * which *@factors receives): sa_search_bound_key() of them is lower_key() and upper_key()
+ * without a call per track. */
+const float *sa_search_get_bounds (SaSearch *search, gboolean upper, const double **factors);
+/* The key of track @i from bounds @b: the same operations as the exact key's (rounding is
+ * monotone, so bounds stay bounds). */
+static inline double
+sa_search_bound_key (const float *b, const double *factors, guint n_sets, const double *coef,
+                     guint i)
+{
+  const float *p = b + (gsize) i * n_sets;
+  double acc = 0;
+
+  for (guint si = 0; si < n_sets; si++)
+    acc += coef[si] * ((double) p[si] * factors[si]);
+  return acc;
+}
+/* The tracks of the last mutual-proximity top k of this query's pass (sa-search-mp.c
+ * seeds a slider move with them): remember(), then recall() gives them (*n of them) until
+ * the next pass, NULL after it. */
+void sa_search_remember_mp_top (SaSearch *search, const SaHit *hits, guint n);
+const guint32 *sa_search_recall_mp_top (SaSearch *search, guint *n);
 /* @scratch: stride floats, 64-byte aligned (the row is read into it) */
 const double *sa_search_get_exact_partials (SaSearch *search, guint track, float *scratch);
 const float *sa_search_get_query_row (SaSearch *search);
